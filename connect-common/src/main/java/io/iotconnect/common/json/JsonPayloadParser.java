@@ -1,0 +1,243 @@
+package io.iotconnect.common.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses one JSON document (a device payload) into plain Java values: {@code Map<String, Object>} (insertion ordered),
+ * {@code List<Object>}, {@code String}, {@code Long}, {@code Double}, {@code Boolean} and {@code null}.
+ *
+ * <p>While parsing it also writes the document's <em>shape</em>: a compact signature of field names and value types
+ * that {@link JsonSchemaInference} uses as its cache key, so a schema is inferred once per shape and not per message.
+ *
+ * <p>Anything that is not exactly one well-formed JSON document within the limits is rejected with a
+ * {@link MalformedPayloadException} carrying the reason and the position: bad UTF-8, truncation, trailing data,
+ * duplicate keys, nesting or size beyond the limits, integers outside 64 bits, arrays whose elements disagree in type.
+ * Instances are immutable and thread-safe.
+ */
+public final class JsonPayloadParser {
+
+    /** How JSON numbers become Connect values. */
+    public enum NumberMode {
+        /** Integer literals become INT64, others FLOAT64. */
+        INFER,
+        /** Every number becomes FLOAT64; integers beyond +-2^53 are rejected rather than rounded. */
+        FLOAT64
+    }
+
+    static final long MAX_EXACT_DOUBLE_INTEGER = 1L << 53;
+
+    private final JsonFactory factory;
+    private final NumberMode numberMode;
+    private final int maxBytes;
+
+    public JsonPayloadParser(JsonLimits limits, NumberMode numberMode) {
+        this.numberMode = numberMode;
+        this.maxBytes = limits.maxBytes();
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth())
+                        .maxStringLength(limits.maxStringLength())
+                        .maxDocumentLength(limits.maxBytes())
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .build();
+        factory.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    public NumberMode numberMode() {
+        return numberMode;
+    }
+
+    /** Parses a payload, also computing its shape signature. */
+    public ParsedJson parse(byte[] payload) {
+        return parse(payload, true);
+    }
+
+    /** Parses a payload; the shape signature is computed only when {@code withShape} is true. */
+    public ParsedJson parse(byte[] payload, boolean withShape) {
+        if (payload.length > maxBytes) {
+            throw new MalformedPayloadException(
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxBytes + " bytes", 0, -1, -1);
+        }
+        if (payload.length == 0) {
+            throw new MalformedPayloadException("empty payload: expected a JSON document", 0, 1, 1);
+        }
+        try (JsonParser parser = factory.createParser(payload)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw failure(parser, "no JSON value in payload (only white space)");
+            }
+            StringBuilder shape = withShape ? new StringBuilder(64) : null;
+            Object value = readValue(parser, first, shape, "$");
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw failure(parser, "unexpected data after the end of the JSON document: " + trailing.asString());
+            }
+            return new ParsedJson(value, shape == null ? null : shape.toString());
+        } catch (MalformedPayloadException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String reason = e.getOriginalMessage();
+            if (at == null) {
+                throw new MalformedPayloadException(reason, -1, -1, -1);
+            }
+            throw new MalformedPayloadException(reason, at.getByteOffset(), at.getLineNr(), at.getColumnNr());
+        } catch (IOException e) {
+            // Parsing a byte array does no I/O; anything here is a parse failure without a location.
+            throw new MalformedPayloadException(String.valueOf(e.getMessage()), -1, -1, -1);
+        }
+    }
+
+    private Object readValue(JsonParser parser, JsonToken token, StringBuilder shape, String path) throws IOException {
+        switch (token) {
+            case START_OBJECT:
+                return readObject(parser, shape, path);
+            case START_ARRAY:
+                return readArray(parser, shape, path);
+            case VALUE_STRING:
+                append(shape, 's');
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                return readInteger(parser, shape, path);
+            case VALUE_NUMBER_FLOAT:
+                append(shape, 'd');
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+                append(shape, 'b');
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                append(shape, 'b');
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                append(shape, 'n');
+                return null;
+            default:
+                throw failure(parser, "unexpected token " + token + " at " + path);
+        }
+    }
+
+    private Object readInteger(JsonParser parser, StringBuilder shape, String path) throws IOException {
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            BigInteger big = parser.getBigIntegerValue();
+            throw failure(parser, "integer " + big + " at " + path + " does not fit in 64 bits");
+        }
+        long value = parser.getLongValue();
+        if (numberMode == NumberMode.FLOAT64) {
+            if (value > MAX_EXACT_DOUBLE_INTEGER || value < -MAX_EXACT_DOUBLE_INTEGER) {
+                throw failure(parser, "integer " + value + " at " + path
+                        + " cannot be represented exactly as a 64-bit float (number mode float64)");
+            }
+            append(shape, 'd');
+            return (double) value;
+        }
+        append(shape, 'i');
+        return value;
+    }
+
+    private Map<String, Object> readObject(JsonParser parser, StringBuilder shape, String path) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        if (shape != null) {
+            shape.append('{');
+        }
+        boolean firstField = true;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken valueToken = parser.nextToken();
+            if (valueToken == JsonToken.VALUE_NULL) {
+                // Nulls are kept in the value but left out of the shape: inferred fields are optional anyway.
+                object.put(name, null);
+                continue;
+            }
+            if (shape != null) {
+                if (!firstField) {
+                    shape.append(',');
+                }
+                shape.append(name.length()).append(':').append(name).append('=');
+            }
+            firstField = false;
+            object.put(name, readValue(parser, valueToken, shape, path + "." + name));
+        }
+        if (token != JsonToken.END_OBJECT) {
+            throw failure(parser, "unexpected token " + token + " in object at " + path);
+        }
+        if (shape != null) {
+            shape.append('}');
+        }
+        return object;
+    }
+
+    private List<Object> readArray(JsonParser parser, StringBuilder shape, String path) throws IOException {
+        List<Object> array = new ArrayList<>();
+        String elementShape = null;
+        JsonToken token;
+        int index = 0;
+        StringBuilder scratch = shape == null ? null : new StringBuilder(16);
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw failure(parser, "unexpected end of input in array at " + path);
+            }
+            String elementPath = path + "[" + index++ + "]";
+            if (token == JsonToken.VALUE_NULL) {
+                array.add(null);
+                continue;
+            }
+            if (scratch != null) {
+                scratch.setLength(0);
+            }
+            array.add(readValue(parser, token, scratch, elementPath));
+            if (scratch != null) {
+                String current = scratch.toString();
+                if (elementShape == null) {
+                    elementShape = current;
+                } else if (!elementShape.equals(current)) {
+                    throw failure(parser, "array at " + path + " mixes element types ("
+                            + describe(elementShape) + " and " + describe(current) + " at " + elementPath
+                            + "); a schema needs one element type");
+                }
+            }
+        }
+        if (shape != null) {
+            shape.append('[').append(elementShape == null ? "?" : elementShape).append(']');
+        }
+        return array;
+    }
+
+    private static String describe(String shape) {
+        switch (shape.charAt(0)) {
+            case 's': return "string";
+            case 'i': return "integer";
+            case 'd': return "number";
+            case 'b': return "boolean";
+            case '{': return "object " + shape;
+            case '[': return "array";
+            default: return shape;
+        }
+    }
+
+    private static void append(StringBuilder shape, char type) {
+        if (shape != null) {
+            shape.append(type);
+        }
+    }
+
+    private static MalformedPayloadException failure(JsonParser parser, String reason) {
+        JsonLocation at = parser.currentTokenLocation();
+        return new MalformedPayloadException(reason, at.getByteOffset(), at.getLineNr(), at.getColumnNr());
+    }
+}
