@@ -20,7 +20,7 @@ import java.util.Map;
  * with the code. Run by the build ({@code process-classes}) for each connector module; a test in each module compares
  * the committed copy with a fresh one.
  *
- * <p>Usage: {@code ConfigReference <class with a public static CONFIG_DEF field or configDef() method> <output.md>}
+ * <p>Usage: {@code ConfigReference <class with a public static CONFIG_DEF field or configDef() method> <output.md> [title]}
  */
 public final class ConfigReference {
 
@@ -28,13 +28,14 @@ public final class ConfigReference {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ConfigReference <config class> <output file>");
+        if (args.length < 2 || args.length > 3) {
+            throw new IllegalArgumentException("usage: ConfigReference <config class> <output file> [title]");
         }
         Class<?> holder = Class.forName(args[0]);
         Path out = Path.of(args[1]);
+        String title = args.length == 3 ? args[2] : holder.getSimpleName();
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, markdown(title(holder), configDef(holder)), StandardCharsets.UTF_8);
+        Files.writeString(out, markdown(title + " configuration reference", configDef(holder)), StandardCharsets.UTF_8);
     }
 
     /** The ConfigDef of a config class: its {@code CONFIG_DEF} field or {@code configDef()} method. */
@@ -48,11 +49,6 @@ public final class ConfigReference {
         return (ConfigDef) method.invoke(null);
     }
 
-    private static String title(Class<?> holder) {
-        String name = holder.getSimpleName().replaceAll("(Connector)?Config$", "");
-        return name.replaceAll("([a-z])([A-Z])", "$1 $2") + " configuration reference";
-    }
-
     /** The reference as Markdown: a table of contents by group, then one section per key in definition order. */
     public static String markdown(String title, ConfigDef def) {
         Map<String, List<ConfigDef.ConfigKey>> groups = new LinkedHashMap<>();
@@ -61,6 +57,9 @@ public final class ConfigReference {
         }
         List<ConfigDef.ConfigKey> ungrouped = new ArrayList<>();
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
+            if (key.internalConfig) {
+                continue;
+            }
             if (key.group == null) {
                 ungrouped.add(key);
             } else {
@@ -92,7 +91,7 @@ public final class ConfigReference {
             for (ConfigDef.ConfigKey key : group.getValue()) {
                 md.append("### `").append(key.name).append("`\n\n");
                 if (key.documentation != null) {
-                    md.append(key.documentation.trim()).append("\n\n");
+                    md.append(escape(key.documentation.trim())).append("\n\n");
                 }
                 md.append("| | |\n|---|---|\n");
                 md.append("| Type | ").append(key.type.name().toLowerCase()).append(" |\n");
@@ -125,8 +124,9 @@ public final class ConfigReference {
         return text.isEmpty() ? "\"\"" : "`" + text + "`";
     }
 
+    /** Escapes what Markdown would take as table cells or HTML tags. */
     private static String escape(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
     }
 
     private static String anchor(String heading) {

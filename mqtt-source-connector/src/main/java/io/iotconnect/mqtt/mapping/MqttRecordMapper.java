@@ -1,0 +1,260 @@
+package io.iotconnect.mqtt.mapping;
+
+import io.iotconnect.common.json.JsonPayloadParser;
+import io.iotconnect.common.json.JsonSchemaInference;
+import io.iotconnect.common.json.MalformedPayloadException;
+import io.iotconnect.common.json.ParsedJson;
+import io.iotconnect.common.path.FieldPath;
+import io.iotconnect.mqtt.client.MqttMessageEnvelope;
+import io.iotconnect.mqtt.config.KeySource;
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
+import io.iotconnect.mqtt.config.ValueFormat;
+import io.iotconnect.mqtt.mapping.MalformedMessageException.Stage;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.header.ConnectHeaders;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns an MQTT message into a Kafka Connect record: Kafka topic from the template, key (device id) from a topic
+ * level or a payload field, value in the configured format, timestamp from a payload field, MQTT metadata as headers.
+ * A message that cannot be mapped raises {@link MalformedMessageException}; {@link #errorRecord} then makes the record
+ * that carries it, raw, to the error topic. One instance per task: not thread-safe.
+ */
+public final class MqttRecordMapper {
+
+    public static final String HEADER_TOPIC = "mqtt.topic";
+    public static final String HEADER_QOS = "mqtt.qos";
+    public static final String HEADER_RETAINED = "mqtt.retained";
+    public static final String HEADER_DUPLICATE = "mqtt.duplicate";
+    public static final String HEADER_MESSAGE_ID = "mqtt.message.id";
+    public static final String HEADER_CONTENT_TYPE = "mqtt.content.type";
+    public static final String HEADER_USER_PREFIX = "mqtt.user.";
+    public static final String HEADER_ERROR_REASON = "mqtt.error.reason";
+    public static final String HEADER_ERROR_STAGE = "mqtt.error.stage";
+    public static final String HEADER_ERROR_POSITION = "mqtt.error.position";
+    public static final String HEADER_ERROR_CONNECTOR = "mqtt.error.connector";
+    public static final String HEADER_ERROR_PAYLOAD_BYTES = "mqtt.error.payload.bytes";
+
+    private final KafkaTopicTemplate topicTemplate;
+    private final KeySource keySource;
+    private final int keyTopicLevel;
+    private final FieldPath keyField;
+    private final ValueFormat valueFormat;
+    private final boolean jsonStruct;
+    private final JsonPayloadParser jsonParser;
+    private final JsonSchemaInference schemaInference;
+    private final FieldPath timestampField;
+    private final TimestampParser timestampParser;
+    private final boolean headersEnabled;
+    private final int maxPayloadBytes;
+    private final String errorTopic;
+    private final String connectorName;
+
+    public MqttRecordMapper(MqttSourceConnectorConfig config) {
+        this.topicTemplate = config.kafkaTopic();
+        this.keySource = config.keySource();
+        this.keyTopicLevel = config.keyTopicLevel();
+        this.keyField = config.keyField().orElse(null);
+        this.valueFormat = config.valueFormat();
+        this.jsonStruct = config.jsonStruct();
+        this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
+        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize());
+        this.timestampField = config.timestampField().orElse(null);
+        this.timestampParser = new TimestampParser(config.timestampFormat());
+        this.headersEnabled = config.headersEnabled();
+        this.maxPayloadBytes = config.valueMaxBytes();
+        this.errorTopic = config.errorTopic();
+        this.connectorName = config.connectorName();
+    }
+
+    /** The record for a message, or {@link MalformedMessageException} saying why there is none. */
+    public MqttSourceRecord toRecord(MqttMessageEnvelope message) {
+        String mqttTopic = message.topic();
+        String kafkaTopic;
+        try {
+            kafkaTopic = topicTemplate.resolve(mqttTopic);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(mqttTopic, Stage.TOPIC, e.getMessage(), null);
+        }
+
+        Schema valueSchema;
+        Object value;
+        Object jsonTree = null;
+        byte[] payload = message.payload();
+        if (payload.length > maxPayloadBytes) {
+            throw new MalformedMessageException(mqttTopic, Stage.VALUE,
+                    "payload of " + payload.length + " bytes exceeds mqtt.value.max.bytes=" + maxPayloadBytes, null);
+        }
+        switch (valueFormat) {
+            case BYTES:
+                valueSchema = Schema.BYTES_SCHEMA;
+                value = payload;
+                break;
+            case STRING:
+                valueSchema = Schema.STRING_SCHEMA;
+                value = decodeUtf8(mqttTopic, payload);
+                break;
+            case JSON: {
+                ParsedJson parsed;
+                try {
+                    parsed = jsonParser.parse(payload, jsonStruct);
+                } catch (MalformedPayloadException e) {
+                    throw new MalformedMessageException(mqttTopic, Stage.VALUE, "invalid JSON: " + e.reason(), e.position());
+                }
+                jsonTree = parsed.value();
+                if (jsonStruct) {
+                    SchemaAndValue converted = schemaInference.toConnect(parsed);
+                    valueSchema = converted.schema();
+                    value = converted.value();
+                } else {
+                    valueSchema = null;
+                    value = jsonTree;
+                }
+                break;
+            }
+            default:
+                throw new IllegalStateException("unknown value format " + valueFormat);
+        }
+
+        String key = key(message, jsonTree);
+        Long timestamp = timestamp(message, jsonTree);
+        return new MqttSourceRecord(message, kafkaTopic, key == null ? null : Schema.STRING_SCHEMA, key,
+                valueSchema, value, timestamp, headersEnabled ? metadataHeaders(message) : null);
+    }
+
+    /**
+     * The record that carries a malformed message to the error topic: the raw payload as bytes (cut at
+     * mqtt.value.max.bytes), the device id as key when the topic gives one, and the reason in headers.
+     */
+    public MqttSourceRecord errorRecord(MqttMessageEnvelope message, MalformedMessageException failure) {
+        ConnectHeaders headers = metadataHeaders(message);
+        headers.addString(HEADER_ERROR_REASON, failure.reason());
+        headers.addString(HEADER_ERROR_STAGE, failure.stage().headerValue());
+        if (failure.position() != null) {
+            headers.addString(HEADER_ERROR_POSITION, failure.position());
+        }
+        headers.addString(HEADER_ERROR_CONNECTOR, connectorName);
+        byte[] payload = message.payload();
+        if (payload.length > maxPayloadBytes) {
+            headers.addLong(HEADER_ERROR_PAYLOAD_BYTES, payload.length);
+            payload = Arrays.copyOf(payload, maxPayloadBytes);
+        }
+        String key = null;
+        if (keySource == KeySource.TOPIC_LEVEL) {
+            key = topicLevel(message.topic()).orElse(null);
+        }
+        return new MqttSourceRecord(message, errorTopic, key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key,
+                Schema.OPTIONAL_BYTES_SCHEMA, payload, message.arrivalMillis(), headers);
+    }
+
+    /** Number of payload shapes with a cached schema. */
+    public long cachedSchemas() {
+        return schemaInference.cachedShapes();
+    }
+
+    private String key(MqttMessageEnvelope message, Object jsonTree) {
+        switch (keySource) {
+            case NONE:
+                return null;
+            case TOPIC_LEVEL:
+                return topicLevel(message.topic()).orElseThrow(() -> new MalformedMessageException(message.topic(), Stage.KEY,
+                        "MQTT topic has no non-empty level " + keyTopicLevel + " for the device id (mqtt.key.topic.level)", null));
+            case PAYLOAD_FIELD: {
+                Object id = keyField.get(jsonTree);
+                if (id instanceof String text && !text.isEmpty()) {
+                    return text;
+                }
+                if (id instanceof Long || id instanceof Integer) {
+                    return id.toString();
+                }
+                if (id instanceof Double d && Double.isFinite(d)) {
+                    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString();
+                }
+                throw new MalformedMessageException(message.topic(), Stage.KEY, id == null
+                        ? "device id field '" + keyField + "' is missing or null (mqtt.key.field)"
+                        : "device id field '" + keyField + "' must be a non-empty string or a number, got " + describe(id), null);
+            }
+            default:
+                throw new IllegalStateException("unknown key source " + keySource);
+        }
+    }
+
+    private Optional<String> topicLevel(String topic) {
+        String[] levels = topic.split("/", -1);
+        int position = keyTopicLevel > 0 ? keyTopicLevel - 1 : levels.length + keyTopicLevel;
+        if (position < 0 || position >= levels.length || levels[position].isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(levels[position]);
+    }
+
+    private Long timestamp(MqttMessageEnvelope message, Object jsonTree) {
+        if (timestampField == null) {
+            return message.arrivalMillis();
+        }
+        Object raw = timestampField.get(jsonTree);
+        if (raw == null) {
+            return message.arrivalMillis();
+        }
+        try {
+            return timestampParser.toEpochMillis(raw);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(message.topic(), Stage.TIMESTAMP,
+                    "timestamp field '" + timestampField + "': " + e.getMessage(), null);
+        }
+    }
+
+    private static ConnectHeaders metadataHeaders(MqttMessageEnvelope message) {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(HEADER_TOPIC, message.topic());
+        headers.addInt(HEADER_QOS, message.qos());
+        headers.addBoolean(HEADER_RETAINED, message.retained());
+        headers.addBoolean(HEADER_DUPLICATE, message.duplicate());
+        headers.addInt(HEADER_MESSAGE_ID, message.messageId());
+        if (message.contentType() != null) {
+            headers.addString(HEADER_CONTENT_TYPE, message.contentType());
+        }
+        List<Map.Entry<String, String>> properties = message.userProperties();
+        for (int i = 0; i < properties.size(); i++) {
+            Map.Entry<String, String> property = properties.get(i);
+            headers.addString(HEADER_USER_PREFIX + property.getKey(), property.getValue());
+        }
+        return headers;
+    }
+
+    private static String decodeUtf8(String mqttTopic, byte[] payload) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        CharBuffer out = CharBuffer.allocate(payload.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw new MalformedMessageException(mqttTopic, Stage.VALUE, "invalid UTF-8 (" + result.length() + " bad byte(s))",
+                    "byte " + in.position());
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+
+    static String describe(Object value) {
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof List) {
+            return "an array";
+        }
+        return value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
+    }
+}

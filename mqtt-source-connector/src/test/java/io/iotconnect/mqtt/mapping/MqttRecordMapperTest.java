@@ -1,0 +1,191 @@
+package io.iotconnect.mqtt.mapping;
+
+import io.iotconnect.mqtt.client.MqttMessageEnvelope;
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MqttRecordMapperTest {
+
+    private static final long ARRIVAL = 1_700_000_000_000L;
+
+    private static MqttRecordMapper mapper(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "plant-a");
+        props.put("mqtt.server.uris", "tcp://127.0.0.1:1883");
+        props.put("mqtt.topics", "devices/+/telemetry");
+        props.put("mqtt.kafka.topic", "telemetry");
+        props.put("mqtt.key.topic.level", "2");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new MqttRecordMapper(new MqttSourceConnectorConfig(props));
+    }
+
+    private static MqttMessageEnvelope message(String topic, String payload) {
+        return message(topic, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MqttMessageEnvelope message(String topic, byte[] payload) {
+        return new MqttMessageEnvelope(topic, payload, 1, true, false, 42,
+                List.of(Map.entry("site", "berlin"), Map.entry("fw", "1.2")), "application/json", 1, ARRIVAL);
+    }
+
+    private static Object header(MqttSourceRecord record, String key) {
+        Header header = record.headers().lastWithName(key);
+        return header == null ? null : header.value();
+    }
+
+    @Test
+    void jsonBecomesStructKeyedByTopicLevelWithHeaders() {
+        MqttSourceRecord record = mapper().toRecord(message("devices/dev-7/telemetry", "{\"temperature\":21.5,\"humidity\":40}"));
+        assertThat(record.topic()).isEqualTo("telemetry");
+        assertThat(record.key()).isEqualTo("dev-7");
+        assertThat(record.keySchema()).isEqualTo(Schema.STRING_SCHEMA);
+        Struct value = (Struct) record.value();
+        assertThat(value.getFloat64("temperature")).isEqualTo(21.5);
+        assertThat(value.getInt64("humidity")).isEqualTo(40L);
+        assertThat(record.timestamp()).isEqualTo(ARRIVAL);
+        assertThat(header(record, "mqtt.topic")).isEqualTo("devices/dev-7/telemetry");
+        assertThat(header(record, "mqtt.qos")).isEqualTo(1);
+        assertThat(header(record, "mqtt.retained")).isEqualTo(true);
+        assertThat(header(record, "mqtt.duplicate")).isEqualTo(false);
+        assertThat(header(record, "mqtt.message.id")).isEqualTo(42);
+        assertThat(header(record, "mqtt.content.type")).isEqualTo("application/json");
+        assertThat(header(record, "mqtt.user.site")).isEqualTo("berlin");
+        assertThat(header(record, "mqtt.user.fw")).isEqualTo("1.2");
+        assertThat(record.sourcePartition()).isNull();
+    }
+
+    @Test
+    void keyAndTimestampFromPayloadFields() {
+        MqttRecordMapper mapper = mapper("mqtt.key.source", "payload-field", "mqtt.key.field", "meta.id",
+                "mqtt.timestamp.field", "ts", "mqtt.timestamp.format", "iso-8601");
+        MqttSourceRecord record = mapper.toRecord(message("x/y/z", "{\"meta\":{\"id\":\"d1\"},\"ts\":\"2026-11-22T14:03:42.123Z\"}"));
+        assertThat(record.key()).isEqualTo("d1");
+        assertThat(record.timestamp()).isEqualTo(1795356222123L);
+
+        MqttSourceRecord numericId = mapper.toRecord(message("x", "{\"meta\":{\"id\":17}}"));
+        assertThat(numericId.key()).isEqualTo("17");
+        assertThat(numericId.timestamp()).as("no timestamp field: arrival time").isEqualTo(ARRIVAL);
+    }
+
+    @Test
+    void epochTimestamps() {
+        assertThat(mapper("mqtt.timestamp.field", "ts").toRecord(message("d/a/t", "{\"ts\":1700000000123}")).timestamp())
+                .isEqualTo(1700000000123L);
+        assertThat(mapper("mqtt.timestamp.field", "ts", "mqtt.timestamp.format", "epoch-seconds")
+                .toRecord(message("d/a/t", "{\"ts\":1700000000.5}")).timestamp()).isEqualTo(1700000000500L);
+    }
+
+    @Test
+    void templatedTopicAndSchemalessMap() {
+        MqttSourceRecord record = mapper("mqtt.kafka.topic", "iot.${3}", "mqtt.value.json.struct", "false")
+                .toRecord(message("devices/d1/telemetry", "{\"t\":1.5}"));
+        assertThat(record.topic()).isEqualTo("iot.telemetry");
+        assertThat(record.valueSchema()).isNull();
+        assertThat(record.value()).isEqualTo(Map.of("t", 1.5));
+    }
+
+    @Test
+    void bytesAndStringFormats() {
+        byte[] binary = {1, 2, (byte) 0xFF};
+        MqttSourceRecord bytes = mapper("mqtt.value.format", "bytes").toRecord(message("d/a/t", binary));
+        assertThat(bytes.valueSchema()).isEqualTo(Schema.BYTES_SCHEMA);
+        assertThat((byte[]) bytes.value()).isEqualTo(binary);
+        assertThat(mapper("mqtt.value.format", "string").toRecord(message("d/a/t", "héllo")).value()).isEqualTo("héllo");
+        assertThatThrownBy(() -> mapper("mqtt.value.format", "string").toRecord(message("d/a/t", new byte[] {'o', 'k', (byte) 0xC3, 0x28})))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+                    assertThat(e.reason()).contains("invalid UTF-8");
+                    assertThat(e.position()).isEqualTo("byte 2");
+                });
+    }
+
+    @Test
+    void malformedJsonCarriesReasonAndPosition() {
+        assertThatThrownBy(() -> mapper().toRecord(message("devices/d1/telemetry", "{\"t\": 21.5,")))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+                    assertThat(e.reason()).startsWith("invalid JSON:");
+                    assertThat(e.position()).contains("byte").contains("line 1");
+                    assertThat(e.getMessage()).contains("devices/d1/telemetry");
+                });
+    }
+
+    @Test
+    void missingKeyBadTimestampAndUnroutableTopicAreMalformed() {
+        assertThatThrownBy(() -> mapper().toRecord(message("devices", "{}")))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.KEY));
+        assertThatThrownBy(() -> mapper("mqtt.key.source", "payload-field", "mqtt.key.field", "id").toRecord(message("a", "{\"id\":{\"x\":1}}")))
+                .hasMessageContaining("must be a non-empty string or a number, got an object");
+        assertThatThrownBy(() -> mapper("mqtt.timestamp.field", "ts").toRecord(message("d/a/t", "{\"ts\":\"yesterday\"}")))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.TIMESTAMP);
+                    assertThat(e.reason()).contains("expected a number");
+                });
+        assertThatThrownBy(() -> mapper("mqtt.timestamp.field", "ts").toRecord(message("d/a/t", "{\"ts\":-5}")))
+                .hasMessageContaining("before 1970");
+        assertThatThrownBy(() -> mapper("mqtt.kafka.topic", "t.${5}").toRecord(message("d/a/t", "{}")))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.TOPIC));
+    }
+
+    @Test
+    void errorRecordCarriesRawPayloadAndReason() {
+        MqttRecordMapper mapper = mapper();
+        MqttMessageEnvelope bad = message("devices/dev-9/telemetry", "{\"t\":");
+        MalformedMessageException failure = catchMalformed(mapper, bad);
+        MqttSourceRecord error = mapper.errorRecord(bad, failure);
+        assertThat(error.topic()).isEqualTo("plant-a-errors");
+        assertThat(error.key()).isEqualTo("dev-9");
+        assertThat((byte[]) error.value()).isEqualTo(bad.payload());
+        assertThat(header(error, "mqtt.error.reason")).asString().startsWith("invalid JSON");
+        assertThat(header(error, "mqtt.error.stage")).isEqualTo("value");
+        assertThat(header(error, "mqtt.error.position")).asString().contains("byte");
+        assertThat(header(error, "mqtt.error.connector")).isEqualTo("plant-a");
+        assertThat(header(error, "mqtt.topic")).isEqualTo("devices/dev-9/telemetry");
+        assertThat(error.message()).isSameAs(bad);
+    }
+
+    @Test
+    void oversizedPayloadIsCutInTheErrorRecord() {
+        MqttRecordMapper mapper = mapper("mqtt.value.max.bytes", "10", "mqtt.error.topic", "bad");
+        MqttMessageEnvelope big = message("devices/d/telemetry", "{\"t\":\"0123456789\"}");
+        MalformedMessageException failure = catchMalformed(mapper, big);
+        assertThat(failure.reason()).contains("exceeds mqtt.value.max.bytes=10");
+        MqttSourceRecord error = mapper.errorRecord(big, failure);
+        assertThat(error.topic()).isEqualTo("bad");
+        assertThat((byte[]) error.value()).hasSize(10);
+        assertThat(header(error, "mqtt.error.payload.bytes")).isEqualTo((long) big.payload().length);
+    }
+
+    @Test
+    void schemaIsCachedPerShape() {
+        MqttRecordMapper mapper = mapper();
+        Schema first = mapper.toRecord(message("devices/a/telemetry", "{\"t\":1.5}")).valueSchema();
+        Schema second = mapper.toRecord(message("devices/b/telemetry", "{\"t\":2.5}")).valueSchema();
+        Schema drifted = mapper.toRecord(message("devices/a/telemetry", "{\"t\":\"n/a\"}")).valueSchema();
+        assertThat(second).isSameAs(first);
+        assertThat(drifted).isNotEqualTo(first);
+        assertThat(mapper.cachedSchemas()).isEqualTo(2);
+    }
+
+    private static MalformedMessageException catchMalformed(MqttRecordMapper mapper, MqttMessageEnvelope message) {
+        try {
+            mapper.toRecord(message);
+        } catch (MalformedMessageException e) {
+            return e;
+        }
+        throw new AssertionError("expected a malformed message");
+    }
+}
