@@ -21,11 +21,19 @@ public final class MqttTestPublisher implements AutoCloseable {
     private final MqttAsyncClient client;
 
     public MqttTestPublisher(String uri) {
+        this(uri, null, null);
+    }
+
+    public MqttTestPublisher(String uri, String username, String password) {
         try {
             client = new MqttAsyncClient(uri, "test-publisher-" + UUID.randomUUID(), new MemoryPersistence());
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setAutomaticReconnect(false);
+            if (username != null) {
+                options.setUserName(username);
+                options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+            }
             client.connect(options).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException("test publisher cannot connect to " + uri, e);

@@ -117,7 +117,7 @@ public abstract class MqttSubscriber implements AutoCloseable {
             if (isRefusal(e, first)) {
                 state = ConnectionState.FAILED;
                 fatal = new ConnectException("MQTT broker refused client " + settings.clientId() + " at " + settings.serverUris()
-                        + ": " + describe(e) + ". Fix the connector configuration (credentials, authorization, TLS) and restart the task.", e);
+                        + ": " + describe(e).replaceAll("\\.+$", "") + ". Fix the connector configuration (credentials, authorization, TLS) and restart the task.", e);
                 log.error(fatal.getMessage());
                 return;
             }
@@ -233,14 +233,17 @@ public abstract class MqttSubscriber implements AutoCloseable {
         return text.toString();
     }
 
-    /** True for failures no retry can fix: bad credentials, not authorized, bad client id, and TLS trust on the first attempt. */
+    /**
+     * True for failures no retry can fix: bad credentials, not authorized, bad client id, refused subscriptions, and
+     * TLS failures (trust, client certificate) on the task's first attempt, which a configuration change must fix.
+     */
     private boolean isRefusal(Exception e, boolean first) {
         if (e instanceof SubscriptionRefusedException || isRefusedByBroker(e)) {
             return true;
         }
         if (first) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof java.security.cert.CertificateException) {
+                if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.cert.CertificateException) {
                     return true;
                 }
                 if (cause.getCause() == cause) {

@@ -1,0 +1,193 @@
+package io.iotconnect.mqtt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.MosquittoBroker;
+import io.iotconnect.testing.MqttTestPublisher;
+import io.iotconnect.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * At-least-once under failure, counted: messages published while the worker running the task is stopped and a new
+ * worker joins, and while the broker itself restarts. Every distinct message id must arrive; duplicates are allowed
+ * and reported.
+ */
+class MqttSourceDeliveryIT {
+
+    private static final Logger log = LoggerFactory.getLogger(MqttSourceDeliveryIT.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static MosquittoBroker broker;
+    private static EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    static void startServers() {
+        broker = MosquittoBroker.start();
+        connect = ConnectTestCluster.start("mqtt-delivery-it", 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (connect != null) {
+            connect.stop();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Map<String, String> connectorProps(String topics, String kafkaTopic) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", MqttSourceConnector.class.getName());
+        props.put("tasks.max", "1");
+        props.put("mqtt.server.uris", broker.uri());
+        props.put("mqtt.topics", topics);
+        props.put("mqtt.kafka.topic", kafkaTopic);
+        props.put("mqtt.qos", "1");
+        props.put("mqtt.key.topic.level", "2");
+        props.put("mqtt.reconnect.backoff.initial.ms", "100");
+        props.put("mqtt.reconnect.backoff.max.ms", "1000");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter.schemas.enable", "false");
+        return props;
+    }
+
+    private static List<byte[]> payloads(int from, int count) {
+        List<byte[]> payloads = new ArrayList<>(count);
+        for (int i = from; i < from + count; i++) {
+            payloads.add(("{\"id\":" + i + ",\"temperature\":" + (20 + i % 10) + ".5}").getBytes(StandardCharsets.UTF_8));
+        }
+        return payloads;
+    }
+
+    private static List<String> topics(String prefix, int count) {
+        List<String> topics = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            topics.add(prefix + "/dev-" + (i % 50) + "/telemetry");
+        }
+        return topics;
+    }
+
+    private static long id(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return JSON.readTree(record.value()).get("id").asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads until every id in [0, expected) arrived; returns the ids seen and the total record count. */
+    private static long[] awaitAll(String topic, int expected, Duration timeout) {
+        Set<Long> seen = new HashSet<>();
+        int[] processed = {0};
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(connect.kafka(), topic, read -> {
+            for (; processed[0] < read.size(); processed[0]++) {
+                seen.add(id(read.get(processed[0])));
+            }
+            return seen.size() >= expected;
+        }, timeout);
+        return new long[] {seen.size(), records.size()};
+    }
+
+    @Test
+    void noMessageIsLostWhenTheTasksWorkerStopsAndANewWorkerJoins() throws Exception {
+        int total = 10_000;
+        connect.kafka().createTopic("restart-telemetry", 3);
+        connect.configureConnector("restart", connectorProps("restart/+/telemetry", "restart-telemetry"));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("restart", 1, "connector did not start");
+
+        try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
+            // Publish in the background across the whole failover.
+            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+                int batch = 500;
+                for (int from = 0; from < total; from += batch) {
+                    publisher.publishAll(topics("restart", batch), payloads(from, batch), 1, 100);
+                    sleep(100);
+                }
+            });
+
+            TimeUnit.MILLISECONDS.sleep(700);
+            WorkerHandle running = workerRunningTask("restart");
+            log.info("Stopping worker {} while publishing", running.url());
+            connect.removeWorker(running);
+            assertThat(publishing).as("the worker must stop while messages are still being published").isNotDone();
+            TimeUnit.SECONDS.sleep(1);
+            connect.addWorker();
+            publishing.get(120, TimeUnit.SECONDS);
+        }
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("restart", 1, "task did not come back");
+
+        long[] result = awaitAll("restart-telemetry", total, Duration.ofSeconds(120));
+        log.info("Worker failover: {} published, {} distinct arrived, {} records ({} duplicates)",
+                total, result[0], result[1], result[1] - result[0]);
+        System.out.printf("mqtt-source worker failover: published %d, distinct arrived %d, records %d, duplicates %d%n",
+                total, result[0], result[1], result[1] - result[0]);
+        assertThat(result[0]).as("distinct messages in Kafka").isEqualTo(total);
+        connect.deleteConnector("restart");
+    }
+
+    @Test
+    void reconnectsAfterTheBrokerRestartsAndLosesNothing() throws Exception {
+        int before = 2000;
+        int after = 2000;
+        connect.kafka().createTopic("broker-telemetry", 3);
+        connect.configureConnector("broker-restart", connectorProps("broker/+/telemetry", "broker-telemetry"));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("broker-restart", 1, "connector did not start");
+
+        try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
+            publisher.publishAll(topics("broker", before), payloads(0, before), 1, 100);
+        }
+        broker.restart();
+        // Publish while the task may still be reconnecting: the persistent session queues for it.
+        try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
+            publisher.publishAll(topics("broker", after), payloads(before, after), 1, 100);
+        }
+        long[] result = awaitAll("broker-telemetry", before + after, Duration.ofSeconds(90));
+        System.out.printf("mqtt-source broker restart: published %d, distinct arrived %d, records %d, duplicates %d%n",
+                before + after, result[0], result[1], result[1] - result[0]);
+        assertThat(result[0]).as("distinct messages in Kafka").isEqualTo(before + after);
+        ConnectorStateInfo status = connect.connectorStatus("broker-restart");
+        assertThat(status.tasks()).allMatch(t -> t.state().equals("RUNNING"));
+        connect.deleteConnector("broker-restart");
+    }
+
+    private static WorkerHandle workerRunningTask(String connector) {
+        String workerId = connect.connectorStatus(connector).tasks().get(0).workerId();
+        return connect.workers().stream()
+                .filter(worker -> workerId.endsWith(":" + worker.url().getPort()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no worker matches " + workerId + " among " + connect.workers()));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
