@@ -1,21 +1,18 @@
 package io.iotconnect.mqtt;
 
+import io.iotconnect.testing.Archives;
 import org.apache.kafka.tools.ConnectPluginPath;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +29,7 @@ class PluginArchiveIT {
     void archiveHasTheComponentLayoutAndEveryPluginHasAManifest() throws IOException {
         Path archive = Path.of(System.getProperty("plugin.archive"));
         Path pluginPath = Files.createTempDirectory("plugin-path-");
-        List<String> entries = unzip(archive, pluginPath);
+        List<String> entries = Archives.unzip(archive, pluginPath);
 
         String root = archive.getFileName().toString().replace(".zip", "") + "/";
         assertThat(entries).contains(root + "manifest.json", root + "doc/configuration.md", root + "doc/LICENSE");
@@ -59,26 +56,5 @@ class PluginArchiveIT {
         Matcher matcher = pattern.matcher(listing);
         assertThat(matcher.find()).as("'%s' in\n%s", pattern, listing).isTrue();
         return Integer.parseInt(matcher.group(1));
-    }
-
-    private static List<String> unzip(Path archive, Path target) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                names.add(entry.getName());
-                Path destination = target.resolve(entry.getName()).normalize();
-                if (!destination.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.createDirectories(destination.getParent());
-                    Files.copy(zip, destination);
-                }
-            }
-        }
-        return names;
     }
 }

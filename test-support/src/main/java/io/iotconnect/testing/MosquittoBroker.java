@@ -56,7 +56,14 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Builder for brokers with TLS or users. */
     public static final class Builder {
         private Tls tls;
+        private int port;
         private final List<String[]> users = new ArrayList<>();
+
+        /** Listens on this port instead of a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
         public Builder tls(Tls tls) {
             this.tls = tls;
@@ -80,7 +87,7 @@ public final class MosquittoBroker implements AutoCloseable {
                         run(List.of(passwordTool().toString(), "-b", passwordFile.toString(), user[0], user[1]));
                     }
                 }
-                MosquittoBroker broker = new MosquittoBroker(directory, freePort(), tls, tls == null ? -1 : freePort(), passwordFile);
+                MosquittoBroker broker = new MosquittoBroker(directory, port > 0 ? port : freePort(), tls, tls == null ? -1 : freePort(), passwordFile);
                 broker.launch();
                 return broker;
             } catch (IOException e) {

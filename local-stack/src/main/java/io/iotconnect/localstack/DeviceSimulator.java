@@ -1,0 +1,179 @@
+package io.iotconnect.localstack;
+
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Devices in the field, speaking MQTT 3.1.1 as most do: each publishes a reading (temperature, humidity, pressure, battery) to
+ * {@code devices/<id>/telemetry} at QoS 1. Values drift like real sensors; about 1 in 100 readings is an anomaly (a
+ * heat spike, a humidity reading above 100 %, a pressure drop) and about 1 in 200 messages is malformed (truncated
+ * JSON, binary garbage, bad UTF-8), as a flaky device would send them.
+ */
+public final class DeviceSimulator implements AutoCloseable {
+
+    private static final double ANOMALY_RATE = 0.01;
+    private static final double MALFORMED_RATE = 0.005;
+
+    private final MqttAsyncClient client;
+    private final List<Device> devices = new ArrayList<>();
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final ScheduledExecutorService scheduler;
+    private final int messagesPerSecond;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong anomalies = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private int next;
+
+    private static final class Device {
+        final String id;
+        double temperature;
+        double humidity;
+        double pressure;
+        double battery;
+
+        Device(String id, SplittableRandom random) {
+            this.id = id;
+            this.temperature = 18 + random.nextDouble() * 6;
+            this.humidity = 35 + random.nextDouble() * 20;
+            this.pressure = 1005 + random.nextDouble() * 15;
+            this.battery = 80 + random.nextDouble() * 20;
+        }
+    }
+
+    public DeviceSimulator(String brokerUri, int deviceCount, int messagesPerSecond) throws MqttException {
+        this.messagesPerSecond = messagesPerSecond;
+        for (int i = 1; i <= deviceCount; i++) {
+            devices.add(new Device(String.format(Locale.ROOT, "sensor-%03d", i), random));
+        }
+        client = new MqttAsyncClient(brokerUri, "iot-connect-simulator", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setMaxInflight(1000);
+        client.connect(options).waitForCompletion(10_000);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "device-simulator");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts publishing in the background, in ticks of 100 ms. */
+    public void start() {
+        long perTick = Math.max(1, messagesPerSecond / 10);
+        scheduler.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < perTick; i++) {
+                publishOne();
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void publishOne() {
+        Device device = devices.get(next++ % devices.size());
+        byte[] payload;
+        if (random.nextDouble() < MALFORMED_RATE) {
+            payload = malformedPayload();
+            malformed.incrementAndGet();
+        } else {
+            payload = reading(device).getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            MqttMessage message = new MqttMessage(payload);
+            message.setQos(1);
+            IMqttToken token = client.publish("devices/" + device.id + "/telemetry", message);
+            token.waitForCompletion(5_000);
+            published.incrementAndGet();
+        } catch (MqttException e) {
+            failed.incrementAndGet();
+        }
+    }
+
+    private String reading(Device device) {
+        device.temperature += random.nextDouble(-0.2, 0.2);
+        device.humidity = clamp(device.humidity + random.nextDouble(-0.5, 0.5), 20, 80);
+        device.pressure += random.nextDouble(-0.3, 0.3);
+        device.battery = Math.max(5, device.battery - random.nextDouble(0, 0.01));
+        double temperature = device.temperature;
+        double humidity = device.humidity;
+        double pressure = device.pressure;
+        if (random.nextDouble() < ANOMALY_RATE) {
+            anomalies.incrementAndGet();
+            switch (random.nextInt(3)) {
+                case 0 -> temperature += 35 + random.nextDouble() * 20;
+                case 1 -> humidity = 101 + random.nextDouble() * 20;
+                default -> pressure -= 60 + random.nextDouble() * 40;
+            }
+        }
+        return String.format(Locale.ROOT,
+                "{\"deviceId\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f,\"pressure\":%.1f,\"battery\":%.1f}",
+                device.id, System.currentTimeMillis(), temperature, humidity, pressure, device.battery);
+    }
+
+    private byte[] malformedPayload() {
+        switch (random.nextInt(3)) {
+            case 0:
+                return "{\"deviceId\":\"sensor-x\",\"temperature\":21.".getBytes(StandardCharsets.UTF_8);
+            case 1:
+                byte[] garbage = new byte[16];
+                for (int i = 0; i < garbage.length; i++) {
+                    garbage[i] = (byte) random.nextInt(256);
+                }
+                garbage[0] = (byte) 0xFE;
+                return garbage;
+            default:
+                return new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'};
+        }
+    }
+
+    private static double clamp(double value, double min, double max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long anomalies() {
+        return anomalies.get();
+    }
+
+    public long malformed() {
+        return malformed.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Stops publishing; messages already acknowledged by the broker stay published. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5_000);
+            }
+            client.close();
+        } catch (MqttException e) {
+            // the broker is going away as well
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
