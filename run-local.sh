@@ -24,6 +24,6 @@ if $rebuild || ! ls local-stack/target/lib/*.jar >/dev/null 2>&1 || ! ls mqtt-so
   mvn -q -B package -DskipTests -pl local-stack -am
 fi
 
-exec java -Xmx512m -Dlocalstack.log=.local-stack/logs/launcher.log \
+exec java -Xmx512m -Dlocalstack.log=.local-stack/logs/launcher.log -Dlog4j2.configurationFile=classpath:log4j2.xml \
   -cp "local-stack/target/lib/*:$(ls local-stack/target/local-stack-*.jar | head -1)" \
   io.iotconnect.localstack.LocalStack ${args[@]+"${args[@]}"}

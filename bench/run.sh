@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a benchmark: each compares a plugin with the raw client or SDK doing the same work, in one run on this
+# machine, and prints one result line last.
+#
+#   bench/run.sh mqtt-source [--messages N] [--rounds R] [--partitions P]
+#       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+  echo "usage: bench/run.sh <benchmark> [options]" >&2
+  echo "benchmarks: mqtt-source" >&2
+  exit 2
+}
+[[ $# -ge 1 ]] || usage
+name=$1
+shift
+
+case $name in
+  mqtt-source) main=io.iotconnect.bench.MqttSourceBenchmark ;;
+  *) usage ;;
+esac
+
+if [[ ${BENCH_REBUILD:-false} == true ]] || ! ls bench/target/lib/*.jar >/dev/null 2>&1; then
+  echo "Building the benchmarks (mvn package -DskipTests) ..." >&2
+  mvn -q -B package -DskipTests -pl bench -am >&2
+fi
+
+exec java -Xmx2g -Dlog4j2.configurationFile=classpath:log4j2.xml -Dbench.log=bench/target/bench.log \
+  -cp "bench/target/lib/*:$(ls bench/target/bench-*.jar | head -1)" "$main" "$@"
