@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * MQTT to Kafka throughput, in one run on one machine: the connector on a real Connect worker against a raw bridge
  * (a plain Paho subscriber that forwards each message to a Kafka producer and acknowledges it in the producer
  * callback), with the same broker, payloads, QoS 1, persistent sessions, manual acknowledgements, receive maximum and
- * producer settings (acks=all, as Connect uses).
+ * producer settings (acks=all, as Connect uses). Both write the same records: key = device id, value = the payload
+ * bytes, the MQTT metadata headers. A third series runs the connector parsing JSON into Structs written by
+ * JsonConverter, work the raw bridge does not do, to show what that costs.
  *
  * <p>Each round first lets the subscriber create its persistent session, disconnects it, queues N messages at the
  * broker, then reconnects it and times the drain from the first record visible in Kafka to the N-th. Rounds alternate
@@ -86,18 +89,25 @@ public final class MqttSourceBenchmark {
         }
         MqttSourceBenchmark bench = new MqttSourceBenchmark(messages, partitions);
         try {
-            System.out.printf(Locale.ROOT, "mqtt-source benchmark: %d messages of ~%d bytes per round, QoS 1, %d round(s), %d partition(s), mosquitto %s%n",
-                    messages, bench.payloads.get(0).length, rounds, partitions, bench.broker.uri());
+            System.out.printf(Locale.ROOT, "mqtt-source benchmark: %d messages of ~%d bytes per round, QoS 1, %d round(s) after a warm-up round, "
+                    + "%d partition(s), mosquitto %s%n", messages, bench.payloads.get(0).length, rounds, partitions, bench.broker.uri());
+            System.out.printf(Locale.ROOT, "  warm-up: connector %.0f msg/s, raw %.0f msg/s, connector json %.0f msg/s (not counted)%n",
+                    bench.connectorRound(-1, "bytes"), bench.rawRound(-1), bench.connectorRound(-1, "json"));
             double[] connector = new double[rounds];
             double[] raw = new double[rounds];
+            double[] json = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                connector[round] = bench.connectorRound(round);
-                System.out.printf(Locale.ROOT, "  round %d: connector %.0f msg/s%n", round + 1, connector[round]);
+                connector[round] = bench.connectorRound(round, "bytes");
                 raw[round] = bench.rawRound(round);
-                System.out.printf(Locale.ROOT, "  round %d: raw       %.0f msg/s%n", round + 1, raw[round]);
+                json[round] = bench.connectorRound(round, "json");
+                System.out.printf(Locale.ROOT, "  round %d: connector %.0f msg/s, raw %.0f msg/s, connector json %.0f msg/s%n",
+                        round + 1, connector[round], raw[round], json[round]);
             }
             double connectorMedian = median(connector);
             double rawMedian = median(raw);
+            double jsonMedian = median(json);
+            System.out.printf(Locale.ROOT, "mqtt-source (json to Struct, JsonConverter): connector %.0f msg/s, ratio %.2f to raw%n",
+                    jsonMedian, jsonMedian / rawMedian);
             System.out.printf(Locale.ROOT, "mqtt-source: connector %.0f msg/s, raw %.0f msg/s, ratio %.2f%n",
                     connectorMedian, rawMedian, connectorMedian / rawMedian);
         } finally {
@@ -106,8 +116,8 @@ public final class MqttSourceBenchmark {
         System.exit(0);
     }
 
-    private double connectorRound(int round) throws Exception {
-        String name = "bench-connector-" + round;
+    private double connectorRound(int round, String format) throws Exception {
+        String name = "bench-connector-" + format + "-" + (round + 1);
         String topic = name;
         connect.kafka().createTopic(topic, partitions);
         Map<String, String> props = new HashMap<>();
@@ -119,11 +129,15 @@ public final class MqttSourceBenchmark {
         props.put("mqtt.receive.maximum", Integer.toString(RECEIVE_MAXIMUM));
         props.put("mqtt.kafka.topic", topic);
         props.put("mqtt.key.topic.level", "2");
-        props.put("mqtt.value.format", "json");
-        props.put("mqtt.timestamp.field", "ts");
+        props.put("mqtt.value.format", format);
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter.schemas.enable", "false");
+        if (format.equals("json")) {
+            props.put("mqtt.timestamp.field", "ts");
+            props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            props.put("value.converter.schemas.enable", "false");
+        } else {
+            props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        }
         connect.configureConnector(name, props);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "benchmark connector did not start");
         connect.pauseConnector(name);
@@ -136,9 +150,9 @@ public final class MqttSourceBenchmark {
     }
 
     private double rawRound(int round) throws Exception {
-        String topic = "bench-raw-" + round;
+        String topic = "bench-raw-" + (round + 1);
         connect.kafka().createTopic(topic, partitions);
-        String clientId = "bench-raw-" + round;
+        String clientId = topic;
         try (RawBridge bridge = new RawBridge(broker.uri(), clientId, connect.kafka().bootstrapServers(), topic)) {
             bridge.connectAndSubscribe();
             bridge.disconnect();
@@ -236,7 +250,14 @@ public final class MqttSourceBenchmark {
             int id = message.getId();
             int qos = message.getQos();
             byte[] key = mqttTopic.split("/")[1].getBytes(StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(topic, key, message.getPayload()), (metadata, error) -> {
+            // The same metadata the connector writes as headers, so both write the same records.
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("mqtt.topic", mqttTopic.getBytes(StandardCharsets.UTF_8));
+            headers.add("mqtt.qos", Integer.toString(qos).getBytes(StandardCharsets.UTF_8));
+            headers.add("mqtt.retained", Boolean.toString(message.isRetained()).getBytes(StandardCharsets.UTF_8));
+            headers.add("mqtt.duplicate", Boolean.toString(message.isDuplicate()).getBytes(StandardCharsets.UTF_8));
+            headers.add("mqtt.message.id", Integer.toString(id).getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(topic, null, key, message.getPayload(), headers), (metadata, error) -> {
                 if (error == null) {
                     try {
                         client.messageArrivedComplete(id, qos);
