@@ -73,6 +73,42 @@ public final class DeviceSimulator implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs the simulator on its own until stopped (the Docker stack's simulator service):
+     * {@code DeviceSimulator --broker tcp://host:1883 [--devices N] [--rate MESSAGES_PER_SECOND]}.
+     */
+    public static void main(String[] args) throws Exception {
+        String broker = "tcp://127.0.0.1:1883";
+        int devices = 10;
+        int rate = 20;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--broker" -> broker = args[i + 1];
+                case "--devices" -> devices = Integer.parseInt(args[i + 1]);
+                case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --broker URI --devices N --rate R");
+            }
+        }
+        DeviceSimulator simulator = null;
+        while (simulator == null) {
+            try {
+                simulator = new DeviceSimulator(broker, devices, rate);
+            } catch (MqttException e) {
+                System.err.println("waiting for the MQTT broker at " + broker + ": " + e.getMessage());
+                TimeUnit.SECONDS.sleep(2);
+            }
+        }
+        DeviceSimulator running = simulator;
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+        running.start();
+        System.out.printf(Locale.ROOT, "simulating %d devices at %d messages/s on %s%n", devices, rate, broker);
+        while (true) {
+            TimeUnit.SECONDS.sleep(10);
+            System.out.printf(Locale.ROOT, "published %d (malformed %d, anomalies %d, failed %d)%n",
+                    running.published(), running.malformed(), running.anomalies(), running.failed());
+        }
+    }
+
     /** Starts publishing in the background, in ticks of 100 ms. */
     public void start() {
         long perTick = Math.max(1, messagesPerSecond / 10);

@@ -1,0 +1,110 @@
+package io.iotconnect.localstack;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml cannot be started here (no Docker engine), so it is checked statically: every image pinned to a
+ * version, every file and directory it mounts present, dependencies between services resolvable, and the topology
+ * the README promises (3 KRaft brokers with replication 3 and min.insync.replicas 2, 2 Connect workers sharing the
+ * plugins, MQTT broker, Kafka UI, simulator, the connect-config job).
+ */
+class DockerComposeTest {
+
+    private static final Pattern PINNED = Pattern.compile("[a-z0-9./_-]+:(?!latest$)[A-Za-z0-9._-]*[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?");
+
+    private static Path repository;
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws IOException {
+        repository = Path.of("..").toAbsolutePath().normalize();
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(100);
+        try (Reader reader = Files.newBufferedReader(repository.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml(options).load(reader);
+            services = (Map<String, Map<String, Object>>) (Map<?, ?>) compose.get("services");
+        }
+    }
+
+    @Test
+    void everyImageIsPinnedToAVersion() {
+        services.forEach((name, service) -> assertThat((String) service.get("image"))
+                .as("image of %s", name).isNotNull().matches(PINNED));
+    }
+
+    @Test
+    void everyMountedFileExists() {
+        List<String> missing = new ArrayList<>();
+        services.forEach((name, service) -> {
+            for (Object volume : (List<?>) service.getOrDefault("volumes", List.of())) {
+                String source = volume.toString().split(":")[0];
+                if (source.startsWith("./") && !Files.exists(repository.resolve(source))) {
+                    missing.add(name + ": " + source);
+                }
+            }
+        });
+        assertThat(missing).as("bind mounts whose source is missing (build first: mvn package)").isEmpty();
+    }
+
+    @Test
+    void dependenciesNameExistingServices() {
+        services.forEach((name, service) -> {
+            Object dependsOn = service.get("depends_on");
+            Collection<?> names = dependsOn instanceof Map<?, ?> map ? map.keySet() : dependsOn instanceof List<?> list ? list : List.of();
+            assertThat(services.keySet()).as("depends_on of %s", name).containsAll(names.stream().map(Object::toString).toList());
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void threeKraftBrokersWithReplicationThreeAndMinIsrTwo() {
+        List<String> brokers = services.keySet().stream().filter(s -> s.startsWith("kafka-") && !s.equals("kafka-ui")).toList();
+        assertThat(brokers).hasSize(3);
+        for (String broker : brokers) {
+            Map<String, Object> env = (Map<String, Object>) services.get(broker).get("environment");
+            assertThat(env.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+            assertThat(env.get("KAFKA_DEFAULT_REPLICATION_FACTOR")).isEqualTo(3);
+            assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS")).isEqualTo(2);
+            assertThat((String) env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).contains("1@kafka-1:9093", "2@kafka-2:9093", "3@kafka-3:9093");
+            assertThat((String) env.get("CLUSTER_ID")).hasSize(22);
+        }
+    }
+
+    @Test
+    void twoConnectWorkersWithThePluginsAndTheirConfigs() throws IOException {
+        for (String worker : List.of("connect-1", "connect-2")) {
+            Map<String, Object> service = services.get(worker);
+            assertThat(service).as(worker).isNotNull();
+            List<?> volumes = (List<?>) service.get("volumes");
+            assertThat(volumes).anyMatch(v -> v.toString().startsWith("connect-plugins:/opt/connect-plugins"));
+            String properties = Files.readString(repository.resolve("docker/connect/" + worker + ".properties"));
+            assertThat(properties).contains("plugin.path=/opt/connect-plugins", "group.id=iot-connect", "replication.factor=3");
+        }
+        assertThat(services.get("plugin-installer").get("volumes").toString()).contains("./mqtt-source-connector/target");
+    }
+
+    @Test
+    void theRestOfThePipelineIsThere() {
+        assertThat(services).containsKeys("mosquitto", "kafka-ui", "simulator", "connect-config");
+        String job = services.get("connect-config").get("command").toString();
+        assertThat(job).contains("/connect-config/apply.mjs", "/connect-config/mqtt-source.json", "mqtt.server.uris=tcp://mosquitto:1883");
+        assertThat(Files.exists(repository.resolve("connect-config/mqtt-source.json"))).isTrue();
+        assertThat(services.get("simulator").get("command").toString()).contains(DeviceSimulator.class.getName());
+    }
+}
