@@ -111,6 +111,8 @@ async function waitRunning(url, name, seconds) {
   const deadline = Date.now() + seconds * 1000;
   let last = 'no status yet';
   while (Date.now() < deadline) {
+    const info = await request('GET', `${url}/connectors/${encodeURIComponent(name)}`);
+    const expectedTasks = info.status === 200 ? (info.json.tasks ?? []).length : 0;
     const { status, json } = await request('GET', `${url}/connectors/${encodeURIComponent(name)}/status`);
     if (status === 200) {
       const tasks = json.tasks ?? [];
@@ -119,7 +121,9 @@ async function waitRunning(url, name, seconds) {
       if (json.connector?.state === 'FAILED' || failed) {
         throw new Error(`${name} failed: ${(failed ?? json.connector).trace?.split('\n')[0] ?? last}`);
       }
-      if (json.connector?.state === 'RUNNING' && tasks.length > 0 && tasks.every((t) => t.state === 'RUNNING')) return last;
+      // Running means: the connector, and as many running tasks as it has task configs.
+      if (json.connector?.state === 'RUNNING' && expectedTasks > 0 && tasks.length === expectedTasks
+          && tasks.every((t) => t.state === 'RUNNING')) return last;
     }
     await sleep(500);
   }

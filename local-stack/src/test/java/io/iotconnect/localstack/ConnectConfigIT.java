@@ -1,0 +1,104 @@
+package io.iotconnect.localstack;
+
+import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.MosquittoBroker;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * connect-config/ against a real worker: every committed connector JSON validates and runs when applied by
+ * apply.mjs, and a broken one is refused with its errors printed per key and a failing exit status.
+ */
+class ConnectConfigIT {
+
+    private static Path repository;
+    private static MosquittoBroker broker;
+    private static EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    static void start() {
+        repository = Path.of("..").toAbsolutePath().normalize();
+        broker = MosquittoBroker.start();
+        connect = ConnectTestCluster.start("connect-config-it", 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.stop();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result apply(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", repository.resolve("connect-config/apply.mjs").toString(),
+                "--url", connect.endpointForResource("").replaceAll("/+$", "")));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    @Test
+    void committedConfigsValidateApplyAndRun() throws Exception {
+        Result result = apply("--wait", "30", "--wait-running", "60", "--set", "mqtt.server.uris=" + broker.uri(),
+                "--set", "topic.creation.default.replication.factor=1",
+                repository.resolve("connect-config/mqtt-source.json").toString());
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("✓ mqtt-source (mqtt-source.json) created", "connector RUNNING");
+        assertThat(connect.connectorStatus("mqtt-source").tasks()).hasSize(2).allMatch(t -> t.state().equals("RUNNING"));
+
+        Result again = apply("--set", "mqtt.server.uris=" + broker.uri(), repository.resolve("connect-config/mqtt-source.json").toString());
+        assertThat(again.output()).contains("✓ mqtt-source (mqtt-source.json) updated");
+        connect.deleteConnector("mqtt-source");
+    }
+
+    @Test
+    void invalidConfigIsRefusedWithErrorsPerKeyAndNothingApplied() throws Exception {
+        Path broken = Files.createTempFile("broken", ".json");
+        Files.writeString(broken, Files.readString(repository.resolve("connect-config/mqtt-source.json"))
+                .replace("\"mqtt-source\"", "\"broken-source\"")
+                .replace("\"mqtt.qos\": \"1\"", "\"mqtt.qos\": \"0\"")
+                .replace("devices/+/telemetry", "devices/#/telemetry"));
+        Result result = apply(broken.toString());
+        assertThat(result.exit()).as(result.output()).isEqualTo(1);
+        assertThat(result.output()).contains("✗ broken-source").contains("mqtt.topics: ").contains("'#' must be a whole level");
+        assertThat(connect.connectors()).doesNotContain("broken-source");
+
+        Files.writeString(broken, Files.readString(repository.resolve("connect-config/mqtt-source.json"))
+                .replace("\"mqtt-source\"", "\"broken-source\"")
+                .replace("\"mqtt.qos\": \"1\"", "\"mqtt.qos\": \"0\""));
+        result = apply("--validate-only", broken.toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.output()).contains("mqtt.qos: QoS 0 with a shared subscription loses");
+    }
+
+    @Test
+    void unreachableWorkerAndBadUsageExitWithTwo() throws Exception {
+        Process process = new ProcessBuilder("node", repository.resolve("connect-config/apply.mjs").toString(),
+                "--url", "http://127.0.0.1:1", repository.resolve("connect-config/mqtt-source.json").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isEqualTo(2);
+        assertThat(output).contains("no Kafka Connect worker answers");
+        assertThat(apply("--set", "novalue").exit()).isEqualTo(2);
+    }
+}
