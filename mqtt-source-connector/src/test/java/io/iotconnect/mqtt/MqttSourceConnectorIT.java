@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,7 +138,38 @@ class MqttSourceConnectorIT {
 
         ConsumerRecord<byte[], byte[]> qos0 = records.stream().filter(r -> "0".equals(header(r, "mqtt.qos"))).findFirst().orElseThrow();
         assertThat(qos0.timestamp()).as("no ts field: arrival time").isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
+
+        // Plugin metrics in JMX, tagged with the connector and task.
+        ObjectName metrics = pluginMetrics("readings");
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        assertThat(((Number) jmx.getAttribute(metrics, "messages-received-total")).doubleValue()).isEqualTo(3.0);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (((Number) jmx.getAttribute(metrics, "messages-acknowledged-total")).doubleValue() < 2.0 && System.currentTimeMillis() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertThat(((Number) jmx.getAttribute(metrics, "messages-acknowledged-total")).doubleValue()).as("the two QoS 1 messages").isEqualTo(2.0);
+        assertThat(((Number) jmx.getAttribute(metrics, "acknowledgements-pending")).longValue()).isZero();
+        assertThat(((Number) jmx.getAttribute(metrics, "connected")).intValue()).isEqualTo(1);
+        assertThat(((Number) jmx.getAttribute(metrics, "queue-size")).intValue()).isZero();
+        assertThat(((Number) jmx.getAttribute(metrics, "reconnects-total")).doubleValue()).isZero();
         connect.deleteConnector("readings");
+    }
+
+    private static ObjectName pluginMetrics(String connector) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null);
+        return names.stream()
+                .filter(name -> connector.equals(ObjectName.unquote(quoted(name.getKeyProperty("connector")))))
+                .filter(name -> name.getKeyProperty("task") != null)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no plugin metrics for " + connector + " among " + names));
+    }
+
+    private static String quoted(String value) {
+        if (value == null) {
+            return "\"\"";
+        }
+        return value.startsWith("\"") ? value : ObjectName.quote(value);
     }
 
     @Test

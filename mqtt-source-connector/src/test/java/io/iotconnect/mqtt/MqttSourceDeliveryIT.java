@@ -175,6 +175,30 @@ class MqttSourceDeliveryIT {
         connect.deleteConnector("broker-restart");
     }
 
+    @Test
+    void resubscribesWhenTheBrokerLostTheSession() throws Exception {
+        connect.kafka().createTopic("fresh-telemetry", 1);
+        connect.configureConnector("fresh-broker", connectorProps("fresh/+/telemetry", "fresh-telemetry"));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("fresh-broker", 1, "connector did not start");
+        try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
+            publisher.publishAll(topics("fresh", 100), payloads(0, 100), 1, 100);
+        }
+        assertThat(awaitAll("fresh-telemetry", 100, Duration.ofSeconds(60))[0]).isEqualTo(100);
+
+        // A broker replaced without its state has no session and no subscription for the task: it must subscribe again.
+        broker.restartWithoutState();
+        long[] result = null;
+        for (int attempt = 0; attempt < 30 && (result == null || result[0] < 200); attempt++) {
+            // Publish until the task is back: messages published before it resubscribed have no subscriber to go to.
+            try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
+                publisher.publishAll(topics("fresh", 100), payloads(100, 100), 1, 100);
+            }
+            result = awaitAll("fresh-telemetry", 200, Duration.ofSeconds(2));
+        }
+        assertThat(result[0]).as("messages published after the broker came back arrive").isEqualTo(200);
+        connect.deleteConnector("fresh-broker");
+    }
+
     private static WorkerHandle workerRunningTask(String connector) {
         String workerId = connect.connectorStatus(connector).tasks().get(0).workerId();
         return connect.workers().stream()

@@ -123,6 +123,20 @@ public final class MosquittoBroker implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Stops the broker, deletes its saved state, and starts it again on the same ports: as if it were replaced, so
+     * every client must create its session and subscriptions anew.
+     */
+    public void restartWithoutState() {
+        stop();
+        try {
+            Files.deleteIfExists(directory.resolve("mosquitto.db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        launch();
+    }
+
     /** Stops the broker with SIGTERM; it saves persistent sessions on the way out. */
     public void stop() {
         if (process != null && process.isAlive()) {
