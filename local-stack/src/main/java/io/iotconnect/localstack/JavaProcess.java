@@ -20,15 +20,8 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = new ProcessBuilder(command(classpath, jvmOptions, mainClass, args))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -40,19 +33,16 @@ final class JavaProcess implements AutoCloseable {
 
     /** Runs a JVM to completion and returns what it printed on standard output; fails on a non-zero exit. */
     static String run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = new ProcessBuilder(command(classpath, jvmOptions, mainClass, args))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(name + " did not finish within 2 minutes; see " + log);
+            }
+            if (process.exitValue() != 0) {
                 throw new IllegalStateException(name + " failed (exit " + process.exitValue() + "); see " + log);
             }
             return output;
@@ -62,6 +52,17 @@ final class JavaProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + name, e);
         }
+    }
+
+    private static List<String> command(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
     }
 
     boolean isAlive() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +20,13 @@ public final class ConfigReferenceCheck {
     }
 
     public static void assertCurrent(Class<?> configClass, String title, Path committed) throws IOException, ReflectiveOperationException {
-        String fresh = ConfigReference.markdown(title + " configuration reference", ConfigReference.configDef(configClass));
+        assertCurrent(List.of(configClass), title, committed);
+    }
+
+    /** The same for a module of several plugins (transforms, predicates) documented together. */
+    public static void assertCurrent(List<Class<?>> pluginClasses, String title, Path committed)
+            throws IOException, ReflectiveOperationException {
+        String fresh = ConfigReference.document(title + " configuration reference", pluginClasses);
         if (Boolean.getBoolean("docs.update")) {
             Files.createDirectories(committed.toAbsolutePath().getParent());
             Files.writeString(committed, fresh, StandardCharsets.UTF_8);

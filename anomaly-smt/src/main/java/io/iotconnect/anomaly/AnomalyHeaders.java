@@ -1,0 +1,21 @@
+package io.iotconnect.anomaly;
+
+/** The header names the transforms write and the predicates read. */
+public final class AnomalyHeaders {
+
+    /** Boolean: true when FlagAnomaly flagged the reading, false when it checked it and found nothing. */
+    public static final String ANOMALY = "anomaly";
+    /** String: {@code warning} or {@code critical}, on flagged readings. */
+    public static final String SEVERITY = "anomaly.severity";
+    /** Double: the highest detector score; 1 at a detector's warning level, 2 at its critical level. */
+    public static final String SCORE = "anomaly.score";
+    /** String: every reason, separated by {@code "; "}, like {@code temperature=87.2 above critical 80}. */
+    public static final String REASONS = "anomaly.reasons";
+    /** String: every validation error, separated by {@code "; "}, on readings ValidateReading tagged. */
+    public static final String VALIDATION_ERRORS = "validation.errors";
+
+    static final String SEPARATOR = "; ";
+
+    private AnomalyHeaders() {
+    }
+}

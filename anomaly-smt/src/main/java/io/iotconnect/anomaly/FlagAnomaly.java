@@ -1,0 +1,357 @@
+package io.iotconnect.anomaly;
+
+import io.iotconnect.anomaly.detect.AnomalyDetector;
+import io.iotconnect.anomaly.detect.Assessment;
+import io.iotconnect.anomaly.detect.Severity;
+import io.iotconnect.anomaly.metrics.Counter;
+import io.iotconnect.anomaly.metrics.TransformMetrics;
+import io.iotconnect.anomaly.output.StructExtender;
+import io.iotconnect.anomaly.reading.DeviceIdSource;
+import io.iotconnect.anomaly.reading.Values;
+import io.iotconnect.anomaly.spec.Durations;
+import io.iotconnect.anomaly.spec.RuleSpecParser;
+import io.iotconnect.anomaly.spec.RuleSyntaxException;
+import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.common.config.Validators;
+import io.iotconnect.common.path.FieldPath;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.transforms.Transformation;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Flags anomalous readings: static thresholds, rolling z-scores, rates of change, stuck sensors and silent devices.
+ */
+public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
+
+    public static final String OVERVIEW_DOC = "Flags anomalous readings with detectors per field: static thresholds with "
+            + "warning and critical levels, a rolling z-score over an exponentially weighted mean and variance per device, "
+            + "the rate of change per second between a device's readings, a flatline (the same value N times in a row), and "
+            + "a gap (a device silent for too long, flagged on its next reading). Adds the headers '" + AnomalyHeaders.ANOMALY
+            + "' (true/false on every reading), and on flagged readings '" + AnomalyHeaders.SEVERITY + "' (warning or "
+            + "critical), '" + AnomalyHeaders.SCORE + "' (1 at a detector's warning level, 2 at its critical level) and '"
+            + AnomalyHeaders.REASONS + "' (like 'temperature=87.2 above critical 80'); optionally the same as a field. "
+            + "Per-device state is per task and bounded: keep each device on one task (records keyed by device id on a sink; "
+            + "unshared MQTT filters or one task on the MQTT source). Use the concrete transformation type designed for the "
+            + "record key (<code>" + FlagAnomaly.class.getName() + "$Key</code>) or value (<code>" + FlagAnomaly.class.getName()
+            + "$Value</code>). Tombstones (null) pass unchanged.";
+
+    public static final String DETECTORS_CONFIG = "detectors";
+    private static final String DETECTORS_DOC = "The detectors, one list per field, separated by ';'. Each list is a field path "
+            + "(dots for nesting), a colon, and detectors separated by spaces: 'above(warning, critical)' and "
+            + "'below(warning, critical)' (static thresholds; either level may be left out by naming the other, like "
+            + "below(warning=10)); 'zscore(warning=3, critical=5, warmup=30, alpha=0.05, min.stddev=0)' (distance from the "
+            + "device's exponentially weighted mean in standard deviations, silent for the first 'warmup' readings; an "
+            + "outlier moves the baseline only up to the warning band); 'rate(warning, critical)' (absolute change per "
+            + "second between consecutive readings of the device); 'flatline(count, severity=warning)' (the same value "
+            + "'count' times in a row). A field that is absent or not a number is skipped; NaN and infinities are flagged "
+            + "critical. Example: \"temperature: above(warning=35, critical=80) below(warning=0, critical=-20) "
+            + "zscore(warning=4, critical=6) rate(warning=2) flatline(20); humidity: above(warning=85, critical=95); "
+            + "pressure: below(warning=980, critical=950); light: below(warning=10)\".";
+
+    public static final String GAP_CONFIG = "gap.max.silence";
+    private static final String GAP_DOC = "Flag a device's reading when the device was silent for longer than this since its "
+            + "previous reading (by reading time), like 10m. Durations as 500ms, 30s, 5m, 2h, 7d or ISO-8601. Empty: off.";
+
+    public static final String GAP_SEVERITY_CONFIG = "gap.severity";
+    private static final String GAP_SEVERITY_DOC = "Severity of a gap finding: warning or critical.";
+
+    public static final String DEVICE_ID_FIELD_CONFIG = "device.id.field";
+    private static final String DEVICE_ID_FIELD_DOC = "Field path holding the device id that keys per-device state. Empty: the "
+            + "record key, as the iot-connect sources set it. A reading without a device id gets the stateless detectors only.";
+
+    public static final String TIMESTAMP_FIELD_CONFIG = "timestamp.field";
+    private static final String TIMESTAMP_FIELD_DOC = "Field path holding the reading's time, for rates and gaps (a Connect "
+            + "Timestamp, epoch milliseconds or an ISO-8601 string). Empty: the record timestamp (the iot-connect sources set it "
+            + "to the reading time when configured to), else the worker's clock.";
+
+    public static final String TIMESTAMP_UNIT_CONFIG = "timestamp.unit";
+    private static final String TIMESTAMP_UNIT_DOC = "Unit of numeric values in timestamp.field: ms (epoch milliseconds) or s "
+            + "(epoch seconds).";
+
+    public static final String MAX_DEVICES_CONFIG = "state.max.devices";
+    private static final String MAX_DEVICES_DOC = "Devices whose detector state is kept per task; beyond it the least recently "
+            + "seen device is forgotten (and starts a new warm-up when it returns). Each device costs about 200 bytes with "
+            + "two stateful fields (see the README for the measured figure).";
+
+    public static final String OUTPUT_HEADERS_CONFIG = "output.headers";
+    private static final String OUTPUT_HEADERS_DOC = "Whether to add the anomaly headers. The IsAnomaly predicate reads them.";
+
+    public static final String OUTPUT_FIELD_CONFIG = "output.field";
+    private static final String OUTPUT_FIELD_DOC = "Also add the result as a top-level field of this name: a struct (or map) "
+            + "with 'flagged' (boolean), 'severity' (string, null when not flagged), 'score' (double) and 'reasons' (array of "
+            + "strings). A Struct's schema gains the field; derived schemas are cached. Empty: headers only.";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(DETECTORS_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, DETECTORS_DOC)
+            .define(GAP_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, GAP_DOC)
+            .define(GAP_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
+                    ConfigDef.Importance.LOW, GAP_SEVERITY_DOC)
+            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, DEVICE_ID_FIELD_DOC)
+            .define(TIMESTAMP_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, TIMESTAMP_FIELD_DOC)
+            .define(TIMESTAMP_UNIT_CONFIG, ConfigDef.Type.STRING, "ms", ConfigDef.ValidString.in("ms", "s"), ConfigDef.Importance.LOW,
+                    TIMESTAMP_UNIT_DOC)
+            .define(MAX_DEVICES_CONFIG, ConfigDef.Type.INT, 100_000, ConfigDef.Range.between(1, 50_000_000),
+                    ConfigDef.Importance.MEDIUM, MAX_DEVICES_DOC)
+            .define(OUTPUT_HEADERS_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW, OUTPUT_HEADERS_DOC)
+            .define(OUTPUT_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, OUTPUT_FIELD_DOC);
+
+    static final Schema RESULT_SCHEMA = SchemaBuilder.struct().name("io.iotconnect.anomaly.AnomalyResult").optional()
+            .field("flagged", Schema.BOOLEAN_SCHEMA)
+            .field("severity", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("score", Schema.FLOAT64_SCHEMA)
+            .field("reasons", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+            .build();
+
+    private final Time time;
+    private AnomalyDetector detector;
+    private DeviceIdSource deviceIds;
+    private FieldPath timestampField;
+    private boolean timestampSeconds;
+    private boolean headers;
+    private StructExtender outputField;
+    private final Counter checked = new Counter();
+    private final Counter flagged = new Counter();
+    private final Counter critical = new Counter();
+    private final Counter withoutDevice = new Counter();
+
+    protected FlagAnomaly() {
+        this(Time.SYSTEM);
+    }
+
+    FlagAnomaly(Time time) {
+        this.time = time;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
+        String spec = config.getString(DETECTORS_CONFIG);
+        Duration gap = parseGap(config.getString(GAP_CONFIG));
+        Severity gapSeverity = config.getString(GAP_SEVERITY_CONFIG).equals("critical") ? Severity.CRITICAL : Severity.WARNING;
+        try {
+            detector = new AnomalyDetector(RuleSpecParser.parse(spec), gap, gapSeverity, config.getInt(MAX_DEVICES_CONFIG));
+        } catch (RuleSyntaxException e) {
+            throw new ConfigException(DETECTORS_CONFIG, spec, e.getMessage());
+        }
+        if (spec.isBlank() && gap == null) {
+            throw new ConfigException(DETECTORS_CONFIG, spec, "no detector is configured; write at least one, like "
+                    + "\"temperature: above(warning=35, critical=80)\", or set " + GAP_CONFIG);
+        }
+        FieldPath deviceField = parsePath(DEVICE_ID_FIELD_CONFIG, config.getString(DEVICE_ID_FIELD_CONFIG));
+        deviceIds = DeviceIdSource.of(deviceField == null ? "" : deviceField.toString());
+        timestampField = parsePath(TIMESTAMP_FIELD_CONFIG, config.getString(TIMESTAMP_FIELD_CONFIG));
+        timestampSeconds = config.getString(TIMESTAMP_UNIT_CONFIG).equals("s");
+        headers = config.getBoolean(OUTPUT_HEADERS_CONFIG);
+        String field = config.getString(OUTPUT_FIELD_CONFIG).trim();
+        if (field.contains(".")) {
+            throw new ConfigException(OUTPUT_FIELD_CONFIG, field, "must be a top-level field name without dots, like anomaly");
+        }
+        outputField = field.isEmpty() ? null : new StructExtender(field, RESULT_SCHEMA);
+        if (!headers && outputField == null) {
+            throw new ConfigException(OUTPUT_HEADERS_CONFIG, false, "with output.headers=false and no output.field the result "
+                    + "would go nowhere; set output.field or keep the headers");
+        }
+    }
+
+    private static Duration parseGap(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            Duration gap = Durations.parse(text);
+            if (gap.isZero()) {
+                throw new ConfigException(GAP_CONFIG, text, "must be above zero; leave it empty to turn the gap detector off");
+            }
+            return gap;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(GAP_CONFIG, text, e.getMessage());
+        }
+    }
+
+    private static FieldPath parsePath(String key, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return FieldPath.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, text, e.getMessage());
+        }
+    }
+
+    @Override
+    public void withPluginMetrics(PluginMetrics metrics) {
+        new TransformMetrics(metrics)
+                .count("records-checked-total", "Readings assessed by the detectors.", checked)
+                .count("records-flagged-total", "Readings flagged as anomalous (warning or critical).", flagged)
+                .count("records-flagged-critical-total", "Readings flagged critical.", critical)
+                .count("records-without-device-total", "Readings without a device id; only stateless detectors ran.", withoutDevice)
+                .gauge("devices-tracked", "Devices whose state this task holds.", () -> detector.devicesTracked())
+                .gauge("devices-evicted-total", "Devices forgotten because state.max.devices was reached.", () -> detector.devicesEvicted());
+    }
+
+    @Override
+    public R apply(R record) {
+        Object operand = operandValue(record);
+        if (operand == null) {
+            return record;
+        }
+        if (!(operand instanceof Struct) && !(operand instanceof Map)) {
+            throw new DataException(getClass().getName() + " needs a Struct or a Map, got " + operand.getClass().getSimpleName()
+                    + " in " + RecordContext.describe(record) + "; parse the payload first (the MQTT source's mqtt.value.format=json, "
+                    + "or a JsonConverter)");
+        }
+        Object deviceId = deviceIds.deviceId(record.key(), operand);
+        if (deviceId == null && detector.stateful()) {
+            withoutDevice.increment();
+        }
+        Assessment result = detector.assess(deviceId, operand, readingTime(record, operand));
+        checked.increment();
+        if (result.flagged()) {
+            flagged.increment();
+            if (result.severity() == Severity.CRITICAL) {
+                critical.increment();
+            }
+        }
+        Headers updatedHeaders = record.headers();
+        if (headers) {
+            updatedHeaders = updatedHeaders.duplicate();
+            updatedHeaders.addBoolean(AnomalyHeaders.ANOMALY, result.flagged());
+            if (result.flagged()) {
+                updatedHeaders.addString(AnomalyHeaders.SEVERITY, result.severity().word());
+                updatedHeaders.addDouble(AnomalyHeaders.SCORE, Math.round(result.score() * 100.0) / 100.0);
+                updatedHeaders.addString(AnomalyHeaders.REASONS, String.join(AnomalyHeaders.SEPARATOR, result.reasons()));
+            }
+        }
+        if (outputField == null) {
+            return newRecord(record, operandSchema(record), operand, updatedHeaders);
+        }
+        if (operand instanceof Struct struct) {
+            Schema schema = outputField.schema(struct.schema());
+            Struct value = new Struct(RESULT_SCHEMA)
+                    .put("flagged", result.flagged())
+                    .put("severity", result.flagged() ? result.severity().word() : null)
+                    .put("score", result.score())
+                    .put("reasons", List.copyOf(result.reasons()));
+            return newRecord(record, schema, outputField.extend(struct, schema, value), updatedHeaders);
+        }
+        Map<String, Object> value = new HashMap<>(8);
+        value.put("flagged", result.flagged());
+        value.put("severity", result.flagged() ? result.severity().word() : null);
+        value.put("score", result.score());
+        value.put("reasons", List.copyOf(result.reasons()));
+        return newRecord(record, null, outputField.extend((Map<?, ?>) operand, value), updatedHeaders);
+    }
+
+    private long readingTime(R record, Object operand) {
+        if (timestampField != null) {
+            Object value = timestampField.get(operand);
+            if (value != null) {
+                try {
+                    return Values.epochMillis(value, timestampSeconds);
+                } catch (IllegalArgumentException e) {
+                    throw new DataException("Field '" + timestampField + "'=" + Values.show(value) + " in " + RecordContext.describe(record)
+                            + " " + e.getMessage() + "; fix " + TIMESTAMP_FIELD_CONFIG + " or " + TIMESTAMP_UNIT_CONFIG
+                            + ", or validate the field first with ValidateReading");
+                }
+            }
+        }
+        Long timestamp = record.timestamp();
+        return timestamp != null ? timestamp : time.milliseconds();
+    }
+
+    AnomalyDetector detector() {
+        return detector;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.of(FlagAnomaly.class);
+    }
+
+    @Override
+    public void close() {
+        if (detector != null) {
+            detector.clear();
+        }
+    }
+
+    protected abstract Schema operandSchema(R record);
+
+    protected abstract Object operandValue(R record);
+
+    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers);
+
+    /** Assesses the record key. */
+    public static final class Key<R extends ConnectRecord<R>> extends FlagAnomaly<R> {
+        public Key() {
+        }
+
+        Key(Time time) {
+            super(time);
+        }
+
+        @Override
+        protected Schema operandSchema(R record) {
+            return record.keySchema();
+        }
+
+        @Override
+        protected Object operandValue(R record) {
+            return record.key();
+        }
+
+        @Override
+        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
+            return record.newRecord(record.topic(), record.kafkaPartition(), updatedSchema, updatedValue, record.valueSchema(),
+                    record.value(), record.timestamp(), headers);
+        }
+    }
+
+    /** Assesses the record value. */
+    public static final class Value<R extends ConnectRecord<R>> extends FlagAnomaly<R> {
+        public Value() {
+        }
+
+        Value(Time time) {
+            super(time);
+        }
+
+        @Override
+        protected Schema operandSchema(R record) {
+            return record.valueSchema();
+        }
+
+        @Override
+        protected Object operandValue(R record) {
+            return record.value();
+        }
+
+        @Override
+        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
+            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), updatedSchema,
+                    updatedValue, record.timestamp(), headers);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.iotconnect.anomaly;
+
+import io.iotconnect.common.config.PluginVersion;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.transforms.predicates.Predicate;
+
+import java.util.Map;
+
+/** True for readings FlagAnomaly flagged, at or above a minimum severity. */
+public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>, Versioned {
+
+    public static final String OVERVIEW_DOC = "A predicate that is true for records FlagAnomaly flagged (its '"
+            + AnomalyHeaders.ANOMALY + "' header is true) with a severity at or above min.severity. Pair it with Kafka's "
+            + "RegexRouter to route anomalies to an alerts topic, or with Filter (and negate=true) to keep only anomalies.";
+
+    public static final String MIN_SEVERITY_CONFIG = "min.severity";
+    private static final String MIN_SEVERITY_DOC = "The lowest severity that matches: warning (every flagged reading) or "
+            + "critical (critical ones only).";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(MIN_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
+                    ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC);
+
+    private boolean criticalOnly;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        criticalOnly = new AbstractConfig(CONFIG_DEF, configs).getString(MIN_SEVERITY_CONFIG).equals("critical");
+    }
+
+    @Override
+    public boolean test(R record) {
+        Header flag = record.headers().lastWithName(AnomalyHeaders.ANOMALY);
+        if (flag == null || !isTrue(flag.value())) {
+            return false;
+        }
+        if (!criticalOnly) {
+            return true;
+        }
+        Header severity = record.headers().lastWithName(AnomalyHeaders.SEVERITY);
+        return severity != null && "critical".equals(String.valueOf(severity.value()));
+    }
+
+    private static boolean isTrue(Object value) {
+        // Boolean from FlagAnomaly in the same chain; a string when a header converter read it back from Kafka.
+        return Boolean.TRUE.equals(value) || "true".equals(value);
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.of(IsAnomaly.class);
+    }
+
+    @Override
+    public void close() {
+    }
+}

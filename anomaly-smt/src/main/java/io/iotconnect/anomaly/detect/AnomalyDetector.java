@@ -1,0 +1,111 @@
+package io.iotconnect.anomaly.detect;
+
+import io.iotconnect.anomaly.reading.Values;
+import io.iotconnect.anomaly.spec.Durations;
+import io.iotconnect.anomaly.spec.FieldRules;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every configured detector, compiled once: per-field detectors plus the per-device gap check. {@link #assess} runs
+ * them on one reading and returns the shared {@link Assessment}.
+ */
+public final class AnomalyDetector {
+
+    private static final int LAST_SEEN = 0;
+
+    private final FieldDetectors[] fields;
+    private final long gapMillis;
+    private final Levels gapLevels;
+    private final Severity gapSeverity;
+    private final DeviceStates devices;
+    private final Assessment assessment = new Assessment();
+
+    /**
+     * @param gap         silence after which a device's next reading is flagged; null to disable
+     * @param gapSeverity the severity of a gap finding
+     * @param maxDevices  devices whose state is kept; the least recently seen are forgotten beyond it
+     */
+    public AnomalyDetector(List<FieldRules> rules, Duration gap, Severity gapSeverity, int maxDevices) {
+        List<FieldDetectors> compiled = new ArrayList<>(rules.size());
+        int slots = 1;
+        for (FieldRules field : rules) {
+            FieldDetectors detectors = FieldDetectors.compile(field);
+            if (detectors.stateful()) {
+                detectors.base(slots);
+                slots += FieldDetectors.SLOTS;
+            }
+            compiled.add(detectors);
+        }
+        this.fields = compiled.toArray(new FieldDetectors[0]);
+        this.gapMillis = gap == null ? 0 : gap.toMillis();
+        this.gapLevels = gap == null ? null : new Levels(gapMillis, Double.NaN);
+        this.gapSeverity = gapSeverity;
+        boolean stateful = gap != null || compiled.stream().anyMatch(FieldDetectors::stateful);
+        if (stateful) {
+            double[] template = new double[slots];
+            template[LAST_SEEN] = Double.NaN;
+            for (FieldDetectors field : fields) {
+                if (field.stateful()) {
+                    field.initialise(template);
+                }
+            }
+            this.devices = new DeviceStates(maxDevices, template);
+        } else {
+            this.devices = null;
+        }
+    }
+
+    /** Whether any detector keeps per-device state (and so needs a device id). */
+    public boolean stateful() {
+        return devices != null;
+    }
+
+    /**
+     * Assesses a reading. The result is reused by the next call.
+     *
+     * @param deviceId the device, or null when unknown: only stateless detectors run
+     * @param time     the reading's time in epoch milliseconds
+     */
+    public Assessment assess(Object deviceId, Object operand, long time) {
+        assessment.reset();
+        double[] state = devices != null && deviceId != null ? devices.stateOf(deviceId) : null;
+        if (state != null && gapMillis > 0) {
+            double lastSeen = state[LAST_SEEN];
+            if (!Double.isNaN(lastSeen) && time - lastSeen > gapMillis) {
+                long silence = time - (long) lastSeen;
+                assessment.add(gapSeverity, (gapSeverity == Severity.CRITICAL ? 1.0 : 0.0) + gapLevels.score(silence),
+                        "device silent for " + Durations.format(Duration.ofMillis(silence)) + ", beyond gap.max.silence "
+                                + Durations.format(Duration.ofMillis(gapMillis)));
+            }
+            if (Double.isNaN(lastSeen) || time > lastSeen) {
+                state[LAST_SEEN] = time;
+            }
+        }
+        for (FieldDetectors field : fields) {
+            field.evaluate(operand, time, state, assessment);
+        }
+        return assessment;
+    }
+
+    public int devicesTracked() {
+        return devices == null ? 0 : devices.size();
+    }
+
+    public long devicesEvicted() {
+        return devices == null ? 0 : devices.evictions();
+    }
+
+    public void clear() {
+        if (devices != null) {
+            devices.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AnomalyDetector[fields=" + fields.length + ", gap=" + Values.number(gapMillis) + "ms]";
+    }
+}
