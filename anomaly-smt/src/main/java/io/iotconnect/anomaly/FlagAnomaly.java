@@ -49,7 +49,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             + "Per-device state is per task and bounded: keep each device on one task (records keyed by device id on a sink; "
             + "unshared MQTT filters or one task on the MQTT source). Use the concrete transformation type designed for the "
             + "record key (<code>" + FlagAnomaly.class.getName() + "$Key</code>) or value (<code>" + FlagAnomaly.class.getName()
-            + "$Value</code>). Tombstones (null) pass unchanged.";
+            + "$Value</code>). Tombstones (null) and records a source sent to its error topic (raw payload with a '<source>.error.reason' header) pass unchanged.";
 
     public static final String DETECTORS_CONFIG = "detectors";
     private static final String DETECTORS_DOC = "The detectors, one list per field, separated by ';'. Each list is a field path "
@@ -213,9 +213,10 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             return record;
         }
         if (!(operand instanceof Struct) && !(operand instanceof Map)) {
-            throw new DataException(getClass().getName() + " needs a Struct or a Map, got " + operand.getClass().getSimpleName()
-                    + " in " + RecordContext.describe(record) + "; parse the payload first (the MQTT source's mqtt.value.format=json, "
-                    + "or a JsonConverter)");
+            if (RecordContext.isSourceErrorRecord(record)) {
+                return record;
+            }
+            throw RecordContext.notAReading(getClass(), operand, record);
         }
         Object deviceId = deviceIds.deviceId(record.key(), operand);
         if (deviceId == null && detector.stateful()) {

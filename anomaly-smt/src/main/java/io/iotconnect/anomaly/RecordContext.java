@@ -2,12 +2,37 @@ package io.iotconnect.anomaly;
 
 import io.iotconnect.anomaly.reading.Values;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /** Where a record is, for error messages: topic, partition, offset on sinks, and the key. */
 final class RecordContext {
 
+    private static final String ERROR_REASON_SUFFIX = ".error.reason";
+
     private RecordContext() {
+    }
+
+    /**
+     * Whether a source already routed this record to its error topic: the iot-connect sources mark those with a
+     * {@code <source>.error.reason} header (like {@code mqtt.error.reason}) and a raw payload. Connect runs the
+     * transforms on them too; they pass unchanged, so the error topic keeps what the device sent.
+     */
+    static boolean isSourceErrorRecord(ConnectRecord<?> record) {
+        for (Header header : record.headers()) {
+            if (header.key().endsWith(ERROR_REASON_SUFFIX)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The DataException for a value that is not a parsed reading. */
+    static DataException notAReading(Class<?> transform, Object operand, ConnectRecord<?> record) {
+        return new DataException(transform.getName() + " needs a Struct or a Map, got " + operand.getClass().getSimpleName()
+                + " in " + describe(record) + "; parse the payload first (the MQTT source's mqtt.value.format=json, "
+                + "or a JsonConverter)");
     }
 
     static String describe(ConnectRecord<?> record) {

@@ -41,7 +41,7 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
             + "take it), tagged with a '" + AnomalyHeaders.VALIDATION_ERRORS + "' header (and optionally a field) for the "
             + "IsInvalid predicate to route, or dropped. Works on Struct values with a schema and on schemaless maps; "
             + "use the concrete transformation type designed for the record key (<code>" + ValidateReading.class.getName()
-            + "$Key</code>) or value (<code>" + ValidateReading.class.getName() + "$Value</code>). Tombstones (null) pass unchanged.";
+            + "$Key</code>) or value (<code>" + ValidateReading.class.getName() + "$Value</code>). Tombstones (null) and records a source sent to its error topic (raw payload with a '<source>.error.reason' header) pass unchanged.";
 
     public static final String RULES_CONFIG = "rules";
     private static final String RULES_DOC = "The rules, one list per field, separated by ';'. Each list is a field path "
@@ -166,9 +166,10 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
             return record;
         }
         if (!(operand instanceof Struct) && !(operand instanceof Map)) {
-            throw new DataException(getClass().getName() + " needs a Struct or a Map, got " + operand.getClass().getSimpleName()
-                    + " in " + RecordContext.describe(record) + "; parse the payload first (the MQTT source's mqtt.value.format=json, "
-                    + "or a JsonConverter)");
+            if (RecordContext.isSourceErrorRecord(record)) {
+                return record;
+            }
+            throw RecordContext.notAReading(getClass(), operand, record);
         }
         List<String> errors = validator.validate(record.key(), operand, time.milliseconds());
         if (errors == null) {

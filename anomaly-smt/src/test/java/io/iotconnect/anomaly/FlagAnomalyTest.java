@@ -257,6 +257,9 @@ class FlagAnomalyTest {
         assertThat(transform.apply(tombstone)).isSameAs(tombstone);
         assertThatThrownBy(() -> transform.apply(new SinkRecord("t", 0, null, "d", Schema.STRING_SCHEMA, "21.5", 3L)))
                 .isInstanceOf(DataException.class).hasMessageContaining("needs a Struct or a Map, got String");
+        SinkRecord sourceError = new SinkRecord("telemetry-errors", 0, null, "d", Schema.BYTES_SCHEMA, new byte[] {'{'}, 8L);
+        sourceError.headers().addString("iothub.error.reason", "not JSON");
+        assertThat(transform.apply(sourceError)).isSameAs(sourceError);
     }
 
     @Test

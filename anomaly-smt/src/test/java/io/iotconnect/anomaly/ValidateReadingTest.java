@@ -233,6 +233,9 @@ class ValidateReadingTest {
         assertThatThrownBy(() -> transform.apply(raw)).isInstanceOf(DataException.class)
                 .hasMessageContaining("needs a Struct or a Map, got byte[] in topic 'telemetry' partition 0 offset 7")
                 .hasMessageContaining("mqtt.value.format=json");
+        SinkRecord sourceError = new SinkRecord("telemetry-errors", 0, null, "dev-1", Schema.BYTES_SCHEMA, new byte[] {'{'}, 8L);
+        sourceError.headers().addString("mqtt.error.reason", "truncated JSON");
+        assertThat(transform.apply(sourceError)).as("the source's error records pass unchanged").isSameAs(sourceError);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
+import io.iotconnect.testing.PluginMetricsJmx;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -156,20 +157,7 @@ class MqttSourceConnectorIT {
     }
 
     private static ObjectName pluginMetrics(String connector) throws Exception {
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null);
-        return names.stream()
-                .filter(name -> connector.equals(ObjectName.unquote(quoted(name.getKeyProperty("connector")))))
-                .filter(name -> name.getKeyProperty("task") != null)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no plugin metrics for " + connector + " among " + names));
-    }
-
-    private static String quoted(String value) {
-        if (value == null) {
-            return "\"\"";
-        }
-        return value.startsWith("\"") ? value : ObjectName.quote(value);
+        return PluginMetricsJmx.find(connector, Map.of());
     }
 
     @Test
