@@ -4,12 +4,14 @@
 #
 #   bench/run.sh mqtt-source [--messages N] [--rounds R] [--partitions P]
 #       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
+#   bench/run.sh smt [--devices N] [--forks F]
+#       -> smt: chain <N> ns/record, InsertField <M> ns/record, ratio <R>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "usage: bench/run.sh <benchmark> [options]" >&2
-  echo "benchmarks: mqtt-source" >&2
+  echo "benchmarks: mqtt-source, smt" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -18,6 +20,7 @@ shift
 
 case $name in
   mqtt-source) main=io.iotconnect.bench.MqttSourceBenchmark ;;
+  smt) main=io.iotconnect.bench.smt.SmtBenchmark ;;
   *) usage ;;
 esac
 

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Devices in the field, speaking MQTT 3.1.1 as most do: each publishes a reading (temperature, humidity, pressure, battery) to
- * {@code devices/<id>/telemetry} at QoS 1. Values drift like real sensors; about 1 in 100 readings is an anomaly (a
- * heat spike, a humidity reading above 100 %, a pressure drop) and about 1 in 200 messages is malformed (truncated
+ * {@code devices/<id>/telemetry} at QoS 1. Values drift like real sensors; about 1 in 100 readings is off: a heat spike or
+ * a pressure drop (anomalies for FlagAnomaly) or a humidity above 100 % (invalid for ValidateReading), and about 1 in 200 messages is malformed (truncated
  * JSON, binary garbage, bad UTF-8), as a flaky device would send them.
  */
 public final class DeviceSimulator implements AutoCloseable {
@@ -36,6 +36,7 @@ public final class DeviceSimulator implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong anomalies = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private int next;
 
@@ -104,8 +105,8 @@ public final class DeviceSimulator implements AutoCloseable {
         System.out.printf(Locale.ROOT, "simulating %d devices at %d messages/s on %s%n", devices, rate, broker);
         while (true) {
             TimeUnit.SECONDS.sleep(10);
-            System.out.printf(Locale.ROOT, "published %d (malformed %d, anomalies %d, failed %d)%n",
-                    running.published(), running.malformed(), running.anomalies(), running.failed());
+            System.out.printf(Locale.ROOT, "published %d (malformed %d, anomalies %d, invalid %d, failed %d)%n",
+                    running.published(), running.malformed(), running.anomalies(), running.invalid(), running.failed());
         }
     }
 
@@ -148,11 +149,20 @@ public final class DeviceSimulator implements AutoCloseable {
         double humidity = device.humidity;
         double pressure = device.pressure;
         if (random.nextDouble() < ANOMALY_RATE) {
-            anomalies.incrementAndGet();
             switch (random.nextInt(3)) {
-                case 0 -> temperature += 35 + random.nextDouble() * 20;
-                case 1 -> humidity = 101 + random.nextDouble() * 20;
-                default -> pressure -= 60 + random.nextDouble() * 40;
+                case 0 -> {
+                    temperature += 35 + random.nextDouble() * 20;
+                    anomalies.incrementAndGet();
+                }
+                case 1 -> {
+                    // Physically impossible: a broken sensor, which validation rejects rather than flags.
+                    humidity = 101 + random.nextDouble() * 20;
+                    invalid.incrementAndGet();
+                }
+                default -> {
+                    pressure -= 60 + random.nextDouble() * 40;
+                    anomalies.incrementAndGet();
+                }
             }
         }
         return String.format(Locale.ROOT,
@@ -190,6 +200,11 @@ public final class DeviceSimulator implements AutoCloseable {
 
     public long malformed() {
         return malformed.get();
+    }
+
+    /** Readings with a physically impossible value (humidity above 100 %). */
+    public long invalid() {
+        return invalid.get();
     }
 
     public long failed() {

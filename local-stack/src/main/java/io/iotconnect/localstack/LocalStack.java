@@ -41,7 +41,11 @@ public final class LocalStack {
     static final int MQTT_PORT = 1883;
     static final String DATA_TOPIC = "telemetry";
     static final String ERROR_TOPIC = "telemetry-errors";
+    static final String INVALID_TOPIC = "telemetry-invalid";
+    static final String ALERTS_TOPIC = "alerts";
     static final String CONNECTOR = "mqtt-source";
+    static final String ALERTS_CONNECTOR = "mqtt-alerts";
+    static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json");
 
     private final Path repository;
     private final Path state;
@@ -158,9 +162,11 @@ public final class LocalStack {
 
     private String progressLine(long started, StackStatus status) {
         long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-        return String.format(Locale.ROOT, "[%4ds] published %d (malformed %d, anomalies %d) | in Kafka: %s %d, %s %d | %s",
-                elapsed, simulator.published(), simulator.malformed(), simulator.anomalies(),
-                DATA_TOPIC, status.records(DATA_TOPIC), ERROR_TOPIC, status.records(ERROR_TOPIC), status.connectorState(CONNECTOR));
+        return String.format(Locale.ROOT, "[%4ds] published %d (malformed %d, anomalies %d, invalid %d) | in Kafka: %s %d, %s %d, %s %d, %s %d | %s | %s",
+                elapsed, simulator.published(), simulator.malformed(), simulator.anomalies(), simulator.invalid(),
+                DATA_TOPIC, status.records(DATA_TOPIC), INVALID_TOPIC, status.records(INVALID_TOPIC), ERROR_TOPIC,
+                status.records(ERROR_TOPIC), ALERTS_TOPIC, status.records(ALERTS_TOPIC), status.connectorState(CONNECTOR),
+                status.connectorState(ALERTS_CONNECTOR));
     }
 
     /** Stops publishing, lets the pipeline drain, and reports what arrived against what was published. */
@@ -169,28 +175,40 @@ public final class LocalStack {
         long published = simulator.published();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long arrived = 0;
+        long anomalies = simulator.anomalies();
         while (System.nanoTime() < deadline) {
-            arrived = status.records(DATA_TOPIC) + status.records(ERROR_TOPIC);
-            if (arrived >= published) {
+            arrived = status.records(DATA_TOPIC) + status.records(INVALID_TOPIC) + status.records(ERROR_TOPIC);
+            if (arrived >= published && status.records(ALERTS_TOPIC) >= anomalies) {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
         long data = status.records(DATA_TOPIC);
+        long invalid = status.records(INVALID_TOPIC);
         long errors = status.records(ERROR_TOPIC);
+        long alerts = status.records(ALERTS_TOPIC);
         out.println();
         out.println("Summary");
-        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous readings, %d publish failures)%n",
-                published, simulator.malformed(), simulator.anomalies(), simulator.failed());
-        out.printf(Locale.ROOT, "  records in Kafka     : %d in %s, %d in %s%n", data, DATA_TOPIC, errors, ERROR_TOPIC);
-        out.printf(Locale.ROOT, "  connector            : %s%n", status.connectorState(CONNECTOR));
-        long missing = published - (data + errors);
+        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous and %d invalid readings, %d publish failures)%n",
+                published, simulator.malformed(), anomalies, simulator.invalid(), simulator.failed());
+        out.printf(Locale.ROOT, "  records in Kafka     : %d in %s (valid readings, flagged in headers), %d in %s (quarantined by ValidateReading), %d in %s (malformed)%n",
+                data, DATA_TOPIC, invalid, INVALID_TOPIC, errors, ERROR_TOPIC);
+        out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for %d injected anomalies)%n",
+                alerts, ALERTS_TOPIC, anomalies);
+        out.printf(Locale.ROOT, "  connectors           : %s; %s%n", status.connectorState(CONNECTOR), status.connectorState(ALERTS_CONNECTOR));
+        int exit = 0;
+        long missing = published - (data + invalid + errors);
         if (missing > 0) {
             out.printf(Locale.ROOT, "  MISSING              : %d messages did not reach Kafka%n", missing);
-            return 1;
+            exit = 1;
+        } else {
+            out.printf(Locale.ROOT, "  every published message reached Kafka (%d duplicate deliveries)%n", -missing);
         }
-        out.printf(Locale.ROOT, "  every published message reached Kafka (%d duplicate deliveries)%n", -missing);
-        return 0;
+        if (alerts < anomalies) {
+            out.printf(Locale.ROOT, "  MISSING              : %d injected anomalies did not reach %s%n", anomalies - alerts, ALERTS_TOPIC);
+            exit = 1;
+        }
+        return exit;
     }
 
     private void prepareDirectories() throws IOException {
@@ -311,7 +329,9 @@ public final class LocalStack {
         List<String> command = new ArrayList<>(List.of("node", repository.resolve("connect-config/apply.mjs").toString(),
                 "--url", "http://127.0.0.1:" + CONNECT_PORT, "--wait", "30", "--wait-running", "60",
                 "--set", "mqtt.server.uris=" + mqtt.uri(), "--set", "mqtt.version=" + mqtt.mqttVersion()));
-        command.add(repository.resolve("connect-config/mqtt-source.json").toString());
+        for (String config : CONNECTOR_CONFIGS) {
+            command.add(repository.resolve("connect-config").resolve(config).toString());
+        }
         Process apply = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (InputStream output = apply.getInputStream()) {
             output.transferTo(out);

@@ -61,10 +61,14 @@ class ConnectConfigIT {
     void committedConfigsValidateApplyAndRun() throws Exception {
         Result result = apply("--wait", "30", "--wait-running", "60", "--set", "mqtt.server.uris=" + broker.uri(),
                 "--set", "topic.creation.default.replication.factor=1",
-                repository.resolve("connect-config/mqtt-source.json").toString());
+                repository.resolve("connect-config/mqtt-source.json").toString(),
+                repository.resolve("connect-config/mqtt-alerts.json").toString());
         assertThat(result.exit()).as(result.output()).isZero();
-        assertThat(result.output()).contains("✓ mqtt-source (mqtt-source.json) created", "connector RUNNING");
+        assertThat(result.output()).contains("✓ mqtt-source (mqtt-source.json) created", "✓ mqtt-alerts (mqtt-alerts.json) created",
+                "connector RUNNING");
         assertThat(connect.connectorStatus("mqtt-source").tasks()).hasSize(2).allMatch(t -> t.state().equals("RUNNING"));
+        assertThat(connect.connectorStatus("mqtt-alerts").tasks()).hasSize(1).allMatch(t -> t.state().equals("RUNNING"));
+        connect.deleteConnector("mqtt-alerts");
 
         Result again = apply("--set", "mqtt.server.uris=" + broker.uri(), repository.resolve("connect-config/mqtt-source.json").toString());
         assertThat(again.output()).contains("✓ mqtt-source (mqtt-source.json) updated");

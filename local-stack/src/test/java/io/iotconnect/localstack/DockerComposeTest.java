@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,15 +97,25 @@ class DockerComposeTest {
             String properties = Files.readString(repository.resolve("docker/connect/" + worker + ".properties"));
             assertThat(properties).contains("plugin.path=/opt/connect-plugins", "group.id=iot-connect", "replication.factor=3");
         }
-        assertThat(services.get("plugin-installer").get("volumes").toString()).contains("./mqtt-source-connector/target");
+        String installed = services.get("plugin-installer").get("volumes").toString();
+        try (Stream<Path> modules = Files.list(repository)) {
+            for (Path module : modules.filter(m -> Files.exists(m.resolve(".connect-plugin"))).toList()) {
+                assertThat(installed).as("plugin archive of %s installed", module.getFileName())
+                        .contains("./" + module.getFileName() + "/target:/archives/");
+            }
+        }
     }
 
     @Test
-    void theRestOfThePipelineIsThere() {
+    void theRestOfThePipelineIsThere() throws IOException {
         assertThat(services).containsKeys("mosquitto", "kafka-ui", "simulator", "connect-config");
         String job = services.get("connect-config").get("command").toString();
-        assertThat(job).contains("/connect-config/apply.mjs", "/connect-config/mqtt-source.json", "mqtt.server.uris=tcp://mosquitto:1883");
-        assertThat(Files.exists(repository.resolve("connect-config/mqtt-source.json"))).isTrue();
+        assertThat(job).contains("/connect-config/apply.mjs", "mqtt.server.uris=tcp://mosquitto:1883");
+        try (Stream<Path> configs = Files.list(repository.resolve("connect-config"))) {
+            for (Path config : configs.filter(c -> c.toString().endsWith(".json")).toList()) {
+                assertThat(job).as("the job applies %s", config.getFileName()).contains("/connect-config/" + config.getFileName());
+            }
+        }
         assertThat(services.get("simulator").get("command").toString()).contains(DeviceSimulator.class.getName());
     }
 }

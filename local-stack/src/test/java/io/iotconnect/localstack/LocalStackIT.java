@@ -32,9 +32,11 @@ class LocalStackIT {
         }
         String output = captured.toString(StandardCharsets.UTF_8);
         assertThat(status).as(output).isZero();
-        assertThat(output).contains("mqtt-source (mqtt-source.json) created", "connector RUNNING",
-                "every published message reached Kafka");
+        assertThat(output).contains("mqtt-source (mqtt-source.json) created", "mqtt-alerts (mqtt-alerts.json) created",
+                "connector RUNNING", "every published message reached Kafka");
         assertThat(output).containsPattern("records in Kafka +: [1-9][0-9]* in telemetry");
+        assertThat(output).containsPattern("flagged and routed +: [0-9]+ in alerts \\(FlagAnomaly \\+ IsAnomaly, for [0-9]+ injected anomalies\\)");
+        assertThat(output).doesNotContain("MISSING");
     }
 
     /** Writes to two streams, so the test's output file shows the progress too. */

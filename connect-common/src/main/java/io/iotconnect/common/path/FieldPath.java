@@ -1,6 +1,7 @@
 package io.iotconnect.common.path;
 
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.util.Arrays;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * A dotted path to a nested field ({@code location.lat}) in a {@link Struct} or a schemaless {@link Map}. Parsed once
- * from configuration; lookups allocate nothing.
+ * from configuration; lookups allocate nothing once a schema has been seen.
  */
 public final class FieldPath {
 
@@ -19,10 +20,18 @@ public final class FieldPath {
 
     private final String path;
     private final String[] segments;
+    // Per segment, the field resolved in the last Struct schema seen at that depth: readings of one source share a
+    // schema instance, so the name lookup is skipped. Each slot holds an immutable pair, so sharing a path between
+    // threads is safe; a race only costs a second lookup.
+    private final Resolved[] resolved;
+
+    private record Resolved(Schema schema, Field field) {
+    }
 
     private FieldPath(String path, String[] segments) {
         this.path = path;
         this.segments = segments;
+        this.resolved = new Resolved[segments.length];
     }
 
     /** Parses {@code a.b.c}; rejects empty paths and empty segments. */
@@ -48,15 +57,15 @@ public final class FieldPath {
     /** The value at this path, or null when any step is missing or null or not a container. */
     public Object get(Object root) {
         Object current = root;
-        for (String segment : segments) {
+        for (int i = 0; i < segments.length; i++) {
             if (current instanceof Struct struct) {
-                Field field = struct.schema().field(segment);
+                Field field = field(i, struct.schema());
                 if (field == null) {
                     return null;
                 }
                 current = struct.get(field);
             } else if (current instanceof Map<?, ?> map) {
-                current = map.get(segment);
+                current = map.get(segments[i]);
             } else {
                 return null;
             }
@@ -65,6 +74,16 @@ public final class FieldPath {
             }
         }
         return current;
+    }
+
+    private Field field(int depth, Schema schema) {
+        Resolved last = resolved[depth];
+        if (last != null && last.schema() == schema) {
+            return last.field();
+        }
+        Field field = schema.field(segments[depth]);
+        resolved[depth] = new Resolved(schema, field);
+        return field;
     }
 
     @Override
