@@ -23,7 +23,7 @@ public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(MIN_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
-                    ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC);
+                    ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC, "Match", 1, ConfigDef.Width.SHORT, "Minimum severity");
 
     private boolean criticalOnly;
 

@@ -79,14 +79,22 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     private static final String DEVICE_ID_PATTERN_DOC = "Regular expression the whole device id must match, like "
             + "'dev-[0-9]{3,}'. Empty: any id.";
 
+    private static final String RULES_GROUP = "Rules";
+    private static final String DEVICE_GROUP = "Device id";
+
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(RULES_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, RULES_DOC)
+            .define(RULES_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, RULES_DOC,
+                    RULES_GROUP, 1, ConfigDef.Width.LONG, "Rules")
             .define(ON_INVALID_CONFIG, ConfigDef.Type.STRING, "fail", Validators.oneOf(OnInvalid.class), ConfigDef.Importance.HIGH,
-                    ON_INVALID_DOC)
-            .define(TAG_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, TAG_FIELD_DOC)
-            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, DEVICE_ID_FIELD_DOC)
-            .define(DEVICE_ID_REQUIRED_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.MEDIUM, DEVICE_ID_REQUIRED_DOC)
-            .define(DEVICE_ID_PATTERN_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, DEVICE_ID_PATTERN_DOC);
+                    ON_INVALID_DOC, RULES_GROUP, 2, ConfigDef.Width.SHORT, "On invalid reading")
+            .define(TAG_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, TAG_FIELD_DOC,
+                    RULES_GROUP, 3, ConfigDef.Width.MEDIUM, "Errors field")
+            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, DEVICE_ID_FIELD_DOC,
+                    DEVICE_GROUP, 1, ConfigDef.Width.MEDIUM, "Device id field")
+            .define(DEVICE_ID_REQUIRED_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.MEDIUM, DEVICE_ID_REQUIRED_DOC,
+                    DEVICE_GROUP, 2, ConfigDef.Width.SHORT, "Device id required")
+            .define(DEVICE_ID_PATTERN_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, DEVICE_ID_PATTERN_DOC,
+                    DEVICE_GROUP, 3, ConfigDef.Width.MEDIUM, "Device id pattern");
 
     private static final Schema ERRORS_SCHEMA = SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
             .doc("Validation errors of the reading; null when it is valid.").build();
