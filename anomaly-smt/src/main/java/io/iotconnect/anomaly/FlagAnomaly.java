@@ -129,6 +129,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             .field("reasons", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
             .build();
 
+    private final RecordOperand part;
     private final Time time;
     private AnomalyDetector detector;
     private DeviceIdSource deviceIds;
@@ -141,11 +142,8 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private final Counter critical = new Counter();
     private final Counter withoutDevice = new Counter();
 
-    protected FlagAnomaly() {
-        this(Time.SYSTEM);
-    }
-
-    FlagAnomaly(Time time) {
+    private FlagAnomaly(RecordOperand part, Time time) {
+        this.part = part;
         this.time = time;
     }
 
@@ -219,7 +217,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
 
     @Override
     public R apply(R record) {
-        Object operand = operandValue(record);
+        Object operand = part.value(record);
         if (operand == null) {
             return record;
         }
@@ -252,7 +250,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             }
         }
         if (outputField == null) {
-            return newRecord(record, operandSchema(record), operand, updatedHeaders);
+            return part.with(record, part.schema(record), operand, updatedHeaders);
         }
         if (operand instanceof Struct struct) {
             Schema schema = outputField.schema(struct.schema());
@@ -261,14 +259,14 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                     .put("severity", result.flagged() ? result.severity().word() : null)
                     .put("score", result.score())
                     .put("reasons", List.copyOf(result.reasons()));
-            return newRecord(record, schema, outputField.extend(struct, schema, value), updatedHeaders);
+            return part.with(record, schema, outputField.extend(struct, schema, value), updatedHeaders);
         }
         Map<String, Object> value = new HashMap<>(8);
         value.put("flagged", result.flagged());
         value.put("severity", result.flagged() ? result.severity().word() : null);
         value.put("score", result.score());
         value.put("reasons", List.copyOf(result.reasons()));
-        return newRecord(record, null, outputField.extend((Map<?, ?>) operand, value), updatedHeaders);
+        return part.with(record, null, outputField.extend((Map<?, ?>) operand, value), updatedHeaders);
     }
 
     private long readingTime(R record, Object operand) {
@@ -309,61 +307,25 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
         }
     }
 
-    protected abstract Schema operandSchema(R record);
-
-    protected abstract Object operandValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers);
-
     /** Assesses the record key. */
     public static final class Key<R extends ConnectRecord<R>> extends FlagAnomaly<R> {
         public Key() {
+            super(RecordOperand.KEY, Time.SYSTEM);
         }
 
         Key(Time time) {
-            super(time);
-        }
-
-        @Override
-        protected Schema operandSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operandValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), updatedSchema, updatedValue, record.valueSchema(),
-                    record.value(), record.timestamp(), headers);
+            super(RecordOperand.KEY, time);
         }
     }
 
     /** Assesses the record value. */
     public static final class Value<R extends ConnectRecord<R>> extends FlagAnomaly<R> {
         public Value() {
+            super(RecordOperand.VALUE, Time.SYSTEM);
         }
 
         Value(Time time) {
-            super(time);
-        }
-
-        @Override
-        protected Schema operandSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operandValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), updatedSchema,
-                    updatedValue, record.timestamp(), headers);
+            super(RecordOperand.VALUE, time);
         }
     }
 }

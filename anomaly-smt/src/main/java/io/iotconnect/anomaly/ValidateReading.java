@@ -102,6 +102,7 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     /** What to do with an invalid reading. */
     public enum OnInvalid { FAIL, TAG, DROP }
 
+    private final RecordOperand part;
     private final Time time;
     private ReadingValidator validator;
     private OnInvalid onInvalid;
@@ -110,11 +111,8 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     private final Counter invalid = new Counter();
     private final Counter dropped = new Counter();
 
-    protected ValidateReading() {
-        this(Time.SYSTEM);
-    }
-
-    ValidateReading(Time time) {
+    private ValidateReading(RecordOperand part, Time time) {
+        this.part = part;
         this.time = time;
     }
 
@@ -169,7 +167,7 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
 
     @Override
     public R apply(R record) {
-        Object operand = operandValue(record);
+        Object operand = part.value(record);
         if (operand == null) {
             return record;
         }
@@ -192,7 +190,7 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
             case TAG:
                 Headers headers = record.headers().duplicate();
                 headers.addString(AnomalyHeaders.VALIDATION_ERRORS, String.join(AnomalyHeaders.SEPARATOR, errors));
-                return tagField == null ? newRecord(record, operandSchema(record), operand, headers)
+                return tagField == null ? part.with(record, part.schema(record), operand, headers)
                         : withTagField(record, operand, errors, headers);
             default:
                 throw new DataException("Reading in " + RecordContext.describe(record) + " failed validation: "
@@ -203,9 +201,9 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     private R withTagField(R record, Object operand, List<String> errors, Headers headers) {
         if (operand instanceof Struct struct) {
             Schema schema = tagField.schema(struct.schema());
-            return newRecord(record, schema, tagField.extend(struct, schema, errors), headers);
+            return part.with(record, schema, tagField.extend(struct, schema, errors), headers);
         }
-        return newRecord(record, null, tagField.extend((Map<?, ?>) operand, errors), headers);
+        return part.with(record, null, tagField.extend((Map<?, ?>) operand, errors), headers);
     }
 
     @Override
@@ -222,61 +220,25 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     public void close() {
     }
 
-    protected abstract Schema operandSchema(R record);
-
-    protected abstract Object operandValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers);
-
     /** Validates the record key. */
     public static final class Key<R extends ConnectRecord<R>> extends ValidateReading<R> {
         public Key() {
+            super(RecordOperand.KEY, Time.SYSTEM);
         }
 
         Key(Time time) {
-            super(time);
-        }
-
-        @Override
-        protected Schema operandSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operandValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), updatedSchema, updatedValue, record.valueSchema(),
-                    record.value(), record.timestamp(), headers);
+            super(RecordOperand.KEY, time);
         }
     }
 
     /** Validates the record value. */
     public static final class Value<R extends ConnectRecord<R>> extends ValidateReading<R> {
         public Value() {
+            super(RecordOperand.VALUE, Time.SYSTEM);
         }
 
         Value(Time time) {
-            super(time);
-        }
-
-        @Override
-        protected Schema operandSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operandValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue, Headers headers) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), updatedSchema,
-                    updatedValue, record.timestamp(), headers);
+            super(RecordOperand.VALUE, time);
         }
     }
 }

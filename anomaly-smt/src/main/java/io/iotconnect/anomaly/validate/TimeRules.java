@@ -4,6 +4,7 @@ import io.iotconnect.anomaly.reading.Values;
 import io.iotconnect.anomaly.spec.Durations;
 
 import java.time.Duration;
+import java.util.function.LongBinaryOperator;
 
 /** Timestamp sanity: parsable, not too far in the future (clock skew), not too old. */
 final class TimeRules {
@@ -23,23 +24,18 @@ final class TimeRules {
     }
 
     static ValueRule notAfterNowPlus(Duration skew, boolean epochSeconds) {
-        long limit = skew.toMillis();
-        String limitText = Durations.format(skew);
-        return (value, now) -> {
-            long millis;
-            try {
-                millis = Values.epochMillis(value, epochSeconds);
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-            long ahead = millis - now;
-            return ahead > limit ? "is " + Durations.format(Duration.ofMillis(ahead)) + " in the future (max.future " + limitText + ")" : null;
-        };
+        String limit = " in the future (max.future " + Durations.format(skew) + ")";
+        return bounded(skew, epochSeconds, (time, now) -> time - now, limit);
     }
 
     static ValueRule notBeforeNowMinus(Duration age, boolean epochSeconds) {
-        long limit = age.toMillis();
-        String limitText = Durations.format(age);
+        String limit = " old (max.age " + Durations.format(age) + ")";
+        return bounded(age, epochSeconds, (time, now) -> now - time, limit);
+    }
+
+    /** Fails when {@code distance(time, now)} exceeds the limit; the message shows the distance. */
+    private static ValueRule bounded(Duration limit, boolean epochSeconds, LongBinaryOperator distance, String suffix) {
+        long limitMillis = limit.toMillis();
         return (value, now) -> {
             long millis;
             try {
@@ -47,8 +43,8 @@ final class TimeRules {
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }
-            long old = now - millis;
-            return old > limit ? "is " + Durations.format(Duration.ofMillis(old)) + " old (max.age " + limitText + ")" : null;
+            long beyond = distance.applyAsLong(millis, now);
+            return beyond > limitMillis ? "is " + Durations.format(Duration.ofMillis(beyond)) + suffix : null;
         };
     }
 }
