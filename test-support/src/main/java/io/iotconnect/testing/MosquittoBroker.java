@@ -2,9 +2,6 @@ package io.iotconnect.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,28 +258,11 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalPorts.freePort();
     }
 
     private void awaitPort(int target) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mosquitto exited with " + process.exitValue() + "; log:\n" + readLog());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", target), 200);
-                return;
-            } catch (IOException e) {
-                sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on port " + target + " within 20 s; log:\n" + readLog());
+        LocalPorts.awaitListening(process, "mosquitto", target, Duration.ofSeconds(20), this::readLog);
     }
 
     private String readLog() {
@@ -290,14 +270,6 @@ public final class MosquittoBroker implements AutoCloseable {
             return Files.readString(log());
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,0 +1,60 @@
+package io.iotconnect.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.cosmos.client.CosmosClients;
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
+import io.iotconnect.cosmos.mapping.DocumentMapper;
+import io.iotconnect.cosmos.mapping.IdResolver;
+import io.iotconnect.cosmos.writer.CosmosWriter;
+import io.iotconnect.cosmos.writer.WriterMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Writes each {@code put()} batch to Cosmos DB before returning, so Connect commits offsets only for records that
+ * are written or in the dead letter queue.
+ */
+public class CosmosSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(CosmosSinkTask.class);
+
+    private CosmosAsyncClient client;
+    private CosmosWriter writer;
+
+    @Override
+    public String version() {
+        return PluginVersion.of(CosmosSinkTask.class);
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        CosmosSinkConfig config = new CosmosSinkConfig(props);
+        client = CosmosClients.client(config);
+        ErrantRecordReporter reporter = context.errantRecordReporter();
+        writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty()),
+                new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), config.writeStrategy(),
+                config.tombstones(), config.maxConcurrency(), config.retryBudget(), reporter, new WriterMetrics(context.pluginMetrics()));
+        log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, dead letter queue {}",
+                config.database(), config.containersByTopic(), config.idStrategy(), config.writeStrategy(),
+                reporter == null ? "off" : "on");
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        writer.write(records);
+    }
+
+    @Override
+    public void stop() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.iotconnect.cosmos.config;
+
+import io.iotconnect.common.config.Validators;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Configuration of the Cosmos DB sink connector: every key, its default, validator and documentation. */
+public class CosmosSinkConfig extends AbstractConfig {
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String CONTAINERS_GROUP = "Containers";
+    private static final String DOCUMENTS_GROUP = "Documents";
+    private static final String WRITES_GROUP = "Writes";
+
+    // ---- Connection ----
+    public static final String ENDPOINT_CONFIG = "cosmos.endpoint";
+    private static final String ENDPOINT_DOC = "Account endpoint, like https://<account>.documents.azure.com:443/.";
+
+    public static final String KEY_CONFIG = "cosmos.key";
+    private static final String KEY_DOC = "Account key (primary or secondary). Keep it out of connector JSON with a config "
+            + "provider, like ${file:/etc/connect/cosmos.properties:key}.";
+
+    public static final String CONNECTION_MODE_CONFIG = "cosmos.connection.mode";
+    private static final String CONNECTION_MODE_DOC = "'direct' (TCP to the replicas: lowest latency, needs ports 10250-20000 "
+            + "open to Azure) or 'gateway' (HTTPS 443 only, through the gateway; needed for emulators and strict firewalls).";
+
+    public static final String PREFERRED_REGIONS_CONFIG = "cosmos.preferred.regions";
+    private static final String PREFERRED_REGIONS_DOC = "Azure regions to write to first, in order, like 'West Europe,North "
+            + "Europe'. Empty: the account's write region.";
+
+    // ---- Containers ----
+    public static final String DATABASE_CONFIG = "cosmos.database";
+    private static final String DATABASE_DOC = "Database the containers are in.";
+
+    public static final String CONTAINERS_CONFIG = "cosmos.containers.topic.map";
+    private static final String CONTAINERS_DOC = "Which container each topic is written to: 'topic#container' pairs, "
+            + "comma-separated, like 'telemetry#readings,alerts#alerts'. Every topic the connector reads needs one.";
+
+    public static final String CREATE_CONTAINERS_CONFIG = "cosmos.containers.create";
+    private static final String CREATE_CONTAINERS_DOC = "Create the database and missing containers at start, partitioned by "
+            + "cosmos.containers.partition.key.paths. Off: they must exist (the connector reads their partition key "
+            + "definition either way).";
+
+    public static final String PARTITION_KEY_PATHS_CONFIG = "cosmos.containers.partition.key.paths";
+    private static final String PARTITION_KEY_PATHS_DOC = "Partition key of containers the connector creates: one path like "
+            + "'/deviceId', or up to three for a hierarchical partition key, like '/deviceId,/day'.";
+
+    // ---- Documents ----
+    public static final String ID_STRATEGY_CONFIG = "cosmos.id.strategy";
+    private static final String ID_STRATEGY_DOC = "How a document's id is made: 'kafka-coordinates' (<topic>-<partition>-<offset>: "
+            + "a replay overwrites the same documents), 'key' (the record key: one document per key, e.g. live state per "
+            + "device), 'field' (the value of cosmos.id.field), 'template' (cosmos.id.template over value fields). Characters "
+            + "Cosmos DB forbids in ids (/ \\ ? #) are replaced with '_'.";
+
+    public static final String ID_FIELD_CONFIG = "cosmos.id.field";
+    private static final String ID_FIELD_DOC = "With cosmos.id.strategy=field: the value field holding the id (dots for nesting).";
+
+    public static final String ID_TEMPLATE_CONFIG = "cosmos.id.template";
+    private static final String ID_TEMPLATE_DOC = "With cosmos.id.strategy=template: the id built from value fields, like "
+            + "'${deviceId}-${ts}'; also ${topic}, ${partition}, ${offset} and ${key}.";
+
+    public static final String HEADERS_PROPERTY_CONFIG = "cosmos.document.headers.property";
+    private static final String HEADERS_PROPERTY_DOC = "Keep the record's Kafka headers in the document under this property, as "
+            + "an object of header name to value. Empty: headers are not written.";
+
+    // ---- Writes ----
+    public static final String WRITE_STRATEGY_CONFIG = "cosmos.write.strategy";
+    private static final String WRITE_STRATEGY_DOC = "'upsert' (create or overwrite), 'create' (create only; a document that "
+            + "already exists counts as written, so replays are harmless), 'replace' (overwrite existing documents only; a "
+            + "missing one is a failed record).";
+
+    public static final String TOMBSTONES_CONFIG = "cosmos.tombstones";
+    private static final String TOMBSTONES_DOC = "What a record with a null value (a tombstone) does: 'delete' the document "
+            + "whose id and partition key come from the record key (a missing document counts as deleted), 'ignore' it, or "
+            + "'fail' (a failed record).";
+
+    public static final String MAX_CONCURRENCY_CONFIG = "cosmos.bulk.max.concurrency";
+    private static final String MAX_CONCURRENCY_DOC = "Bulk requests in flight per task and container at once.";
+
+    public static final String RETRY_BUDGET_CONFIG = "cosmos.retry.budget.ms";
+    private static final String RETRY_BUDGET_DOC = "How long one put() keeps retrying throttled (429) and transient failures, "
+            + "honouring the retry-after Cosmos DB sends. When it is spent, the task throws a RetriableException and Connect "
+            + "calls put() again with the same records: nothing is lost, and the task stays alive.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final Map<String, String> containersByTopic;
+
+    public CosmosSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        containersByTopic = parseContainers(getList(CONTAINERS_CONFIG));
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(ENDPOINT_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new EndpointValidator(), Importance.HIGH,
+                ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.LONG, "Endpoint");
+        def.define(KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, KEY_DOC, CONNECTION_GROUP, ++order,
+                Width.LONG, "Account key");
+        def.define(CONNECTION_MODE_CONFIG, Type.STRING, "direct", ConfigDef.ValidString.in("direct", "gateway"), Importance.MEDIUM,
+                CONNECTION_MODE_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Connection mode");
+        def.define(PREFERRED_REGIONS_CONFIG, Type.LIST, "", Importance.LOW, PREFERRED_REGIONS_DOC, CONNECTION_GROUP, ++order,
+                Width.LONG, "Preferred regions");
+
+        order = 0;
+        def.define(DATABASE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                DATABASE_DOC, CONTAINERS_GROUP, ++order, Width.MEDIUM, "Database");
+        def.define(CONTAINERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ContainerMapValidator(), Importance.HIGH,
+                CONTAINERS_DOC, CONTAINERS_GROUP, ++order, Width.LONG, "Topic to container map");
+        def.define(CREATE_CONTAINERS_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, CREATE_CONTAINERS_DOC, CONTAINERS_GROUP,
+                ++order, Width.SHORT, "Create containers");
+        def.define(PARTITION_KEY_PATHS_CONFIG, Type.LIST, "/id", new PartitionKeyPathsValidator(), Importance.MEDIUM,
+                PARTITION_KEY_PATHS_DOC, CONTAINERS_GROUP, ++order, Width.MEDIUM, "Partition key paths");
+
+        order = 0;
+        def.define(ID_STRATEGY_CONFIG, Type.STRING, "kafka-coordinates", Validators.oneOf(IdStrategy.class), Importance.HIGH,
+                ID_STRATEGY_DOC, DOCUMENTS_GROUP, ++order, Width.MEDIUM, "Id strategy");
+        def.define(ID_FIELD_CONFIG, Type.STRING, "id", Importance.MEDIUM, ID_FIELD_DOC, DOCUMENTS_GROUP, ++order, Width.MEDIUM,
+                "Id field");
+        def.define(ID_TEMPLATE_CONFIG, Type.STRING, "", Importance.MEDIUM, ID_TEMPLATE_DOC, DOCUMENTS_GROUP, ++order, Width.LONG,
+                "Id template");
+        def.define(HEADERS_PROPERTY_CONFIG, Type.STRING, "", Importance.LOW, HEADERS_PROPERTY_DOC, DOCUMENTS_GROUP, ++order,
+                Width.MEDIUM, "Headers property");
+
+        order = 0;
+        def.define(WRITE_STRATEGY_CONFIG, Type.STRING, "upsert", Validators.oneOf(WriteStrategy.class), Importance.HIGH,
+                WRITE_STRATEGY_DOC, WRITES_GROUP, ++order, Width.SHORT, "Write strategy");
+        def.define(TOMBSTONES_CONFIG, Type.STRING, "delete", Validators.oneOf(TombstoneHandling.class), Importance.MEDIUM,
+                TOMBSTONES_DOC, WRITES_GROUP, ++order, Width.SHORT, "Tombstones");
+        def.define(MAX_CONCURRENCY_CONFIG, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW, MAX_CONCURRENCY_DOC,
+                WRITES_GROUP, ++order, Width.SHORT, "Bulk concurrency");
+        def.define(RETRY_BUDGET_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.between(0, 3_600_000), Importance.LOW,
+                RETRY_BUDGET_DOC, WRITES_GROUP, ++order, Width.SHORT, "Retry budget");
+        return def;
+    }
+
+    public String endpoint() {
+        return getString(ENDPOINT_CONFIG);
+    }
+
+    public Password key() {
+        return getPassword(KEY_CONFIG);
+    }
+
+    public boolean gatewayMode() {
+        return getString(CONNECTION_MODE_CONFIG).equals("gateway");
+    }
+
+    public List<String> preferredRegions() {
+        return getList(PREFERRED_REGIONS_CONFIG);
+    }
+
+    public String database() {
+        return getString(DATABASE_CONFIG);
+    }
+
+    /** Container per topic, in configuration order. */
+    public Map<String, String> containersByTopic() {
+        return containersByTopic;
+    }
+
+    public boolean createContainers() {
+        return getBoolean(CREATE_CONTAINERS_CONFIG);
+    }
+
+    public List<String> partitionKeyPaths() {
+        return getList(PARTITION_KEY_PATHS_CONFIG);
+    }
+
+    public IdStrategy idStrategy() {
+        return Validators.parseEnum(IdStrategy.class, getString(ID_STRATEGY_CONFIG));
+    }
+
+    public String idField() {
+        return getString(ID_FIELD_CONFIG);
+    }
+
+    public String idTemplate() {
+        return getString(ID_TEMPLATE_CONFIG);
+    }
+
+    public String headersProperty() {
+        return getString(HEADERS_PROPERTY_CONFIG).trim();
+    }
+
+    public WriteStrategy writeStrategy() {
+        return Validators.parseEnum(WriteStrategy.class, getString(WRITE_STRATEGY_CONFIG));
+    }
+
+    public TombstoneHandling tombstones() {
+        return Validators.parseEnum(TombstoneHandling.class, getString(TOMBSTONES_CONFIG));
+    }
+
+    public int maxConcurrency() {
+        return getInt(MAX_CONCURRENCY_CONFIG);
+    }
+
+    public Duration retryBudget() {
+        return Duration.ofMillis(getLong(RETRY_BUDGET_CONFIG));
+    }
+
+    static Map<String, String> parseContainers(List<String> pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            String[] parts = pair.trim().split("#", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConfigException(CONTAINERS_CONFIG, pairs, "'" + pair + "' is not 'topic#container'; write pairs like "
+                        + "telemetry#readings,alerts#alerts");
+            }
+            if (map.put(parts[0].trim(), parts[1].trim()) != null) {
+                throw new ConfigException(CONTAINERS_CONFIG, pairs, "topic '" + parts[0].trim() + "' is mapped twice; a topic "
+                        + "goes to one container");
+            }
+        }
+        if (map.isEmpty()) {
+            throw new ConfigException(CONTAINERS_CONFIG, pairs, "map at least one topic to a container, like telemetry#readings");
+        }
+        return map;
+    }
+
+    private static final class EndpointValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString().trim();
+            try {
+                URI uri = new URI(text);
+                if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(name, value, "must be an https:// URL with a host, like "
+                            + "https://myaccount.documents.azure.com:443/");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(name, value, "is not a URL: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "https://<host>[:port]/";
+        }
+    }
+
+    private static final class ContainerMapValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> pairs = (List<String>) value;
+            parseContainers(pairs == null ? List.of() : pairs);
+        }
+
+        @Override
+        public String toString() {
+            return "topic#container[,topic#container...]";
+        }
+    }
+
+    private static final class PartitionKeyPathsValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> paths = value == null ? List.of() : new ArrayList<>((List<String>) value);
+            if (paths.isEmpty() || paths.size() > 3) {
+                throw new ConfigException(name, value, "give one partition key path, or two or three for a hierarchical key");
+            }
+            for (String path : paths) {
+                if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("//")) {
+                    throw new ConfigException(name, value, "'" + path + "' is not a document path; write it like /deviceId or /site/id");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "/path[,/path[,/path]]";
+        }
+    }
+}

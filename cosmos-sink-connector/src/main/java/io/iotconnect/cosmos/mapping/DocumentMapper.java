@@ -1,0 +1,150 @@
+package io.iotconnect.cosmos.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Turns record values ({@link Struct} with a schema or a schemaless {@link Map}) into JSON documents. Connect's logical
+ * types become what people querying Cosmos DB expect: Timestamp an ISO-8601 instant in UTC, Date {@code yyyy-MM-dd},
+ * Time {@code HH:mm:ss.SSS}, Decimal a JSON number; bytes become base64.
+ */
+public final class DocumentMapper {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    private final String headersProperty;
+
+    /** @param headersProperty property to keep the Kafka headers under, or empty for none */
+    public DocumentMapper(String headersProperty) {
+        this.headersProperty = headersProperty == null ? "" : headersProperty;
+    }
+
+    /** The document for a record's value; the caller sets the id. */
+    public ObjectNode document(SinkRecord record) {
+        JsonNode node = toJson(record.value(), record.valueSchema());
+        if (!(node instanceof ObjectNode document)) {
+            throw new DataException("value is " + (node == null ? "null" : node.getNodeType().name().toLowerCase())
+                    + ", not an object: a Cosmos DB document must be a JSON object; use a Struct or Map value (a JSON "
+                    + "converter with an object payload)");
+        }
+        if (!headersProperty.isEmpty() && !record.headers().isEmpty()) {
+            ObjectNode headers = document.putObject(headersProperty);
+            for (Header header : record.headers()) {
+                headers.set(header.key(), toJson(header.value(), header.schema()));
+            }
+        }
+        return document;
+    }
+
+    /** Any Connect value as JSON. */
+    public static JsonNode toJson(Object value, Schema schema) {
+        if (value == null) {
+            return NODES.nullNode();
+        }
+        if (schema != null && schema.name() != null) {
+            switch (schema.name()) {
+                case Timestamp.LOGICAL_NAME:
+                    return NODES.textNode(Instant.ofEpochMilli(((java.util.Date) value).getTime()).toString());
+                case Date.LOGICAL_NAME:
+                    return NODES.textNode(Instant.ofEpochMilli(((java.util.Date) value).getTime()).atOffset(ZoneOffset.UTC)
+                            .toLocalDate().toString());
+                case Time.LOGICAL_NAME:
+                    return NODES.textNode(LocalTime.ofNanoOfDay(((java.util.Date) value).getTime() * 1_000_000L).toString());
+                case Decimal.LOGICAL_NAME:
+                    return NODES.numberNode((BigDecimal) value);
+                default:
+                    break;
+            }
+        }
+        if (value instanceof Struct struct) {
+            ObjectNode object = NODES.objectNode();
+            for (Field field : struct.schema().fields()) {
+                Object fieldValue = struct.get(field);
+                object.set(field.name(), toJson(fieldValue, field.schema()));
+            }
+            return object;
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = NODES.objectNode();
+            Schema valueSchema = schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                object.set(String.valueOf(entry.getKey()), toJson(entry.getValue(), valueSchema));
+            }
+            return object;
+        }
+        if (value instanceof Collection<?> list) {
+            ArrayNode array = NODES.arrayNode();
+            Schema elementSchema = schema != null && schema.type() == Schema.Type.ARRAY ? schema.valueSchema() : null;
+            for (Object element : list) {
+                array.add(toJson(element, elementSchema));
+            }
+            return array;
+        }
+        if (value instanceof String text) {
+            return NODES.textNode(text);
+        }
+        if (value instanceof Boolean bool) {
+            return NODES.booleanNode(bool);
+        }
+        if (value instanceof Double d) {
+            return finite(d) ? NODES.numberNode(d) : NODES.nullNode();
+        }
+        if (value instanceof Float f) {
+            return finite(f) ? NODES.numberNode(f) : NODES.nullNode();
+        }
+        if (value instanceof Long l) {
+            return NODES.numberNode(l);
+        }
+        if (value instanceof Integer i) {
+            return NODES.numberNode(i);
+        }
+        if (value instanceof Short s) {
+            return NODES.numberNode(s);
+        }
+        if (value instanceof Byte b) {
+            return NODES.numberNode(b);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return NODES.numberNode(decimal);
+        }
+        if (value instanceof byte[] bytes) {
+            return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+        }
+        if (value instanceof ByteBuffer buffer) {
+            ByteBuffer copy = buffer.duplicate();
+            byte[] bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+        }
+        if (value instanceof java.util.Date date) {
+            return NODES.textNode(Instant.ofEpochMilli(date.getTime()).toString());
+        }
+        return NODES.textNode(value.toString());
+    }
+
+    // JSON has no NaN or infinities; Cosmos DB rejects them. A sensor's NaN becomes null, which queries can find.
+    private static boolean finite(double value) {
+        return Double.isFinite(value);
+    }
+}

@@ -1,0 +1,292 @@
+package io.iotconnect.cosmos.writer;
+
+import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.CosmosBulkExecutionOptions;
+import com.azure.cosmos.models.CosmosBulkItemResponse;
+import com.azure.cosmos.models.CosmosBulkOperationResponse;
+import com.azure.cosmos.models.CosmosBulkOperations;
+import com.azure.cosmos.models.CosmosItemOperation;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.config.TombstoneHandling;
+import io.iotconnect.cosmos.config.WriteStrategy;
+import io.iotconnect.cosmos.mapping.DocumentMapper;
+import io.iotconnect.cosmos.mapping.IdResolver;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one {@code put()} batch: maps each record to a bulk operation, runs them with {@code executeBulkOperations}
+ * per container, retries throttled and transient ones with back-off (honouring retry-after) within a time budget, and
+ * sends records Cosmos DB rejects to the dead letter queue. Returns only when every record is written or routed.
+ */
+public final class CosmosWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(CosmosWriter.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final Map<String, ContainerTarget> containersByTopic;
+    private final DocumentMapper mapper;
+    private final IdResolver ids;
+    private final WriteStrategy strategy;
+    private final TombstoneHandling tombstones;
+    private final int concurrency;
+    private final Duration retryBudget;
+    private final ErrantRecordReporter reporter;
+    private final WriterMetrics metrics;
+    private final Sleeper sleeper;
+
+    /** Pauses between retries; replaced in tests. */
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** One record's operation, carried through the bulk call as its own context. */
+    static final class Pending {
+        private final SinkRecord record;
+        private final ContainerTarget target;
+        private final String id;
+        private final PartitionKey partitionKey;
+        private final OperationKind kind;
+        private CosmosItemOperation operation;
+
+        Pending(SinkRecord record, ContainerTarget target, String id, PartitionKey partitionKey, OperationKind kind) {
+            this.record = record;
+            this.target = target;
+            this.id = id;
+            this.partitionKey = partitionKey;
+            this.kind = kind;
+        }
+
+        SinkRecord record() {
+            return record;
+        }
+
+        ContainerTarget target() {
+            return target;
+        }
+
+        String id() {
+            return id;
+        }
+
+        PartitionKey partitionKey() {
+            return partitionKey;
+        }
+
+        OperationKind kind() {
+            return kind;
+        }
+
+        CosmosItemOperation operation() {
+            return operation;
+        }
+    }
+
+    public CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids,
+                        WriteStrategy strategy, TombstoneHandling tombstones, int concurrency, Duration retryBudget,
+                        ErrantRecordReporter reporter, WriterMetrics metrics) {
+        this(containersByTopic, mapper, ids, strategy, tombstones, concurrency, retryBudget, reporter, metrics,
+                duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids, WriteStrategy strategy,
+                 TombstoneHandling tombstones, int concurrency, Duration retryBudget, ErrantRecordReporter reporter,
+                 WriterMetrics metrics, Sleeper sleeper) {
+        this.containersByTopic = containersByTopic;
+        this.mapper = mapper;
+        this.ids = ids;
+        this.strategy = strategy;
+        this.tombstones = tombstones;
+        this.concurrency = concurrency;
+        this.retryBudget = retryBudget;
+        this.reporter = reporter;
+        this.metrics = metrics;
+        this.sleeper = sleeper;
+    }
+
+    /** Writes the batch; throws RetriableException when the retry budget runs out, ConnectException on a failed record without a DLQ. */
+    public void write(Collection<SinkRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        // Latest operation per document: within a batch, the last record for an id wins, as it would one by one.
+        Map<String, Pending> latest = new LinkedHashMap<>();
+        for (SinkRecord record : records) {
+            Pending pending;
+            try {
+                pending = toOperation(record);
+            } catch (DataException e) {
+                fail(record, "cannot be mapped to a document: " + e.getMessage(), e);
+                continue;
+            }
+            if (pending != null) {
+                latest.put(pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id(), pending);
+            }
+        }
+        List<Pending> todo = new ArrayList<>(latest.values());
+        long deadline = System.nanoTime() + retryBudget.toNanos();
+        int attempt = 0;
+        while (!todo.isEmpty()) {
+            List<Pending> retry = new ArrayList<>();
+            Duration retryAfter = Duration.ZERO;
+            for (CosmosBulkOperationResponse<Pending> response : execute(todo)) {
+                Pending pending = response.getOperation().getContext();
+                CosmosBulkItemResponse item = response.getResponse();
+                Exception exception = response.getException();
+                int status = item != null ? item.getStatusCode()
+                        : exception instanceof CosmosException cosmos ? cosmos.getStatusCode() : 0;
+                if (item != null) {
+                    metrics.requestCharge(item.getRequestCharge());
+                }
+                switch (WriteOutcome.of(status, pending.kind())) {
+                    case DONE -> metrics.written();
+                    case RETRY -> {
+                        retry.add(pending);
+                        if (status == 429) {
+                            metrics.throttled();
+                        }
+                        Duration after = item != null ? item.getRetryAfterDuration()
+                                : exception instanceof CosmosException cosmos ? cosmos.getRetryAfterDuration() : Duration.ZERO;
+                        if (after != null && after.compareTo(retryAfter) > 0) {
+                            retryAfter = after;
+                        }
+                    }
+                    default -> fail(pending.record(), "was rejected by Cosmos DB with status " + status
+                            + (item != null && item.getSubStatusCode() != 0 ? "/" + item.getSubStatusCode() : "")
+                            + " in container '" + pending.target().name() + "' (id '" + pending.id() + "')"
+                            + (exception != null ? ": " + exception.getMessage() : ""), exception);
+                }
+            }
+            if (retry.isEmpty()) {
+                break;
+            }
+            attempt++;
+            Duration backoff = backoff(attempt, retryAfter);
+            if (System.nanoTime() + backoff.toNanos() > deadline) {
+                throw new RetriableException(retry.size() + " of " + records.size() + " records were not written (throttled "
+                        + "or transient failures) within cosmos.retry.budget.ms=" + retryBudget.toMillis() + "; Connect will "
+                        + "deliver the batch again");
+            }
+            metrics.retried(retry.size());
+            log.debug("Retrying {} operations in {} ms (attempt {})", retry.size(), backoff.toMillis(), attempt);
+            try {
+                sleeper.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("interrupted while backing off", e);
+            }
+            todo = retry;
+        }
+        metrics.batch(records.size(), System.nanoTime() - started);
+    }
+
+    private List<CosmosBulkOperationResponse<Pending>> execute(List<Pending> todo) {
+        Map<ContainerTarget, List<CosmosItemOperation>> byContainer = new LinkedHashMap<>();
+        for (Pending pending : todo) {
+            byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending.operation());
+        }
+        CosmosBulkExecutionOptions options = new CosmosBulkExecutionOptions().setMaxMicroBatchConcurrency(Math.min(concurrency, 5));
+        List<CosmosBulkOperationResponse<Pending>> responses = Flux.fromIterable(byContainer.entrySet())
+                .flatMap(entry -> entry.getKey().container().<Pending>executeBulkOperations(Flux.fromIterable(entry.getValue()), options),
+                        concurrency)
+                .collectList()
+                .block();
+        if (responses == null || responses.size() != todo.size()) {
+            throw new RetriableException("Cosmos DB answered " + (responses == null ? 0 : responses.size()) + " of " + todo.size()
+                    + " bulk operations; Connect will deliver the batch again");
+        }
+        return responses;
+    }
+
+    private Pending toOperation(SinkRecord record) {
+        ContainerTarget target = containersByTopic.get(record.topic());
+        if (target == null) {
+            throw new ConnectException("topic '" + record.topic() + "' has no container in cosmos.containers.topic.map");
+        }
+        if (record.value() == null) {
+            switch (tombstones) {
+                case IGNORE:
+                    return null;
+                case FAIL:
+                    throw new DataException("the record is a tombstone (null value) and cosmos.tombstones=fail");
+                default:
+                    String id = IdResolver.idFromKey(record);
+                    PartitionKey key = target.partitionKeys().of(keyDocument(record, id, target));
+                    Pending delete = new Pending(record, target, id, key, OperationKind.DELETE);
+                    delete.operation = CosmosBulkOperations.getDeleteItemOperation(id, key, delete);
+                    return delete;
+            }
+        }
+        ObjectNode document = mapper.document(record);
+        String id = ids.id(record, document);
+        document.put("id", id);
+        PartitionKey key = target.partitionKeys().of(document);
+        Pending pending;
+        switch (strategy) {
+            case CREATE -> {
+                pending = new Pending(record, target, id, key, OperationKind.CREATE);
+                pending.operation = CosmosBulkOperations.getCreateItemOperation(document, key, pending);
+            }
+            case REPLACE -> {
+                pending = new Pending(record, target, id, key, OperationKind.REPLACE);
+                pending.operation = CosmosBulkOperations.getReplaceItemOperation(id, document, key, pending);
+            }
+            default -> {
+                pending = new Pending(record, target, id, key, OperationKind.UPSERT);
+                pending.operation = CosmosBulkOperations.getUpsertItemOperation(document, key, pending);
+            }
+        }
+        return pending;
+    }
+
+    /** The document a tombstone's key stands for: the key's fields, or the key as the id and single partition key value. */
+    private static ObjectNode keyDocument(SinkRecord record, String id, ContainerTarget target) {
+        Object key = record.key();
+        if (key instanceof org.apache.kafka.connect.data.Struct || key instanceof Map) {
+            ObjectNode document = (ObjectNode) DocumentMapper.toJson(key, record.keySchema());
+            document.put("id", id);
+            return document;
+        }
+        ObjectNode document = JsonNodeFactory.instance.objectNode().put("id", id);
+        if (target.partitionKeys().paths().size() == 1) {
+            String path = target.partitionKeys().paths().get(0);
+            if (path.indexOf('/', 1) < 0) {
+                document.put(path.substring(1), key.toString());
+            }
+        }
+        return document;
+    }
+
+    private void fail(SinkRecord record, String reason, Throwable cause) {
+        metrics.failed();
+        String message = "Record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset() + " " + reason;
+        ConnectException error = new ConnectException(message, cause);
+        if (reporter == null) {
+            throw new ConnectException(message + "; configure errors.tolerance=all and errors.deadletterqueue.topic.name to "
+                    + "route such records to a dead letter queue instead", cause);
+        }
+        reporter.report(record, error);
+    }
+
+    static Duration backoff(int attempt, Duration retryAfter) {
+        long exponential = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10));
+        return Duration.ofMillis(Math.max(exponential, retryAfter == null ? 0 : retryAfter.toMillis()));
+    }
+}

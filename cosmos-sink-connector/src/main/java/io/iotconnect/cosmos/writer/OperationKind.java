@@ -1,0 +1,4 @@
+package io.iotconnect.cosmos.writer;
+
+/** The Cosmos DB operation a record becomes. */
+enum OperationKind { UPSERT, CREATE, REPLACE, DELETE }

@@ -1,0 +1,93 @@
+package io.iotconnect.cosmos.writer;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+
+import java.util.LinkedHashMap;
+
+/**
+ * The sink task's metrics as Kafka Connect plugin metrics (KIP-877), in JMX under
+ * {@code kafka.connect:type=plugins,connector=..,task=..}: documents-written-total, request-units-total,
+ * throttled-total, retries-total, records-failed-total, batch-latency-avg-ms / -max-ms.
+ */
+public final class WriterMetrics {
+
+    private final Sensor written;
+    private final Sensor requestUnits;
+    private final Sensor throttled;
+    private final Sensor retries;
+    private final Sensor failed;
+    private final Sensor batchLatency;
+
+    public WriterMetrics(PluginMetrics metrics) {
+        written = sensor(metrics, "documents-written-total", "Documents written, created or deleted in Cosmos DB.", new CumulativeCount());
+        requestUnits = sensor(metrics, "request-units-total", "Request units Cosmos DB charged for the writes.", new CumulativeSum());
+        throttled = sensor(metrics, "throttled-total", "Operations Cosmos DB throttled (status 429).", new CumulativeCount());
+        retries = sensor(metrics, "retries-total", "Operations retried after a throttled or transient failure.", new CumulativeSum());
+        failed = sensor(metrics, "records-failed-total", "Records Cosmos DB rejected or that could not be mapped (to the DLQ).",
+                new CumulativeCount());
+        batchLatency = metrics.addSensor("cosmos-batch-latency");
+        batchLatency.add(name(metrics, "batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
+        batchLatency.add(name(metrics, "batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
+    }
+
+    private WriterMetrics() {
+        written = null;
+        requestUnits = null;
+        throttled = null;
+        retries = null;
+        failed = null;
+        batchLatency = null;
+    }
+
+    /** Metrics that record nothing, for unit tests. */
+    public static WriterMetrics none() {
+        return new WriterMetrics();
+    }
+
+    private static Sensor sensor(PluginMetrics metrics, String name, String description,
+                                 org.apache.kafka.common.metrics.MeasurableStat stat) {
+        Sensor sensor = metrics.addSensor("cosmos-" + name);
+        sensor.add(name(metrics, name, description), stat);
+        return sensor;
+    }
+
+    private static MetricName name(PluginMetrics metrics, String name, String description) {
+        return metrics.metricName(name, description, new LinkedHashMap<>());
+    }
+
+    void written() {
+        record(written, 1);
+    }
+
+    void requestCharge(double units) {
+        record(requestUnits, units);
+    }
+
+    void throttled() {
+        record(throttled, 1);
+    }
+
+    void retried(int operations) {
+        record(retries, operations);
+    }
+
+    void failed() {
+        record(failed, 1);
+    }
+
+    void batch(int records, long nanos) {
+        record(batchLatency, nanos / 1_000_000.0);
+    }
+
+    private static void record(Sensor sensor, double value) {
+        if (sensor != null) {
+            sensor.record(value);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.iotconnect.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosAsyncContainer;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.CosmosDbServer;
+import io.iotconnect.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Cosmos DB sink on a real Connect cluster writing to a real local Cosmos DB server (npm @vercel/cosmosdb-server). */
+class CosmosSinkIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int DEVICES = 10;
+
+    private static CosmosDbServer cosmos;
+    private static EmbeddedConnectCluster connect;
+    private static CosmosAsyncClient client;
+
+    @BeforeAll
+    static void startServers() {
+        cosmos = CosmosDbServer.start();
+        connect = ConnectTestCluster.start("cosmos-it", 2);
+        client = new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode().buildAsyncClient();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (client != null) {
+            client.close();
+        }
+        if (connect != null) {
+            connect.stop();
+        }
+        if (cosmos != null) {
+            cosmos.close();
+        }
+    }
+
+    private static Map<String, String> sinkProps(String topic, String database, String container) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", CosmosSinkConnector.class.getName());
+        props.put("tasks.max", "2");
+        props.put("topics", topic);
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("cosmos.endpoint", cosmos.endpoint());
+        props.put("cosmos.key", CosmosDbServer.KEY);
+        props.put("cosmos.connection.mode", "gateway");
+        props.put("cosmos.database", database);
+        props.put("cosmos.containers.topic.map", topic + "#" + container);
+        props.put("cosmos.containers.create", "true");
+        props.put("cosmos.containers.partition.key.paths", "/deviceId");
+        return props;
+    }
+
+    private static String reading(int seq, int device) {
+        return "{\"seq\":" + seq + ",\"deviceId\":\"dev-" + device + "\",\"ts\":" + (1_795_000_000_000L + seq * 1000L)
+                + ",\"temperature\":" + (20 + seq % 7) + ".5}";
+    }
+
+    /** Every document of the container, read per device partition (the local server has no query engine). */
+    private static List<ObjectNode> documents(String database, String container) {
+        CosmosAsyncContainer target = client.getDatabase(database).getContainer(container);
+        List<ObjectNode> documents = new ArrayList<>();
+        for (int device = 0; device < DEVICES; device++) {
+            List<ObjectNode> page = target.readAllItems(new PartitionKey("dev-" + device), ObjectNode.class).collectList().block();
+            if (page != null) {
+                documents.addAll(page);
+            }
+        }
+        return documents;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    @Test
+    void everyRecordBecomesOneDocumentAndAReplayAddsNone() throws Exception {
+        connect.kafka().createTopic("readings", 3);
+        int records = 600;
+        for (int seq = 0; seq < records; seq++) {
+            connect.kafka().produce("readings", "dev-" + (seq % DEVICES), reading(seq, seq % DEVICES));
+        }
+        connect.configureConnector("readings-sink", sinkProps("readings", "iot", "readings"));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("readings-sink", 2, "sink did not start");
+        await("600 documents are written", () -> documents("iot", "readings").size() >= records);
+
+        List<ObjectNode> written = documents("iot", "readings");
+        assertThat(written).hasSize(records);
+        assertThat(written).allSatisfy(doc -> {
+            assertThat(doc.get("id").asText()).matches("readings-[0-2]-[0-9]+");
+            assertThat(doc.get("deviceId").asText()).startsWith("dev-");
+        });
+        assertThat(written.stream().map(doc -> doc.get("seq").asInt()).distinct().count()).isEqualTo(records);
+
+        // Replay everything from the start, with a worker restart on the way: ids are Kafka coordinates, so the same
+        // documents are overwritten and none is added.
+        connect.stopConnector("readings-sink");
+        connect.assertions().assertConnectorIsStopped("readings-sink", "sink did not stop");
+        connect.resetConnectorOffsets("readings-sink");
+        connect.resumeConnector("readings-sink");
+        connect.removeWorker(connect.workers().iterator().next());
+        connect.addWorker();
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("readings-sink", 2, "sink did not resume");
+        for (int seq = records; seq < records + 100; seq++) {
+            connect.kafka().produce("readings", "dev-" + (seq % DEVICES), reading(seq, seq % DEVICES));
+        }
+        await("the 100 new readings are written", () -> documents("iot", "readings").size() >= records + 100);
+        TimeUnit.SECONDS.sleep(3);
+        List<ObjectNode> afterReplay = documents("iot", "readings");
+        assertThat(afterReplay).as("one document per record after the replay").hasSize(records + 100);
+        connect.deleteConnector("readings-sink");
+    }
+
+    @Test
+    void keyIdsKeepOneLiveDocumentPerDeviceAndTombstonesDeleteIt() throws Exception {
+        connect.kafka().createTopic("device-state", 2);
+        Map<String, String> props = sinkProps("device-state", "iot", "devices");
+        props.put("cosmos.id.strategy", "key");
+        connect.configureConnector("state-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("state-sink", 2, "sink did not start");
+
+        for (int seq = 0; seq < 200; seq++) {
+            connect.kafka().produce("device-state", "dev-" + (seq % DEVICES), reading(seq, seq % DEVICES));
+        }
+        await("each device has its latest reading", () -> {
+            List<ObjectNode> docs = documents("iot", "devices");
+            return docs.size() == DEVICES && docs.stream().allMatch(doc -> doc.get("seq").asInt() >= 190);
+        });
+        List<ObjectNode> state = documents("iot", "devices");
+        assertThat(state).extracting(doc -> doc.get("id").asText()).containsExactlyInAnyOrder(
+                "dev-0", "dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8", "dev-9");
+
+        connect.kafka().produce("device-state", "dev-3", null);
+        await("the tombstone deleted dev-3", () -> documents("iot", "devices").size() == DEVICES - 1);
+        assertThat(documents("iot", "devices")).extracting(doc -> doc.get("id").asText()).doesNotContain("dev-3");
+        connect.deleteConnector("state-sink");
+    }
+
+    @Test
+    void aPoisonedRecordGoesToTheDeadLetterQueueWhileTheRestIsWritten() throws Exception {
+        connect.kafka().createTopic("mixed", 1);
+        Map<String, String> props = sinkProps("mixed", "iot", "mixed");
+        props.put("tasks.max", "1");
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", "mixed-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.configureConnector("mixed-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed-sink", 1, "sink did not start");
+
+        for (int seq = 0; seq < 50; seq++) {
+            String value = seq == 17 ? "{\"seq\":17,\"temperature\":21.5}" : reading(seq, seq % DEVICES);
+            connect.kafka().produce("mixed", "dev-" + (seq % DEVICES), value);
+        }
+        await("the 49 good records are written", () -> documents("iot", "mixed").size() >= 49);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "mixed-dlq", r -> !r.isEmpty(), TIMEOUT);
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"seq\":17");
+        assertThat(header(dead.get(0), "__connect.errors.exception.message"))
+                .isEqualTo("Record mixed-0@17 cannot be mapped to a document: the document has no value at partition key path /deviceId");
+        assertThat(header(dead.get(0), "__connect.errors.stage")).isEqualTo("TASK_PUT");
+        assertThat(documents("iot", "mixed")).hasSize(49);
+        assertThat(connect.connectorStatus("mixed-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
+        connect.deleteConnector("mixed-sink");
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,82 @@
+package io.iotconnect.cosmos.mapping;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DocumentMapperTest {
+
+    @Test
+    void structsWithLogicalTypesNestingAndArrays() {
+        Schema location = SchemaBuilder.struct().field("lat", Schema.FLOAT64_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct()
+                .field("deviceId", Schema.STRING_SCHEMA)
+                .field("ts", Timestamp.SCHEMA)
+                .field("day", Date.SCHEMA)
+                .field("at", Time.SCHEMA)
+                .field("price", Decimal.schema(2))
+                .field("raw", Schema.BYTES_SCHEMA)
+                .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+                .field("location", location)
+                .field("missing", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Struct value = new Struct(schema).put("deviceId", "dev-1").put("ts", new java.util.Date(1_795_000_000_123L))
+                .put("day", new java.util.Date(1_795_000_000_000L / 86_400_000L * 86_400_000L))
+                .put("at", new java.util.Date(3_723_004L)).put("price", new BigDecimal("12.50"))
+                .put("raw", new byte[] {1, 2, 3}).put("tags", List.of("a", "b"))
+                .put("location", new Struct(location).put("lat", 52.5));
+
+        ObjectNode document = new DocumentMapper("").document(new SinkRecord("t", 0, null, null, schema, value, 0L));
+
+        assertThat(document.get("deviceId").asText()).isEqualTo("dev-1");
+        assertThat(document.get("ts").asText()).isEqualTo("2026-11-18T11:06:40.123Z");
+        assertThat(document.get("day").asText()).isEqualTo("2026-11-18");
+        assertThat(document.get("at").asText()).isEqualTo("01:02:03.004");
+        assertThat(document.get("price").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(document.get("raw").asText()).isEqualTo("AQID");
+        assertThat(document.get("tags").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(document.get("location").get("lat").asDouble()).isEqualTo(52.5);
+        assertThat(document.get("missing").isNull()).isTrue();
+    }
+
+    @Test
+    void schemalessMapsNonFiniteNumbersAndHeaders() {
+        Map<String, Object> value = new HashMap<>();
+        value.put("temperature", Double.NaN);
+        value.put("count", 3L);
+        value.put("nested", Map.of("ok", true));
+        SinkRecord record = new SinkRecord("t", 0, null, "k", null, value, 0L);
+        record.headers().addString("mqtt.topic", "devices/dev-1/telemetry").addBoolean("anomaly", true);
+
+        ObjectNode document = new DocumentMapper("_headers").document(record);
+
+        assertThat(document.get("temperature").isNull()).as("JSON has no NaN").isTrue();
+        assertThat(document.get("count").asLong()).isEqualTo(3);
+        assertThat(document.get("nested").get("ok").asBoolean()).isTrue();
+        assertThat(document.get("_headers").get("mqtt.topic").asText()).isEqualTo("devices/dev-1/telemetry");
+        assertThat(document.get("_headers").get("anomaly").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aValueThatIsNotAnObjectIsADataException() {
+        SinkRecord record = new SinkRecord("t", 0, null, "k", Schema.STRING_SCHEMA, "21.5", 0L);
+        assertThatThrownBy(() -> new DocumentMapper("").document(record)).isInstanceOf(DataException.class)
+                .hasMessageContaining("a Cosmos DB document must be a JSON object");
+    }
+}
