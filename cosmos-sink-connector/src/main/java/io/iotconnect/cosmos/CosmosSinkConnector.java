@@ -72,6 +72,10 @@ public class CosmosSinkConnector extends SinkConnector {
         if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
             error(result, CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id");
         }
+        if (config.writeStrategy() == io.iotconnect.cosmos.config.WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
+            error(result, CosmosSinkConfig.NEWER_FIELD_CONFIG, "cosmos.write.strategy=upsert-if-newer needs the field that "
+                    + "orders documents, like ts");
+        }
         String topics = connectorConfigs.getOrDefault("topics", "");
         for (String topic : topics.split(",")) {
             if (!topic.isBlank() && !config.containersByTopic().containsKey(topic.trim())) {

@@ -40,7 +40,7 @@ public class CosmosSinkTask extends SinkTask {
         ErrantRecordReporter reporter = context.errantRecordReporter();
         writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty()),
                 new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), config.writeStrategy(),
-                config.tombstones(), config.maxConcurrency(), config.retryBudget(), reporter, new WriterMetrics(context.pluginMetrics()));
+                config.newerField(), config.tombstones(), config.maxConcurrency(), config.retryBudget(), reporter, new WriterMetrics(context.pluginMetrics()));
         log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, dead letter queue {}",
                 config.database(), config.containersByTopic(), config.idStrategy(), config.writeStrategy(),
                 reporter == null ? "off" : "on");

@@ -79,7 +79,14 @@ public class CosmosSinkConfig extends AbstractConfig {
     public static final String WRITE_STRATEGY_CONFIG = "cosmos.write.strategy";
     private static final String WRITE_STRATEGY_DOC = "'upsert' (create or overwrite), 'create' (create only; a document that "
             + "already exists counts as written, so replays are harmless), 'replace' (overwrite existing documents only; a "
-            + "missing one is a failed record).";
+            + "missing one is a failed record), 'upsert-if-newer' (keep the newest state per document by "
+            + "cosmos.write.newer.field even when records arrive out of order or are replayed: the stored document is read, "
+            + "and replaced only when older, conditionally on its ETag; with cosmos.id.strategy=key a container holds one "
+            + "live document per device).";
+
+    public static final String NEWER_FIELD_CONFIG = "cosmos.write.newer.field";
+    private static final String NEWER_FIELD_DOC = "With cosmos.write.strategy=upsert-if-newer: the document field whose larger "
+            + "value is newer (dots for nesting), a number such as epoch milliseconds or an ISO-8601 UTC string.";
 
     public static final String TOMBSTONES_CONFIG = "cosmos.tombstones";
     private static final String TOMBSTONES_DOC = "What a record with a null value (a tombstone) does: 'delete' the document "
@@ -138,6 +145,8 @@ public class CosmosSinkConfig extends AbstractConfig {
         order = 0;
         def.define(WRITE_STRATEGY_CONFIG, Type.STRING, "upsert", Validators.oneOf(WriteStrategy.class), Importance.HIGH,
                 WRITE_STRATEGY_DOC, WRITES_GROUP, ++order, Width.SHORT, "Write strategy");
+        def.define(NEWER_FIELD_CONFIG, Type.STRING, "ts", Importance.MEDIUM, NEWER_FIELD_DOC, WRITES_GROUP, ++order,
+                Width.MEDIUM, "Newer-than field");
         def.define(TOMBSTONES_CONFIG, Type.STRING, "delete", Validators.oneOf(TombstoneHandling.class), Importance.MEDIUM,
                 TOMBSTONES_DOC, WRITES_GROUP, ++order, Width.SHORT, "Tombstones");
         def.define(MAX_CONCURRENCY_CONFIG, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW, MAX_CONCURRENCY_DOC,
@@ -198,6 +207,10 @@ public class CosmosSinkConfig extends AbstractConfig {
 
     public WriteStrategy writeStrategy() {
         return Validators.parseEnum(WriteStrategy.class, getString(WRITE_STRATEGY_CONFIG));
+    }
+
+    public String newerField() {
+        return getString(NEWER_FIELD_CONFIG).trim();
     }
 
     public TombstoneHandling tombstones() {

@@ -1,12 +1,12 @@
 package io.iotconnect.cosmos.writer;
 
-import com.azure.cosmos.CosmosException;
 import com.azure.cosmos.models.CosmosBulkExecutionOptions;
 import com.azure.cosmos.models.CosmosBulkItemResponse;
 import com.azure.cosmos.models.CosmosBulkOperationResponse;
 import com.azure.cosmos.models.CosmosBulkOperations;
 import com.azure.cosmos.models.CosmosItemOperation;
 import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.TombstoneHandling;
@@ -41,6 +41,8 @@ public final class CosmosWriter {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Map<String, ContainerTarget> containersByTopic;
+    private final String[] newerField;
+    private final ConditionalWrites conditional;
     private final DocumentMapper mapper;
     private final IdResolver ids;
     private final WriteStrategy strategy;
@@ -64,6 +66,8 @@ public final class CosmosWriter {
         private final PartitionKey partitionKey;
         private final OperationKind kind;
         private CosmosItemOperation operation;
+        private ObjectNode document;
+        private JsonNode version;
 
         Pending(SinkRecord record, ContainerTarget target, String id, PartitionKey partitionKey, OperationKind kind) {
             this.record = record;
@@ -71,6 +75,14 @@ public final class CosmosWriter {
             this.id = id;
             this.partitionKey = partitionKey;
             this.kind = kind;
+        }
+
+        ObjectNode document() {
+            return document;
+        }
+
+        JsonNode version() {
+            return version;
         }
 
         SinkRecord record() {
@@ -98,17 +110,22 @@ public final class CosmosWriter {
         }
     }
 
+    /**
+     * @param newerField with {@link WriteStrategy#UPSERT_IF_NEWER}: the document field whose larger value is newer
+     */
     public CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids,
-                        WriteStrategy strategy, TombstoneHandling tombstones, int concurrency, Duration retryBudget,
-                        ErrantRecordReporter reporter, WriterMetrics metrics) {
-        this(containersByTopic, mapper, ids, strategy, tombstones, concurrency, retryBudget, reporter, metrics,
+                        WriteStrategy strategy, String newerField, TombstoneHandling tombstones, int concurrency,
+                        Duration retryBudget, ErrantRecordReporter reporter, WriterMetrics metrics) {
+        this(containersByTopic, mapper, ids, strategy, newerField, tombstones, concurrency, retryBudget, reporter, metrics,
                 duration -> Thread.sleep(duration.toMillis()));
     }
 
     CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids, WriteStrategy strategy,
-                 TombstoneHandling tombstones, int concurrency, Duration retryBudget, ErrantRecordReporter reporter,
-                 WriterMetrics metrics, Sleeper sleeper) {
+                 String newerField, TombstoneHandling tombstones, int concurrency, Duration retryBudget,
+                 ErrantRecordReporter reporter, WriterMetrics metrics, Sleeper sleeper) {
         this.containersByTopic = containersByTopic;
+        this.newerField = newerField == null ? new String[0] : newerField.split("\\.");
+        this.conditional = new ConditionalWrites(concurrency * 8, this.newerField);
         this.mapper = mapper;
         this.ids = ids;
         this.strategy = strategy;
@@ -137,7 +154,14 @@ public final class CosmosWriter {
                 continue;
             }
             if (pending != null) {
-                latest.put(pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id(), pending);
+                String document = pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id();
+                Pending earlier = latest.get(document);
+                if (earlier != null && pending.kind() == OperationKind.UPSERT_IF_NEWER && earlier.kind() == OperationKind.UPSERT_IF_NEWER
+                        && ConditionalWrites.compare(earlier.version(), pending.version()) > 0) {
+                    metrics.skippedOlder();
+                    continue;
+                }
+                latest.put(document, pending);
             }
         }
         List<Pending> todo = new ArrayList<>(latest.values());
@@ -146,32 +170,31 @@ public final class CosmosWriter {
         while (!todo.isEmpty()) {
             List<Pending> retry = new ArrayList<>();
             Duration retryAfter = Duration.ZERO;
-            for (CosmosBulkOperationResponse<Pending> response : execute(todo)) {
-                Pending pending = response.getOperation().getContext();
-                CosmosBulkItemResponse item = response.getResponse();
-                Exception exception = response.getException();
-                int status = item != null ? item.getStatusCode()
-                        : exception instanceof CosmosException cosmos ? cosmos.getStatusCode() : 0;
-                if (item != null) {
-                    metrics.requestCharge(item.getRequestCharge());
-                }
-                switch (WriteOutcome.of(status, pending.kind())) {
-                    case DONE -> metrics.written();
-                    case RETRY -> {
-                        retry.add(pending);
-                        if (status == 429) {
-                            metrics.throttled();
-                        }
-                        Duration after = item != null ? item.getRetryAfterDuration()
-                                : exception instanceof CosmosException cosmos ? cosmos.getRetryAfterDuration() : Duration.ZERO;
-                        if (after != null && after.compareTo(retryAfter) > 0) {
-                            retryAfter = after;
+            List<Attempt> attempts = strategy == WriteStrategy.UPSERT_IF_NEWER ? conditional.write(todo) : executeBulk(todo);
+            for (Attempt result : attempts) {
+                Pending pending = result.pending();
+                metrics.requestCharge(result.requestCharge());
+                switch (WriteOutcome.of(result.status(), pending.kind())) {
+                    case DONE -> {
+                        if (result.status() == Attempt.NOT_NEWER) {
+                            metrics.skippedOlder();
+                        } else {
+                            metrics.written();
                         }
                     }
-                    default -> fail(pending.record(), "was rejected by Cosmos DB with status " + status
-                            + (item != null && item.getSubStatusCode() != 0 ? "/" + item.getSubStatusCode() : "")
+                    case RETRY -> {
+                        retry.add(pending);
+                        if (result.status() == 429) {
+                            metrics.throttled();
+                        }
+                        if (result.retryAfter() != null && result.retryAfter().compareTo(retryAfter) > 0) {
+                            retryAfter = result.retryAfter();
+                        }
+                    }
+                    default -> fail(pending.record(), "was rejected by Cosmos DB with status " + result.status()
+                            + (result.subStatus() != 0 ? "/" + result.subStatus() : "")
                             + " in container '" + pending.target().name() + "' (id '" + pending.id() + "')"
-                            + (exception != null ? ": " + exception.getMessage() : ""), exception);
+                            + (result.error() != null ? ": " + result.error().getMessage() : ""), result.error());
                 }
             }
             if (retry.isEmpty()) {
@@ -197,7 +220,23 @@ public final class CosmosWriter {
         metrics.batch(records.size(), System.nanoTime() - started);
     }
 
-    private List<CosmosBulkOperationResponse<Pending>> execute(List<Pending> todo) {
+    private List<Attempt> executeBulk(List<Pending> todo) {
+        List<Attempt> attempts = new ArrayList<>(todo.size());
+        for (CosmosBulkOperationResponse<Pending> response : bulk(todo)) {
+            CosmosBulkItemResponse item = response.getResponse();
+            Exception exception = response.getException();
+            Pending pending = response.getOperation().getContext();
+            if (item != null) {
+                attempts.add(new Attempt(pending, item.getStatusCode(), item.getSubStatusCode(), item.getRetryAfterDuration(),
+                        item.getRequestCharge(), exception));
+            } else {
+                attempts.add(Attempt.failed(pending, exception));
+            }
+        }
+        return attempts;
+    }
+
+    private List<CosmosBulkOperationResponse<Pending>> bulk(List<Pending> todo) {
         Map<ContainerTarget, List<CosmosItemOperation>> byContainer = new LinkedHashMap<>();
         for (Pending pending : todo) {
             byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending.operation());
@@ -240,6 +279,11 @@ public final class CosmosWriter {
         PartitionKey key = target.partitionKeys().of(document);
         Pending pending;
         switch (strategy) {
+            case UPSERT_IF_NEWER -> {
+                pending = new Pending(record, target, id, key, OperationKind.UPSERT_IF_NEWER);
+                pending.document = document;
+                pending.version = ConditionalWrites.version(document, newerField);
+            }
             case CREATE -> {
                 pending = new Pending(record, target, id, key, OperationKind.CREATE);
                 pending.operation = CosmosBulkOperations.getCreateItemOperation(document, key, pending);

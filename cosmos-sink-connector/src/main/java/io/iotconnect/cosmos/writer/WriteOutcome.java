@@ -10,8 +10,11 @@ enum WriteOutcome {
     FAILED;
 
     static WriteOutcome of(int status, OperationKind kind) {
-        if (status >= 200 && status < 300) {
+        if (status >= 200 && status < 300 || status == Attempt.NOT_NEWER) {
             return DONE;
+        }
+        if (kind == OperationKind.UPSERT_IF_NEWER && (status == 409 || status == 412)) {
+            return RETRY; // another writer got there between our read and write: read again and decide again
         }
         if (status == 409 && kind == OperationKind.CREATE || status == 404 && kind == OperationKind.DELETE) {
             return DONE;

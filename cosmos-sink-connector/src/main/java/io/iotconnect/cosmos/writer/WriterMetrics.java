@@ -23,6 +23,7 @@ public final class WriterMetrics {
     private final Sensor retries;
     private final Sensor failed;
     private final Sensor batchLatency;
+    private final Sensor skippedOlder;
 
     public WriterMetrics(PluginMetrics metrics) {
         written = sensor(metrics, "documents-written-total", "Documents written, created or deleted in Cosmos DB.", new CumulativeCount());
@@ -31,6 +32,8 @@ public final class WriterMetrics {
         retries = sensor(metrics, "retries-total", "Operations retried after a throttled or transient failure.", new CumulativeSum());
         failed = sensor(metrics, "records-failed-total", "Records Cosmos DB rejected or that could not be mapped (to the DLQ).",
                 new CumulativeCount());
+        skippedOlder = sensor(metrics, "records-skipped-older-total", "Records upsert-if-newer did not write because the "
+                + "stored document was as new or newer.", new CumulativeCount());
         batchLatency = metrics.addSensor("cosmos-batch-latency");
         batchLatency.add(name(metrics, "batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
         batchLatency.add(name(metrics, "batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
@@ -43,6 +46,7 @@ public final class WriterMetrics {
         retries = null;
         failed = null;
         batchLatency = null;
+        skippedOlder = null;
     }
 
     /** Metrics that record nothing, for unit tests. */
@@ -75,6 +79,10 @@ public final class WriterMetrics {
 
     void retried(int operations) {
         record(retries, operations);
+    }
+
+    void skippedOlder() {
+        record(skippedOlder, 1);
     }
 
     void failed() {

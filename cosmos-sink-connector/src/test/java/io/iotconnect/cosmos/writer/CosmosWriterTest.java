@@ -1,10 +1,14 @@
 package io.iotconnect.cosmos.writer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CosmosWriterTest {
 
@@ -21,6 +25,28 @@ class CosmosWriterTest {
         for (int status : new int[] {0, 408, 410, 429, 449, 500, 502, 503}) {
             assertThat(WriteOutcome.of(status, OperationKind.UPSERT)).as("status %d", status).isEqualTo(WriteOutcome.RETRY);
         }
+    }
+
+    @Test
+    void conditionalConflictsAreRetriedForUpsertIfNewer() {
+        assertThat(WriteOutcome.of(412, OperationKind.UPSERT_IF_NEWER)).isEqualTo(WriteOutcome.RETRY);
+        assertThat(WriteOutcome.of(409, OperationKind.UPSERT_IF_NEWER)).isEqualTo(WriteOutcome.RETRY);
+        assertThat(WriteOutcome.of(Attempt.NOT_NEWER, OperationKind.UPSERT_IF_NEWER)).isEqualTo(WriteOutcome.DONE);
+        assertThat(WriteOutcome.of(412, OperationKind.UPSERT)).isEqualTo(WriteOutcome.FAILED);
+    }
+
+    @Test
+    void versionsCompareNumbersByValueAndTimesAsText() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode document = (ObjectNode) json.readTree("{\"ts\":1795000000000,\"meta\":{\"at\":\"2026-11-23T06:00:00Z\"}}");
+        assertThat(ConditionalWrites.version(document, new String[] {"ts"}).asLong()).isEqualTo(1795000000000L);
+        assertThat(ConditionalWrites.compare(json.readTree("9"), json.readTree("10"))).isNegative();
+        assertThat(ConditionalWrites.compare(json.readTree("10.0"), json.readTree("10"))).isZero();
+        assertThat(ConditionalWrites.compare(json.readTree("\"2026-11-23T06:00:00Z\""), json.readTree("\"2026-11-23T05:59:59Z\"")))
+                .isPositive();
+        assertThat(ConditionalWrites.version(document, new String[] {"meta", "at"}).asText()).isEqualTo("2026-11-23T06:00:00Z");
+        assertThatThrownBy(() -> ConditionalWrites.version(document, new String[] {"missing"}))
+                .isInstanceOf(DataException.class).hasMessageContaining("cosmos.write.newer.field");
     }
 
     @Test

@@ -1,0 +1,119 @@
+package io.iotconnect.cosmos.writer;
+
+import com.azure.cosmos.models.CosmosItemIdentity;
+import com.azure.cosmos.models.CosmosItemRequestOptions;
+import com.azure.cosmos.models.FeedResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.connect.errors.DataException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Upsert-if-newer: keeps the newest state per document by a version field (a reading time) however records arrive.
+ * Reads the stored documents of a batch with {@code readMany}, then creates the missing ones and replaces older ones
+ * on the stored ETag ({@code If-Match}); a document that changed meanwhile answers 409 or 412, and the writer reads
+ * and decides again.
+ */
+final class ConditionalWrites {
+
+    private final int concurrency;
+    private final String[] path;
+
+    ConditionalWrites(int concurrency, String[] path) {
+        this.concurrency = concurrency;
+        this.path = path;
+    }
+
+    private static JsonNode lookup(JsonNode document, String[] path) {
+        JsonNode node = document;
+        for (String segment : path) {
+            node = node == null ? null : node.get(segment);
+        }
+        return node;
+    }
+
+    /** The version of a document: the value at {@code path}, a number or an ISO-8601 string. */
+    static JsonNode version(ObjectNode document, String[] path) {
+        JsonNode node = lookup(document, path);
+        if (node == null || !(node.isNumber() || node.isTextual())) {
+            throw new DataException("field '" + String.join(".", path) + "' (cosmos.write.newer.field) is missing or not a "
+                    + "number or ISO-8601 string, so the record cannot be compared with the stored document");
+        }
+        return node;
+    }
+
+    /** Below 0 when {@code a} is older than {@code b}; numbers compare by value, text (ISO-8601 in UTC) in order. */
+    static int compare(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.asText().compareTo(b.asText());
+    }
+
+    List<Attempt> write(List<CosmosWriter.Pending> todo) {
+        Map<ContainerTarget, List<CosmosWriter.Pending>> byContainer = new LinkedHashMap<>();
+        for (CosmosWriter.Pending pending : todo) {
+            byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending);
+        }
+        List<Attempt> attempts = new ArrayList<>(todo.size());
+        for (Map.Entry<ContainerTarget, List<CosmosWriter.Pending>> entry : byContainer.entrySet()) {
+            attempts.addAll(write(entry.getKey(), entry.getValue()));
+        }
+        return attempts;
+    }
+
+    private List<Attempt> write(ContainerTarget target, List<CosmosWriter.Pending> pendings) {
+        List<CosmosItemIdentity> identities = new ArrayList<>(pendings.size());
+        for (CosmosWriter.Pending pending : pendings) {
+            identities.add(new CosmosItemIdentity(pending.partitionKey(), pending.id()));
+        }
+        Map<String, ObjectNode> stored = new HashMap<>();
+        double readCharge;
+        try {
+            FeedResponse<ObjectNode> response = target.container().readMany(identities, ObjectNode.class).block();
+            readCharge = response == null ? 0 : response.getRequestCharge();
+            if (response != null) {
+                for (ObjectNode document : response.getResults()) {
+                    stored.put(document.get("id").asText(), document);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Reading failed as a whole (throttled, unavailable): every operation of this container is retried.
+            List<Attempt> failed = new ArrayList<>(pendings.size());
+            for (CosmosWriter.Pending pending : pendings) {
+                failed.add(Attempt.failed(pending, e));
+            }
+            return failed;
+        }
+        double chargePerDocument = readCharge / pendings.size();
+        List<Attempt> attempts = Flux.fromIterable(pendings)
+                .flatMap(pending -> writeOne(target, pending, stored.get(pending.id()), chargePerDocument), concurrency)
+                .collectList()
+                .block();
+        return attempts == null ? List.of() : attempts;
+    }
+
+    private Mono<Attempt> writeOne(ContainerTarget target, CosmosWriter.Pending pending, ObjectNode existing, double readCharge) {
+        if (existing == null) {
+            return target.container().createItem(pending.document(), pending.partitionKey(), new CosmosItemRequestOptions())
+                    .map(response -> Attempt.succeeded(pending, response.getStatusCode(), readCharge + response.getRequestCharge()))
+                    .onErrorResume(error -> Mono.just(Attempt.failed(pending, error)));
+        }
+        JsonNode storedVersion = lookup(existing, path);
+        if (storedVersion != null && (storedVersion.isNumber() || storedVersion.isTextual())
+                && compare(storedVersion, pending.version()) >= 0) {
+            return Mono.just(Attempt.succeeded(pending, Attempt.NOT_NEWER, readCharge));
+        }
+        CosmosItemRequestOptions options = new CosmosItemRequestOptions().setIfMatchETag(existing.get("_etag").asText());
+        return target.container().replaceItem(pending.document(), pending.id(), pending.partitionKey(), options)
+                .map(response -> Attempt.succeeded(pending, response.getStatusCode(), readCharge + response.getRequestCharge()))
+                .onErrorResume(error -> Mono.just(Attempt.failed(pending, error)));
+    }
+}
