@@ -7,6 +7,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.CosmosDbServer;
+import io.iotconnect.testing.CosmosFaultProxy;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -204,6 +205,40 @@ class CosmosSinkIT {
             assertThat(doc.get("seq").asInt()).as("device %d", device).isEqualTo(device == 0 ? 1000 : 290 + device);
         }
         connect.deleteConnector("latest-sink");
+    }
+
+    @Test
+    void aThrottlingStormIsSurvivedWithNothingLost() throws Exception {
+        try (CosmosFaultProxy proxy = CosmosFaultProxy.start(cosmos)) {
+            connect.kafka().createTopic("storm", 2);
+            Map<String, String> props = sinkProps("storm", "iot", "storm");
+            props.put("cosmos.endpoint", proxy.endpoint());
+            props.put("cosmos.retry.budget.ms", "3000");
+            connect.configureConnector("storm-sink", props);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("storm-sink", 2, "sink did not start");
+
+            // 80 % of writes throttled for 15 s: the SDK's own retries give up, the connector backs off within its
+            // budget, then hands the batch back to Connect with a RetriableException, again and again.
+            proxy.throttleWrites(0.8, Duration.ofMillis(100));
+            int records = 1000;
+            for (int seq = 0; seq < records; seq++) {
+                connect.kafka().produce("storm", "dev-" + (seq % DEVICES), reading(seq, seq % DEVICES));
+            }
+            TimeUnit.SECONDS.sleep(15);
+            long throttled = proxy.throttled();
+            proxy.throttleWrites(0, Duration.ZERO);
+
+            await("every record is written after the storm", () -> documents("iot", "storm").size() >= records);
+            List<ObjectNode> docs = documents("iot", "storm");
+            assertThat(docs).hasSize(records);
+            assertThat(docs.stream().map(doc -> doc.get("seq").asInt()).distinct().count()).isEqualTo(records);
+            assertThat(throttled).as("requests answered 429").isGreaterThan(10);
+            assertThat(connect.connectorStatus("storm-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
+            var metrics = io.iotconnect.testing.PluginMetricsJmx.find("storm-sink", Map.of());
+            assertThat(io.iotconnect.testing.PluginMetricsJmx.value(metrics, "throttled-total")
+                    + io.iotconnect.testing.PluginMetricsJmx.value(metrics, "retries-total")).isPositive();
+            connect.deleteConnector("storm-sink");
+        }
     }
 
     @Test

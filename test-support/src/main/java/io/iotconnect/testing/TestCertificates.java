@@ -72,6 +72,12 @@ public final class TestCertificates {
             try (OutputStream out = Files.newOutputStream(certs.keystoreP12())) {
                 keystore.store(out, STORE_PASSWORD.toCharArray());
             }
+            KeyStore serverStore = KeyStore.getInstance("PKCS12");
+            serverStore.load(null, null);
+            serverStore.setKeyEntry("server", serverKeys.getPrivate(), STORE_PASSWORD.toCharArray(), new Certificate[] {server, ca});
+            try (OutputStream out = Files.newOutputStream(certs.serverKeystoreP12())) {
+                serverStore.store(out, STORE_PASSWORD.toCharArray());
+            }
             return certs;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -106,6 +112,11 @@ public final class TestCertificates {
 
     public Path keystoreP12() {
         return directory.resolve("client-keystore.p12");
+    }
+
+    /** The server's key and certificate (CN=localhost) with the CA, for test HTTPS servers. */
+    public Path serverKeystoreP12() {
+        return directory.resolve("server-keystore.p12");
     }
 
     public String read(Path file) {
