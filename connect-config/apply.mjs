@@ -7,7 +7,7 @@
 //                  [--wait-running SECONDS] file.json...
 //
 // Each file holds {"name": ..., "config": {...}} as the REST API takes it. --set overrides a config key in every file
-// (for example the broker URI of an environment). Exit status: 0 when every file was valid (and applied), 1 otherwise,
+// that has it (for example the broker URI of an environment); a --set that no file has is a usage error. Exit status: 0 when every file was valid (and applied), 1 otherwise,
 // 2 on bad usage or an unreachable worker.
 
 import { readFileSync } from 'node:fs';
@@ -80,7 +80,10 @@ function load(file, overrides) {
   if (!spec || typeof spec.name !== 'string' || typeof spec.config !== 'object') {
     throw new Error(`${file}: expected {"name": "...", "config": {...}}`);
   }
-  const config = { ...spec.config, ...overrides, name: spec.name };
+  const config = { ...spec.config, name: spec.name };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key in spec.config) config[key] = value;
+  }
   if (!config['connector.class']) throw new Error(`${file}: config has no connector.class`);
   return { name: spec.name, config };
 }
@@ -130,8 +133,23 @@ async function waitRunning(url, name, seconds) {
   throw new Error(`${name} is not running after ${seconds} s: ${last}`);
 }
 
+function checkOverrides(files, overrides) {
+  const present = new Set();
+  for (const file of files) {
+    try {
+      Object.keys(JSON.parse(readFileSync(file, 'utf8')).config || {}).forEach((key) => present.add(key));
+    } catch (e) {
+      // reported per file later
+    }
+  }
+  for (const key of Object.keys(overrides)) {
+    if (!present.has(key)) usage(`--set ${key}: no config file has this key`);
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  checkOverrides(options.files, options.overrides);
   await waitForWorker(options.url, options.wait);
   let failures = 0;
   for (const file of options.files) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM of the stack (broker, worker) started from the stack's classpath, its output in a log file. */
@@ -20,11 +21,18 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
+        return start(name, classpath, jvmOptions, mainClass, args, log, Map.of());
+    }
+
+    /** Starts the JVM with {@code environment} added to this process's environment (secrets for config providers). */
+    static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args, Path log,
+                             Map<String, String> environment) {
         try {
-            Process process = new ProcessBuilder(command(classpath, jvmOptions, mainClass, args))
+            ProcessBuilder builder = new ProcessBuilder(command(classpath, jvmOptions, mainClass, args))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new JavaProcess(name, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

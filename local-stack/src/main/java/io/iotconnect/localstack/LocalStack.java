@@ -1,6 +1,7 @@
 package io.iotconnect.localstack;
 
 import io.iotconnect.testing.Archives;
+import io.iotconnect.testing.CosmosDbServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,7 +47,10 @@ public final class LocalStack {
     static final String ALERTS_TOPIC = "alerts";
     static final String CONNECTOR = "mqtt-source";
     static final String ALERTS_CONNECTOR = "mqtt-alerts";
-    static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json");
+    static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json", "cosmos-sink.json",
+            "cosmos-devices.json");
+    static final int COSMOS_PORT = 8081;
+    static final String COSMOS_DATABASE = "iot";
 
     private final Path repository;
     private final Path state;
@@ -54,6 +59,8 @@ public final class LocalStack {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private DeviceSimulator simulator;
+    private CosmosDbServer cosmos;
+    private int devices;
     private volatile boolean stopping;
 
     LocalStack(Path repository, PrintStream out) {
@@ -121,6 +128,11 @@ public final class LocalStack {
             running.add(mqtt);
             done(mqtt.uri() + " - " + mqtt.description());
 
+            step("Cosmos DB (local server)");
+            cosmos = CosmosDbServer.start(isFree(COSMOS_PORT) ? COSMOS_PORT : freePort());
+            running.add(cosmos);
+            done(cosmos.endpoint() + " - npm @vercel/cosmosdb-server");
+
             step("Kafka broker (KRaft)");
             startKafka(classpath);
             done("127.0.0.1:" + KAFKA_PORT);
@@ -133,6 +145,7 @@ public final class LocalStack {
             out.println();
             applyConfigs(mqtt);
 
+            devices = options.devices();
             simulator = new DeviceSimulator(mqtt.uri(), options.devices(), options.rate());
             simulator.start();
             out.printf(Locale.ROOT, "Simulating %d devices at %d messages/s on %s (devices/<id>/telemetry). %s%n%n",
@@ -196,7 +209,7 @@ public final class LocalStack {
         out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for %d injected anomalies)%n",
                 alerts, ALERTS_TOPIC, anomalies);
         out.printf(Locale.ROOT, "  connectors           : %s; %s%n", status.connectorState(CONNECTOR), status.connectorState(ALERTS_CONNECTOR));
-        int exit = 0;
+        int exit = cosmosSummary(data, alerts);
         long missing = published - (data + invalid + errors);
         if (missing > 0) {
             out.printf(Locale.ROOT, "  MISSING              : %d messages did not reach Kafka%n", missing);
@@ -209,6 +222,36 @@ public final class LocalStack {
             exit = 1;
         }
         return exit;
+    }
+
+    /** Waits for the sinks to catch up, prints the documents per container, and returns 1 when any are missing. */
+    private int cosmosSummary(long readings, long alerts) throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= devices; i++) {
+            ids.add(String.format(Locale.ROOT, "sensor-%03d", i));
+        }
+        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, ids)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long readingDocs;
+            long alertDocs;
+            long deviceDocs;
+            do {
+                readingDocs = counts.documents("readings");
+                alertDocs = counts.documents("alerts");
+                deviceDocs = counts.documents("devices");
+                if (readingDocs >= readings && alertDocs >= alerts && deviceDocs >= devices) {
+                    break;
+                }
+                TimeUnit.SECONDS.sleep(1);
+            } while (System.nanoTime() < deadline);
+            out.printf(Locale.ROOT, "  documents in Cosmos DB: %d in readings (for %d records in %s), %d in alerts (for %d), %d in devices (live state, one per device)%n",
+                    readingDocs, readings, DATA_TOPIC, alertDocs, alerts, deviceDocs);
+            if (readingDocs < readings || alertDocs < alerts || deviceDocs < devices) {
+                out.printf(Locale.ROOT, "  MISSING              : not every record reached Cosmos DB%n");
+                return 1;
+            }
+            return 0;
+        }
     }
 
     private void prepareDirectories() throws IOException {
@@ -314,8 +357,13 @@ public final class LocalStack {
                 "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
                 ""));
         Path log = logs.resolve("connect.log");
-        JavaProcess connect = JavaProcess.start("connect", classpath, jvmOptions("connect", "1g"),
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString()), log);
+        List<String> options = new ArrayList<>(jvmOptions("connect", "1g"));
+        // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
+        options.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
+        // The connector configs read the key with ${env:COSMOS_KEY}, as they would a real account's.
+        JavaProcess connect = JavaProcess.start("connect", classpath, options,
+                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString()), log,
+                Map.of("COSMOS_KEY", CosmosDbServer.KEY));
         running.add(connect);
         awaitRest(connect, URI.create("http://127.0.0.1:" + CONNECT_PORT + "/connector-plugins"), Duration.ofSeconds(90));
     }
@@ -328,7 +376,8 @@ public final class LocalStack {
     private void applyConfigs(MqttBrokerHandle mqtt) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", repository.resolve("connect-config/apply.mjs").toString(),
                 "--url", "http://127.0.0.1:" + CONNECT_PORT, "--wait", "30", "--wait-running", "60",
-                "--set", "mqtt.server.uris=" + mqtt.uri(), "--set", "mqtt.version=" + mqtt.mqttVersion()));
+                "--set", "mqtt.server.uris=" + mqtt.uri(), "--set", "mqtt.version=" + mqtt.mqttVersion(),
+                "--set", "cosmos.endpoint=" + cosmos.endpoint()));
         for (String config : CONNECTOR_CONFIGS) {
             command.add(repository.resolve("connect-config").resolve(config).toString());
         }

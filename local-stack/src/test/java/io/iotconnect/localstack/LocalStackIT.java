@@ -36,6 +36,8 @@ class LocalStackIT {
                 "connector RUNNING", "every published message reached Kafka");
         assertThat(output).containsPattern("records in Kafka +: [1-9][0-9]* in telemetry");
         assertThat(output).containsPattern("flagged and routed +: [0-9]+ in alerts \\(FlagAnomaly \\+ IsAnomaly, for [0-9]+ injected anomalies\\)");
+        assertThat(output).containsPattern("documents in Cosmos DB: [1-9][0-9]* in readings \\(for [0-9]+ records in telemetry\\), [0-9]+ in alerts \\(for [0-9]+\\), 10 in devices");
+        assertThat(output).contains("cosmos-sink (cosmos-sink.json) created", "cosmos-devices (cosmos-devices.json) created");
         assertThat(output).doesNotContain("MISSING");
     }
 

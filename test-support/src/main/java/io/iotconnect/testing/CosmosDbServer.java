@@ -31,9 +31,13 @@ public final class CosmosDbServer implements AutoCloseable {
 
     /** Installs the server if needed and starts it on a free port. */
     public static CosmosDbServer start() {
+        return start(LocalPorts.freePort());
+    }
+
+    /** Installs the server if needed and starts it on {@code port}. */
+    public static CosmosDbServer start(int port) {
         System.setProperty("COSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true");
         Path home = install();
-        int port = LocalPorts.freePort();
         try {
             Path log = Files.createTempFile("cosmosdb-server-", ".log");
             Process process = new ProcessBuilder("node", home.resolve("node_modules/@vercel/cosmosdb-server/lib/cli.js").toString(),

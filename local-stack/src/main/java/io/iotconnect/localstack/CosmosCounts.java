@@ -1,0 +1,45 @@
+package io.iotconnect.localstack;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * Counts the documents the sinks wrote, per container, reading each device's partition (the local Cosmos server has
+ * no query engine, so no {@code SELECT COUNT}).
+ */
+final class CosmosCounts implements AutoCloseable {
+
+    private final CosmosAsyncClient client;
+    private final String database;
+    private final List<String> devices;
+
+    CosmosCounts(String endpoint, String key, String database, List<String> devices) {
+        this.client = new CosmosClientBuilder().endpoint(endpoint).key(key).gatewayMode().buildAsyncClient();
+        this.database = database;
+        this.devices = List.copyOf(devices);
+    }
+
+    /** Documents in a container (0 while it does not exist). */
+    long documents(String container) {
+        long count = 0;
+        try {
+            for (String device : devices) {
+                List<ObjectNode> page = client.getDatabase(database).getContainer(container)
+                        .readAllItems(new PartitionKey(device), ObjectNode.class).collectList().block();
+                count += page == null ? 0 : page.size();
+            }
+            return count;
+        } catch (RuntimeException e) {
+            return count;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
