@@ -3,6 +3,8 @@ package io.iotconnect.cosmos;
 import io.iotconnect.common.config.PluginVersion;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.cosmos.config.IdStrategy;
+import io.iotconnect.cosmos.config.WriteStrategy;
+import io.iotconnect.common.config.Validators;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -65,6 +67,10 @@ public class CosmosSinkConnector extends SinkConnector {
             return result;
         }
         CosmosSinkConfig config = new CosmosSinkConfig(connectorConfigs);
+        Map.Entry<String, String> auth = config.authProblem();
+        if (auth != null) {
+            error(result, auth.getKey(), auth.getValue());
+        }
         IdStrategy strategy = config.idStrategy();
         if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
             error(result, CosmosSinkConfig.ID_TEMPLATE_CONFIG, "cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}");
@@ -72,9 +78,15 @@ public class CosmosSinkConnector extends SinkConnector {
         if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
             error(result, CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id");
         }
-        if (config.writeStrategy() == io.iotconnect.cosmos.config.WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
+        if (config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
             error(result, CosmosSinkConfig.NEWER_FIELD_CONFIG, "cosmos.write.strategy=upsert-if-newer needs the field that "
                     + "orders documents, like ts");
+        }
+        if ((config.writeStrategy() == WriteStrategy.PATCH || config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER)
+                && strategy == IdStrategy.KAFKA_COORDINATES) {
+            error(result, CosmosSinkConfig.ID_STRATEGY_CONFIG, "cosmos.write.strategy=" + Validators.configName(config.writeStrategy())
+                    + " updates a stored document, but kafka-coordinates ids give every record a document of its own; use "
+                    + "cosmos.id.strategy=key, field or template so that the records of a device share one document");
         }
         String topics = connectorConfigs.getOrDefault("topics", "");
         for (String topic : topics.split(",")) {
@@ -87,6 +99,10 @@ public class CosmosSinkConnector extends SinkConnector {
     }
 
     private static String crossKeyProblem(CosmosSinkConfig config) {
+        Map.Entry<String, String> auth = config.authProblem();
+        if (auth != null) {
+            return auth.getKey() + ": " + auth.getValue();
+        }
         if (config.idStrategy() == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
             return CosmosSinkConfig.ID_TEMPLATE_CONFIG + ": cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}";
         }

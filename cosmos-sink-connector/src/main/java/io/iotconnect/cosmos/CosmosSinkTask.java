@@ -7,6 +7,7 @@ import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.cosmos.mapping.DocumentMapper;
 import io.iotconnect.cosmos.mapping.IdResolver;
 import io.iotconnect.cosmos.writer.CosmosWriter;
+import io.iotconnect.cosmos.writer.WriteSettings;
 import io.iotconnect.cosmos.writer.WriterMetrics;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -39,8 +40,8 @@ public class CosmosSinkTask extends SinkTask {
         client = CosmosClients.client(config);
         ErrantRecordReporter reporter = context.errantRecordReporter();
         writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty()),
-                new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), config.writeStrategy(),
-                config.newerField(), config.tombstones(), config.maxConcurrency(), config.retryBudget(), reporter, new WriterMetrics(context.pluginMetrics()));
+                new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), WriteSettings.from(config), reporter,
+                new WriterMetrics(context.pluginMetrics()));
         log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, dead letter queue {}",
                 config.database(), config.containersByTopic(), config.idStrategy(), config.writeStrategy(),
                 reporter == null ? "off" : "on");

@@ -208,6 +208,50 @@ class CosmosSinkIT {
     }
 
     @Test
+    void patchesChangeOnlyTheirFieldsAndIncrementsAddUpInOrder() throws Exception {
+        connect.kafka().createTopic("patches", 2);
+        Map<String, String> props = sinkProps("patches", "iot", "patched");
+        props.put("cosmos.id.strategy", "key");
+        props.put("cosmos.write.strategy", "patch");
+        props.put("cosmos.patch.fields", "count:increment,firmware:ignore");
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", "patches-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        // Each device's first record creates its document (with its firmware); later ones patch it.
+        int perDevice = 30;
+        for (int round = 0; round < perDevice; round++) {
+            for (int device = 0; device < DEVICES; device++) {
+                int seq = round * DEVICES + device;
+                String value = "{\"deviceId\":\"dev-" + device + "\",\"seq\":" + seq + ",\"count\":1,\"firmware\":\""
+                        + (round == 0 ? "1.0" : "2.0") + "\",\"site\":{\"room\":\"r" + round + "\"}}";
+                connect.kafka().produce("patches", "dev-" + device, value);
+            }
+        }
+        // Not a number to increment: to the dead letter queue, the rest goes on.
+        connect.kafka().produce("patches", "dev-4", "{\"deviceId\":\"dev-4\",\"count\":\"one\"}");
+        connect.configureConnector("patch-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("patch-sink", 2, "sink did not start");
+        await("every device counted " + perDevice + " readings", () -> {
+            List<ObjectNode> docs = documents("iot", "patched");
+            return docs.size() == DEVICES && docs.stream().allMatch(doc -> doc.get("count").asInt() >= perDevice);
+        });
+        List<ObjectNode> docs = documents("iot", "patched");
+        for (ObjectNode doc : docs) {
+            int device = Integer.parseInt(doc.get("id").asText().substring(4));
+            assertThat(doc.get("count").asInt()).as("increments of device %d", device).isEqualTo(perDevice);
+            assertThat(doc.get("seq").asInt()).as("last value set, device %d", device).isEqualTo((perDevice - 1) * DEVICES + device);
+            assertThat(doc.at("/site/room").asText()).isEqualTo("r" + (perDevice - 1));
+            assertThat(doc.get("firmware").asText()).as("ignored field left as created").isEqualTo("1.0");
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "patches-dlq", r -> !r.isEmpty(), TIMEOUT);
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), "__connect.errors.exception.message")).contains("cannot be mapped to a document")
+                .contains("field 'count' is to be incremented (cosmos.patch.*) but its value is not a number: \"one\"");
+        connect.deleteConnector("patch-sink");
+    }
+
+    @Test
     void aThrottlingStormIsSurvivedWithNothingLost() throws Exception {
         try (CosmosFaultProxy proxy = CosmosFaultProxy.start(cosmos)) {
             connect.kafka().createTopic("storm", 2);

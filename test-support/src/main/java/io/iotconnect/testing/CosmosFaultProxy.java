@@ -45,6 +45,8 @@ public final class CosmosFaultProxy implements AutoCloseable {
     private final SSLContext upstreamTls;
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong entraId = new AtomicLong();
+    private volatile String lastToken;
     private volatile double throttleShare;
     private volatile long retryAfterMillis;
 
@@ -96,12 +98,30 @@ public final class CosmosFaultProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /** Requests signed with a Microsoft Entra ID token ({@code type=aad} in the authorization header). */
+    public long entraIdRequests() {
+        return entraId.get();
+    }
+
+    /** The token of the last request signed with Microsoft Entra ID, or null. */
+    public String lastEntraIdToken() {
+        return lastToken;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             boolean write = !method.equals("GET") && !method.equals("HEAD") && path.contains("/docs");
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String authorization = exchange.getRequestHeaders().getFirst("authorization");
+            if (authorization != null) {
+                String decoded = java.net.URLDecoder.decode(authorization, StandardCharsets.UTF_8);
+                if (decoded.startsWith("type=aad&")) {
+                    entraId.incrementAndGet();
+                    lastToken = decoded.substring(decoded.indexOf("sig=") + 4);
+                }
+            }
             if (write && throttleShare > 0 && ThreadLocalRandom.current().nextDouble() < throttleShare) {
                 throttled.incrementAndGet();
                 byte[] answer = ("{\"code\":\"429\",\"message\":\"Message: {\\\"Errors\\\":[\\\"Request rate is large. More Request "

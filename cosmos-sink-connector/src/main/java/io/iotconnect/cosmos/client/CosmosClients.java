@@ -1,5 +1,6 @@
 package io.iotconnect.cosmos.client;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosAsyncContainer;
 import com.azure.cosmos.CosmosAsyncDatabase;
@@ -10,7 +11,11 @@ import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.cosmos.models.PartitionKeyDefinition;
 import com.azure.cosmos.models.PartitionKeyDefinitionVersion;
 import com.azure.cosmos.models.PartitionKind;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.cosmos.config.AuthType;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.cosmos.mapping.PartitionKeys;
 import io.iotconnect.cosmos.writer.ContainerTarget;
@@ -35,12 +40,16 @@ public final class CosmosClients {
     public static CosmosAsyncClient client(CosmosSinkConfig config) {
         CosmosClientBuilder builder = new CosmosClientBuilder()
                 .endpoint(config.endpoint())
-                .key(config.key().value())
                 .contentResponseOnWriteEnabled(false)
                 .userAgentSuffix("iot-connect-cosmos-sink/" + PluginVersion.of(CosmosClients.class))
                 // The connector's own retry budget governs throttling; the SDK retries briefly first.
                 .throttlingRetryOptions(new ThrottlingRetryOptions().setMaxRetryAttemptsOnThrottledRequests(3)
                         .setMaxRetryWaitTime(Duration.ofSeconds(5)));
+        if (config.authType() == AuthType.KEY) {
+            builder.key(config.key().value());
+        } else {
+            builder.credential(credential(config));
+        }
         if (config.gatewayMode()) {
             builder.gatewayMode();
         } else {
@@ -50,6 +59,44 @@ public final class CosmosClients {
             builder.preferredRegions(config.preferredRegions());
         }
         return builder.buildAsyncClient();
+    }
+
+    /** The Microsoft Entra ID credential of an authentication other than the account key. */
+    static TokenCredential credential(CosmosSinkConfig config) {
+        switch (config.authType()) {
+            case CLIENT_SECRET: {
+                ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
+                        .tenantId(config.tenantId())
+                        .clientId(config.clientId())
+                        .clientSecret(config.clientSecret().value());
+                if (!config.authorityHost().isEmpty()) {
+                    builder.authorityHost(config.authorityHost());
+                }
+                return builder.build();
+            }
+            case MANAGED_IDENTITY: {
+                ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder();
+                if (!config.clientId().isEmpty()) {
+                    builder.clientId(config.clientId());
+                }
+                return builder.build();
+            }
+            case WORKLOAD_IDENTITY: {
+                WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder();
+                if (!config.tenantId().isEmpty()) {
+                    builder.tenantId(config.tenantId());
+                }
+                if (!config.clientId().isEmpty()) {
+                    builder.clientId(config.clientId());
+                }
+                if (!config.authorityHost().isEmpty()) {
+                    builder.authorityHost(config.authorityHost());
+                }
+                return builder.build();
+            }
+            default:
+                throw new IllegalArgumentException("not a Microsoft Entra ID authentication: " + config.authType());
+        }
     }
 
     /** Each topic's container, created first when configured, with the partition key definition Cosmos DB reports. */
@@ -67,8 +114,16 @@ public final class CosmosClients {
             }
             return byTopic;
         } catch (CosmosException e) {
+            String hint = "";
+            if (e.getStatusCode() == 403 && config.authType() != AuthType.KEY) {
+                hint = "; a Microsoft Entra ID identity needs a Cosmos DB data-plane role assignment (such as Cosmos DB Built-in "
+                        + "Data Contributor) and cannot create databases or containers: create them with the Azure CLI, "
+                        + "Bicep or Terraform";
+            } else if (e.getStatusCode() == 404 && !config.createContainers()) {
+                hint = "; create it, or set cosmos.containers.create=true";
+            }
             throw new ConnectException("Cannot open the Cosmos DB containers of database '" + config.database() + "' at "
-                    + config.endpoint() + ": status " + e.getStatusCode() + ", " + e.getShortMessage(), e);
+                    + config.endpoint() + ": status " + e.getStatusCode() + ", " + e.getShortMessage() + hint, e);
         }
     }
 

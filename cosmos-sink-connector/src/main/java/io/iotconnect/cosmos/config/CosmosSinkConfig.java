@@ -28,9 +28,34 @@ public class CosmosSinkConfig extends AbstractConfig {
     public static final String ENDPOINT_CONFIG = "cosmos.endpoint";
     private static final String ENDPOINT_DOC = "Account endpoint, like https://<account>.documents.azure.com:443/.";
 
+    public static final String AUTH_TYPE_CONFIG = "cosmos.auth.type";
+    private static final String AUTH_TYPE_DOC = "How the connector signs in: 'key' (the account key in cosmos.key), or with "
+            + "Microsoft Entra ID: 'client-secret' (a service principal: cosmos.auth.tenant.id, cosmos.auth.client.id, "
+            + "cosmos.auth.client.secret), 'managed-identity' (the Azure VM, App Service or container identity of the worker; "
+            + "cosmos.auth.client.id picks a user-assigned one) or 'workload-identity' (AKS workload identity, from the "
+            + "AZURE_* variables the pod gets). An Entra ID identity needs a Cosmos DB data-plane role such as 'Cosmos DB "
+            + "Built-in Data Contributor', and cannot create databases or containers: create them beforehand.";
+
     public static final String KEY_CONFIG = "cosmos.key";
-    private static final String KEY_DOC = "Account key (primary or secondary). Keep it out of connector JSON with a config "
-            + "provider, like ${file:/etc/connect/cosmos.properties:key}.";
+    private static final String KEY_DOC = "With cosmos.auth.type=key: the account key (primary or secondary). Keep it out of "
+            + "connector JSON with a config provider, like ${file:/etc/connect/cosmos.properties:key} or ${env:COSMOS_KEY}.";
+
+    public static final String TENANT_ID_CONFIG = "cosmos.auth.tenant.id";
+    private static final String TENANT_ID_DOC = "Microsoft Entra tenant (directory) id of the service principal: needed with "
+            + "client-secret; with workload-identity it overrides AZURE_TENANT_ID.";
+
+    public static final String CLIENT_ID_CONFIG = "cosmos.auth.client.id";
+    private static final String CLIENT_ID_DOC = "Application (client) id: of the service principal with client-secret (needed), "
+            + "of a user-assigned managed identity with managed-identity (empty: the system-assigned one), or overriding "
+            + "AZURE_CLIENT_ID with workload-identity.";
+
+    public static final String CLIENT_SECRET_CONFIG = "cosmos.auth.client.secret";
+    private static final String CLIENT_SECRET_DOC = "With cosmos.auth.type=client-secret: the service principal's secret. Keep it "
+            + "out of connector JSON with a config provider.";
+
+    public static final String AUTHORITY_HOST_CONFIG = "cosmos.auth.authority.host";
+    private static final String AUTHORITY_HOST_DOC = "Microsoft Entra authority for client-secret and workload-identity, for "
+            + "national clouds, like https://login.microsoftonline.us/. Empty: the public cloud.";
 
     public static final String CONNECTION_MODE_CONFIG = "cosmos.connection.mode";
     private static final String CONNECTION_MODE_DOC = "'direct' (TCP to the replicas: lowest latency, needs ports 10250-20000 "
@@ -82,7 +107,25 @@ public class CosmosSinkConfig extends AbstractConfig {
             + "missing one is a failed record), 'upsert-if-newer' (keep the newest state per document by "
             + "cosmos.write.newer.field even when records arrive out of order or are replayed: the stored document is read, "
             + "and replaced only when older, conditionally on its ETag; with cosmos.id.strategy=key a container holds one "
-            + "live document per device).";
+            + "live document per device), 'patch' (change only some fields of the stored document with field operations, "
+            + "see cosmos.patch.*; the other fields are left as they are).";
+
+    public static final String PATCH_DEFAULT_OPERATION_CONFIG = "cosmos.patch.default.operation";
+    private static final String PATCH_DEFAULT_OPERATION_DOC = "With cosmos.write.strategy=patch: what happens to each top-level "
+            + "field of the record's document that cosmos.patch.fields does not name: 'set' (written; created when absent), "
+            + "'replace' (written only when the stored document has the field, else the record fails), 'increment' (the stored "
+            + "number grows by the record's number), 'append' (the record's value is added to the end of the stored array, which must "
+            + "exist) or 'ignore' (left as it is). The id and partition key fields are "
+            + "never patched.";
+
+    public static final String PATCH_FIELDS_CONFIG = "cosmos.patch.fields";
+    private static final String PATCH_FIELDS_DOC = "With cosmos.write.strategy=patch: 'field:operation' pairs that override "
+            + "cosmos.patch.default.operation, like 'lastSeen:set,readings:increment,alerts:append,firmware:ignore'. Dots "
+            + "reach nested fields (site.room:set). Increments and appends count again when a record is delivered again.";
+
+    public static final String PATCH_MISSING_CONFIG = "cosmos.patch.missing.document";
+    private static final String PATCH_MISSING_DOC = "With cosmos.write.strategy=patch: what a patch of a document that does "
+            + "not exist yet does: 'create' it from the whole record, or 'fail' (a failed record, to the dead letter queue).";
 
     public static final String NEWER_FIELD_CONFIG = "cosmos.write.newer.field";
     private static final String NEWER_FIELD_DOC = "With cosmos.write.strategy=upsert-if-newer: the document field whose larger "
@@ -115,8 +158,18 @@ public class CosmosSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(ENDPOINT_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new EndpointValidator(), Importance.HIGH,
                 ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.LONG, "Endpoint");
-        def.define(KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, KEY_DOC, CONNECTION_GROUP, ++order,
-                Width.LONG, "Account key");
+        def.define(AUTH_TYPE_CONFIG, Type.STRING, "key", Validators.oneOf(AuthType.class), Importance.HIGH, AUTH_TYPE_DOC,
+                CONNECTION_GROUP, ++order, Width.MEDIUM, "Authentication");
+        def.define(KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, KEY_DOC, CONNECTION_GROUP, ++order, Width.LONG,
+                "Account key");
+        def.define(TENANT_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, TENANT_ID_DOC, CONNECTION_GROUP, ++order,
+                Width.MEDIUM, "Tenant id");
+        def.define(CLIENT_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, CLIENT_ID_DOC, CONNECTION_GROUP, ++order,
+                Width.MEDIUM, "Client id");
+        def.define(CLIENT_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, CLIENT_SECRET_DOC, CONNECTION_GROUP, ++order,
+                Width.LONG, "Client secret");
+        def.define(AUTHORITY_HOST_CONFIG, Type.STRING, "", new AuthorityHostValidator(), Importance.LOW, AUTHORITY_HOST_DOC,
+                CONNECTION_GROUP, ++order, Width.LONG, "Authority host");
         def.define(CONNECTION_MODE_CONFIG, Type.STRING, "direct", ConfigDef.ValidString.in("direct", "gateway"), Importance.MEDIUM,
                 CONNECTION_MODE_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Connection mode");
         def.define(PREFERRED_REGIONS_CONFIG, Type.LIST, "", Importance.LOW, PREFERRED_REGIONS_DOC, CONNECTION_GROUP, ++order,
@@ -147,6 +200,12 @@ public class CosmosSinkConfig extends AbstractConfig {
                 WRITE_STRATEGY_DOC, WRITES_GROUP, ++order, Width.SHORT, "Write strategy");
         def.define(NEWER_FIELD_CONFIG, Type.STRING, "ts", Importance.MEDIUM, NEWER_FIELD_DOC, WRITES_GROUP, ++order,
                 Width.MEDIUM, "Newer-than field");
+        def.define(PATCH_DEFAULT_OPERATION_CONFIG, Type.STRING, "set", Validators.oneOf(PatchOperation.class), Importance.MEDIUM,
+                PATCH_DEFAULT_OPERATION_DOC, WRITES_GROUP, ++order, Width.SHORT, "Patch default operation");
+        def.define(PATCH_FIELDS_CONFIG, Type.LIST, "", new PatchFieldsValidator(), Importance.MEDIUM, PATCH_FIELDS_DOC,
+                WRITES_GROUP, ++order, Width.LONG, "Patch field operations");
+        def.define(PATCH_MISSING_CONFIG, Type.STRING, "create", ConfigDef.ValidString.in("create", "fail"), Importance.MEDIUM,
+                PATCH_MISSING_DOC, WRITES_GROUP, ++order, Width.SHORT, "Patch of a missing document");
         def.define(TOMBSTONES_CONFIG, Type.STRING, "delete", Validators.oneOf(TombstoneHandling.class), Importance.MEDIUM,
                 TOMBSTONES_DOC, WRITES_GROUP, ++order, Width.SHORT, "Tombstones");
         def.define(MAX_CONCURRENCY_CONFIG, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.LOW, MAX_CONCURRENCY_DOC,
@@ -160,8 +219,63 @@ public class CosmosSinkConfig extends AbstractConfig {
         return getString(ENDPOINT_CONFIG);
     }
 
+    public AuthType authType() {
+        return Validators.parseEnum(AuthType.class, getString(AUTH_TYPE_CONFIG));
+    }
+
+    /** The account key, or null when none is configured. */
     public Password key() {
         return getPassword(KEY_CONFIG);
+    }
+
+    public String tenantId() {
+        return getString(TENANT_ID_CONFIG).trim();
+    }
+
+    public String clientId() {
+        return getString(CLIENT_ID_CONFIG).trim();
+    }
+
+    /** The client secret, or null when none is configured. */
+    public Password clientSecret() {
+        return getPassword(CLIENT_SECRET_CONFIG);
+    }
+
+    public String authorityHost() {
+        return getString(AUTHORITY_HOST_CONFIG).trim();
+    }
+
+    /**
+     * What the chosen authentication lacks, as a key and a message, or null when it has what it needs.
+     */
+    public Map.Entry<String, String> authProblem() {
+        switch (authType()) {
+            case KEY:
+                if (isBlank(key())) {
+                    return Map.entry(KEY_CONFIG, "cosmos.auth.type=key needs the account key; give it, e.g. as ${env:COSMOS_KEY}, "
+                            + "or sign in with Microsoft Entra ID (cosmos.auth.type=client-secret, managed-identity or "
+                            + "workload-identity)");
+                }
+                return null;
+            case CLIENT_SECRET:
+                if (tenantId().isEmpty()) {
+                    return Map.entry(TENANT_ID_CONFIG, "cosmos.auth.type=client-secret needs the tenant id of the service principal");
+                }
+                if (clientId().isEmpty()) {
+                    return Map.entry(CLIENT_ID_CONFIG, "cosmos.auth.type=client-secret needs the application (client) id of the "
+                            + "service principal");
+                }
+                if (isBlank(clientSecret())) {
+                    return Map.entry(CLIENT_SECRET_CONFIG, "cosmos.auth.type=client-secret needs the service principal's secret");
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static boolean isBlank(Password password) {
+        return password == null || password.value() == null || password.value().isBlank();
     }
 
     public boolean gatewayMode() {
@@ -213,6 +327,19 @@ public class CosmosSinkConfig extends AbstractConfig {
         return getString(NEWER_FIELD_CONFIG).trim();
     }
 
+    public PatchOperation patchDefaultOperation() {
+        return Validators.parseEnum(PatchOperation.class, getString(PATCH_DEFAULT_OPERATION_CONFIG));
+    }
+
+    /** Field path (dotted) to its operation, in configuration order. */
+    public Map<String, PatchOperation> patchFields() {
+        return parsePatchFields(getList(PATCH_FIELDS_CONFIG));
+    }
+
+    public boolean patchCreatesMissing() {
+        return getString(PATCH_MISSING_CONFIG).equals("create");
+    }
+
     public TombstoneHandling tombstones() {
         return Validators.parseEnum(TombstoneHandling.class, getString(TOMBSTONES_CONFIG));
     }
@@ -242,6 +369,60 @@ public class CosmosSinkConfig extends AbstractConfig {
             throw new ConfigException(CONTAINERS_CONFIG, pairs, "map at least one topic to a container, like telemetry#readings");
         }
         return map;
+    }
+
+    static Map<String, PatchOperation> parsePatchFields(List<String> pairs) {
+        Map<String, PatchOperation> map = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int colon = pair.lastIndexOf(':');
+            String field = colon < 0 ? "" : pair.substring(0, colon).trim();
+            String operation = colon < 0 ? "" : pair.substring(colon + 1).trim();
+            if (field.isEmpty() || field.startsWith(".") || field.endsWith(".") || field.contains("..")) {
+                throw new ConfigException(PATCH_FIELDS_CONFIG, pairs, "'" + pair + "' is not 'field:operation'; write pairs like "
+                        + "lastSeen:set,readings:increment");
+            }
+            PatchOperation parsed;
+            try {
+                parsed = Validators.parseEnum(PatchOperation.class, operation);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(PATCH_FIELDS_CONFIG, pairs, "'" + operation + "' in '" + pair + "' is not an operation; "
+                        + "use one of " + Validators.names(PatchOperation.class));
+            }
+            if (map.put(field, parsed) != null) {
+                throw new ConfigException(PATCH_FIELDS_CONFIG, pairs, "field '" + field + "' has two operations; give it one");
+            }
+        }
+        return map;
+    }
+
+    private static final class PatchFieldsValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> pairs = (List<String>) value;
+            parsePatchFields(pairs == null ? List.of() : pairs);
+        }
+
+        @Override
+        public String toString() {
+            return "field:operation[,field:operation...]";
+        }
+    }
+
+    private static final class AuthorityHostValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString().trim();
+            if (!text.isEmpty() && !text.startsWith("https://")) {
+                throw new ConfigException(name, value, "must be an https:// URL, like https://login.microsoftonline.us/, or "
+                        + "empty for the public cloud");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "https://<authority host>/ or empty";
+        }
     }
 
     private static final class EndpointValidator implements ConfigDef.Validator {

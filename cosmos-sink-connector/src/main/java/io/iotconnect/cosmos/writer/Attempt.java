@@ -20,6 +20,11 @@ record Attempt(CosmosWriter.Pending pending, int status, int subStatus, Duration
         return new Attempt(pending, 0, 0, Duration.ZERO, 0.0, error instanceof Exception e ? e : new RuntimeException(error));
     }
 
+    /** Not sent: an earlier record of the same document is to be retried first, so this one is retried after it. */
+    static Attempt held(CosmosWriter.Pending pending) {
+        return new Attempt(pending, 0, 0, Duration.ZERO, 0.0, null);
+    }
+
     static Attempt succeeded(CosmosWriter.Pending pending, int status, double requestCharge) {
         return new Attempt(pending, status, 0, Duration.ZERO, requestCharge, null);
     }

@@ -72,12 +72,15 @@ final class ConditionalWrites {
     private List<Attempt> write(ContainerTarget target, List<CosmosWriter.Pending> pendings) {
         List<CosmosItemIdentity> identities = new ArrayList<>(pendings.size());
         for (CosmosWriter.Pending pending : pendings) {
-            identities.add(new CosmosItemIdentity(pending.partitionKey(), pending.id()));
+            if (pending.kind() != OperationKind.DELETE) {
+                identities.add(new CosmosItemIdentity(pending.partitionKey(), pending.id()));
+            }
         }
         Map<String, ObjectNode> stored = new HashMap<>();
         double readCharge;
         try {
-            FeedResponse<ObjectNode> response = target.container().readMany(identities, ObjectNode.class).block();
+            FeedResponse<ObjectNode> response = identities.isEmpty() ? null
+                    : target.container().readMany(identities, ObjectNode.class).block();
             readCharge = response == null ? 0 : response.getRequestCharge();
             if (response != null) {
                 for (ObjectNode document : response.getResults()) {
@@ -101,6 +104,12 @@ final class ConditionalWrites {
     }
 
     private Mono<Attempt> writeOne(ContainerTarget target, CosmosWriter.Pending pending, ObjectNode existing, double readCharge) {
+        if (pending.kind() == OperationKind.DELETE) {
+            // A tombstone: the batch holds no other record of this document (the last record of a document wins).
+            return target.container().deleteItem(pending.id(), pending.partitionKey(), new CosmosItemRequestOptions())
+                    .map(response -> Attempt.succeeded(pending, response.getStatusCode(), response.getRequestCharge()))
+                    .onErrorResume(error -> Mono.just(Attempt.failed(pending, error)));
+        }
         if (existing == null) {
             return target.container().createItem(pending.document(), pending.partitionKey(), new CosmosItemRequestOptions())
                     .map(response -> Attempt.succeeded(pending, response.getStatusCode(), readCharge + response.getRequestCharge()))

@@ -43,6 +43,8 @@ public final class CosmosWriter {
     private final Map<String, ContainerTarget> containersByTopic;
     private final String[] newerField;
     private final ConditionalWrites conditional;
+    private final PatchWrites patches;
+    private final PatchPlan patchPlan;
     private final DocumentMapper mapper;
     private final IdResolver ids;
     private final WriteStrategy strategy;
@@ -68,6 +70,7 @@ public final class CosmosWriter {
         private CosmosItemOperation operation;
         private ObjectNode document;
         private JsonNode version;
+        private List<PatchPlan.FieldOperation> patch;
 
         Pending(SinkRecord record, ContainerTarget target, String id, PartitionKey partitionKey, OperationKind kind) {
             this.record = record;
@@ -83,6 +86,10 @@ public final class CosmosWriter {
 
         JsonNode version() {
             return version;
+        }
+
+        List<PatchPlan.FieldOperation> patch() {
+            return patch;
         }
 
         SinkRecord record() {
@@ -110,28 +117,24 @@ public final class CosmosWriter {
         }
     }
 
-    /**
-     * @param newerField with {@link WriteStrategy#UPSERT_IF_NEWER}: the document field whose larger value is newer
-     */
     public CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids,
-                        WriteStrategy strategy, String newerField, TombstoneHandling tombstones, int concurrency,
-                        Duration retryBudget, ErrantRecordReporter reporter, WriterMetrics metrics) {
-        this(containersByTopic, mapper, ids, strategy, newerField, tombstones, concurrency, retryBudget, reporter, metrics,
-                duration -> Thread.sleep(duration.toMillis()));
+                        WriteSettings settings, ErrantRecordReporter reporter, WriterMetrics metrics) {
+        this(containersByTopic, mapper, ids, settings, reporter, metrics, duration -> Thread.sleep(duration.toMillis()));
     }
 
-    CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids, WriteStrategy strategy,
-                 String newerField, TombstoneHandling tombstones, int concurrency, Duration retryBudget,
+    CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids, WriteSettings settings,
                  ErrantRecordReporter reporter, WriterMetrics metrics, Sleeper sleeper) {
         this.containersByTopic = containersByTopic;
-        this.newerField = newerField == null ? new String[0] : newerField.split("\\.");
-        this.conditional = new ConditionalWrites(concurrency * 8, this.newerField);
+        this.newerField = settings.newerField() == null ? new String[0] : settings.newerField().split("\\.");
+        this.conditional = new ConditionalWrites(settings.concurrency() * 8, this.newerField);
+        this.patches = new PatchWrites(settings.concurrency() * 8, settings.patchCreatesMissing());
+        this.patchPlan = settings.patch();
         this.mapper = mapper;
         this.ids = ids;
-        this.strategy = strategy;
-        this.tombstones = tombstones;
-        this.concurrency = concurrency;
-        this.retryBudget = retryBudget;
+        this.strategy = settings.strategy();
+        this.tombstones = settings.tombstones();
+        this.concurrency = settings.concurrency();
+        this.retryBudget = settings.retryBudget();
         this.reporter = reporter;
         this.metrics = metrics;
         this.sleeper = sleeper;
@@ -144,7 +147,9 @@ public final class CosmosWriter {
         }
         long started = System.nanoTime();
         // Latest operation per document: within a batch, the last record for an id wins, as it would one by one.
+        // With patches every record counts (increments add up): they are kept apart and written in order.
         Map<String, Pending> latest = new LinkedHashMap<>();
+        long sequence = 0;
         for (SinkRecord record : records) {
             Pending pending;
             try {
@@ -155,6 +160,9 @@ public final class CosmosWriter {
             }
             if (pending != null) {
                 String document = pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id();
+                if (strategy == WriteStrategy.PATCH) {
+                    document += '\u0000' + Long.toString(sequence++);
+                }
                 Pending earlier = latest.get(document);
                 if (earlier != null && pending.kind() == OperationKind.UPSERT_IF_NEWER && earlier.kind() == OperationKind.UPSERT_IF_NEWER
                         && ConditionalWrites.compare(earlier.version(), pending.version()) > 0) {
@@ -170,7 +178,11 @@ public final class CosmosWriter {
         while (!todo.isEmpty()) {
             List<Pending> retry = new ArrayList<>();
             Duration retryAfter = Duration.ZERO;
-            List<Attempt> attempts = strategy == WriteStrategy.UPSERT_IF_NEWER ? conditional.write(todo) : executeBulk(todo);
+            List<Attempt> attempts = switch (strategy) {
+                case UPSERT_IF_NEWER -> conditional.write(todo);
+                case PATCH -> patches.write(todo);
+                default -> executeBulk(todo);
+            };
             for (Attempt result : attempts) {
                 Pending pending = result.pending();
                 metrics.requestCharge(result.requestCharge());
@@ -283,6 +295,11 @@ public final class CosmosWriter {
                 pending = new Pending(record, target, id, key, OperationKind.UPSERT_IF_NEWER);
                 pending.document = document;
                 pending.version = ConditionalWrites.version(document, newerField);
+            }
+            case PATCH -> {
+                pending = new Pending(record, target, id, key, OperationKind.PATCH);
+                pending.document = document;
+                pending.patch = patchPlan.operations(document, target.partitionKeys().paths());
             }
             case CREATE -> {
                 pending = new Pending(record, target, id, key, OperationKind.CREATE);

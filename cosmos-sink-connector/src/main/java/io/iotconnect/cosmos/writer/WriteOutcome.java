@@ -16,6 +16,9 @@ enum WriteOutcome {
         if (kind == OperationKind.UPSERT_IF_NEWER && (status == 409 || status == 412)) {
             return RETRY; // another writer got there between our read and write: read again and decide again
         }
+        if (kind == OperationKind.PATCH && status == 409) {
+            return RETRY; // the document was missing, and another writer created it before us: patch it now
+        }
         if (status == 409 && kind == OperationKind.CREATE || status == 404 && kind == OperationKind.DELETE) {
             return DONE;
         }

@@ -72,4 +72,70 @@ class CosmosSinkConfigTest {
         assertThat(errors.get("cosmos.containers.topic.map")).singleElement().asString()
                 .contains("topic 'other' (in topics) has no container");
     }
+
+    @Test
+    void eachAuthenticationNamesWhatItLacks() {
+        Map<String, String> noKey = props();
+        noKey.remove("cosmos.key");
+        assertThat(new CosmosSinkConfig(noKey).authProblem().getKey()).isEqualTo("cosmos.key");
+        assertThat(new CosmosSinkConfig(props()).authProblem()).isNull();
+
+        Map<String, String> principal = props("cosmos.auth.type", "client-secret", "cosmos.auth.tenant.id", "t");
+        principal.remove("cosmos.key");
+        assertThat(new CosmosSinkConfig(principal).authProblem().getKey()).isEqualTo("cosmos.auth.client.id");
+        principal.put("cosmos.auth.client.id", "c");
+        assertThat(new CosmosSinkConfig(principal).authProblem().getValue()).contains("needs the service principal's secret");
+        principal.put("cosmos.auth.client.secret", "s");
+        CosmosSinkConfig config = new CosmosSinkConfig(principal);
+        assertThat(config.authProblem()).isNull();
+        assertThat(config.authType()).isEqualTo(AuthType.CLIENT_SECRET);
+        assertThat(config.clientSecret().toString()).isEqualTo("[hidden]");
+
+        Map<String, String> managed = props("cosmos.auth.type", "managed-identity");
+        managed.remove("cosmos.key");
+        assertThat(new CosmosSinkConfig(managed).authProblem()).as("system-assigned needs nothing").isNull();
+        assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.auth.authority.host", "login.microsoftonline.us")))
+                .hasMessageContaining("cosmos.auth.authority.host").hasMessageContaining("https://");
+    }
+
+    @Test
+    void patchFieldsParseAndBadOnesNameTheFix() {
+        CosmosSinkConfig config = new CosmosSinkConfig(props("cosmos.write.strategy", "patch",
+                "cosmos.patch.fields", "count:increment, site.room:set,alerts:append,firmware:ignore"));
+        assertThat(config.writeStrategy()).isEqualTo(WriteStrategy.PATCH);
+        assertThat(config.patchDefaultOperation()).isEqualTo(PatchOperation.SET);
+        assertThat(config.patchCreatesMissing()).isTrue();
+        assertThat(config.patchFields()).containsExactly(Map.entry("count", PatchOperation.INCREMENT),
+                Map.entry("site.room", PatchOperation.SET), Map.entry("alerts", PatchOperation.APPEND),
+                Map.entry("firmware", PatchOperation.IGNORE));
+        assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.patch.fields", "count")))
+                .hasMessageContaining("'count' is not 'field:operation'");
+        assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.patch.fields", "count:double")))
+                .hasMessageContaining("'double' in 'count:double' is not an operation; use one of [set, replace, increment, append, ignore]");
+        assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.patch.fields", "a:set,a:increment")))
+                .hasMessageContaining("field 'a' has two operations");
+    }
+
+    @Test
+    void stateStrategiesNeedIdsThatRecordsShare() {
+        Map<String, String> props = props("cosmos.write.strategy", "patch", "topics", "telemetry");
+        props.put("connector.class", CosmosSinkConnector.class.getName());
+        Map<String, List<String>> errors = errors(new CosmosSinkConnector().validate(props));
+        assertThat(errors.get("cosmos.id.strategy")).singleElement().asString()
+                .contains("cosmos.write.strategy=patch updates a stored document").contains("use cosmos.id.strategy=key");
+        props.put("cosmos.id.strategy", "key");
+        assertThat(errors(new CosmosSinkConnector().validate(props))).isEmpty();
+        props.put("cosmos.auth.type", "client-secret");
+        assertThat(errors(new CosmosSinkConnector().validate(props))).containsOnlyKeys("cosmos.auth.tenant.id");
+    }
+
+    private static Map<String, List<String>> errors(Config result) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue value : result.configValues()) {
+            if (!value.errorMessages().isEmpty()) {
+                errors.put(value.name(), value.errorMessages());
+            }
+        }
+        return errors;
+    }
 }
