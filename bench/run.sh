@@ -6,12 +6,14 @@
 #       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
 #   bench/run.sh smt [--devices N] [--forks F]
 #       -> smt: chain <N> ns/record, InsertField <M> ns/record, ratio <R>
+#   bench/run.sh cosmos-sink [--documents N] [--rounds R]
+#       -> cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "usage: bench/run.sh <benchmark> [options]" >&2
-  echo "benchmarks: mqtt-source, smt" >&2
+  echo "benchmarks: mqtt-source, smt, cosmos-sink" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -21,6 +23,7 @@ shift
 case $name in
   mqtt-source) main=io.iotconnect.bench.MqttSourceBenchmark ;;
   smt) main=io.iotconnect.bench.smt.SmtBenchmark ;;
+  cosmos-sink) main=io.iotconnect.bench.cosmos.CosmosSinkBenchmark ;;
   *) usage ;;
 esac
 

@@ -1,0 +1,259 @@
+package io.iotconnect.bench.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosAsyncContainer;
+import com.azure.cosmos.CosmosClientBuilder;
+import com.azure.cosmos.models.CosmosBulkExecutionOptions;
+import com.azure.cosmos.models.CosmosBulkOperationResponse;
+import com.azure.cosmos.models.CosmosBulkOperations;
+import com.azure.cosmos.models.CosmosContainerProperties;
+import com.azure.cosmos.models.CosmosItemOperation;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.CosmosSinkConnector;
+import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.CosmosDbServer;
+import io.iotconnect.testing.PluginMetricsJmx;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import javax.management.ObjectName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kafka to Cosmos DB throughput, in one run against one local Cosmos DB server (npm @vercel/cosmosdb-server over
+ * HTTPS, gateway mode): the connector on a real Connect worker (1 task, bulk upserts per put() batch) against the raw
+ * SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java loop. Both write the
+ * same documents (same ids and partition keys) into a fresh container each round and are timed the same way, from
+ * the first document written to the last. Rounds alternate connector and raw; the median of each is reported, and
+ * every document is counted back after each round. Last line:
+ * {@code cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>}.
+ */
+public final class CosmosSinkBenchmark {
+
+    private static final int DEVICES = 100;
+    private static final String DATABASE = "bench";
+
+    private final CosmosDbServer cosmos;
+    private final EmbeddedConnectCluster connect;
+    private final CosmosAsyncClient client;
+    private final int documents;
+    private final List<String> payloads = new ArrayList<>();
+    private final List<ObjectNode> bodies = new ArrayList<>();
+
+    private CosmosSinkBenchmark(int documents) throws Exception {
+        this.documents = documents;
+        this.cosmos = CosmosDbServer.start();
+        this.connect = ConnectTestCluster.start("cosmos-bench", 1);
+        this.client = new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode()
+                .contentResponseOnWriteEnabled(false).buildAsyncClient();
+        client.createDatabaseIfNotExists(DATABASE).block();
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < documents; i++) {
+            String device = String.format(Locale.ROOT, "sensor-%03d", i % DEVICES);
+            String payload = String.format(Locale.ROOT,
+                    "{\"id\":\"%s-%d\",\"deviceId\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f,\"pressure\":%.1f,"
+                            + "\"battery\":%.1f}",
+                    device, i, device, 1_795_000_000_000L + i, 20 + (i % 70) / 10.0, 40 + (i % 200) / 10.0,
+                    1013.2 - (i % 50) / 10.0, 87.5);
+            payloads.add(payload);
+            bodies.add((ObjectNode) json.readTree(payload));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int documents = 20_000;
+        int rounds = 3;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--documents" -> documents = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --documents N --rounds R");
+            }
+        }
+        CosmosSinkBenchmark bench = new CosmosSinkBenchmark(documents);
+        try {
+            System.out.printf(Locale.ROOT, "cosmos-sink benchmark: %d documents of ~%d bytes per round over %d partition key "
+                    + "values, upsert, %d round(s) after a warm-up round, local Cosmos DB server %s%n",
+                    documents, bench.payloads.get(0).length(), DEVICES, rounds, bench.cosmos.endpoint());
+            System.out.printf(Locale.ROOT, "  warm-up: connector %.0f docs/s, raw SDK %.0f docs/s (not counted)%n",
+                    bench.connectorRound("warmup"), bench.rawRound("warmup", 0));
+            double[] connector = new double[rounds];
+            double[] raw = new double[rounds];
+            double[] batched = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                connector[round] = bench.connectorRound(Integer.toString(round + 1));
+                raw[round] = bench.rawRound(Integer.toString(round + 1), 0);
+                batched[round] = bench.rawRound(Integer.toString(round + 1), 500);
+                System.out.printf(Locale.ROOT, "  round %d: connector %.0f docs/s, raw SDK %.0f docs/s, raw SDK in batches of 500 "
+                        + "%.0f docs/s%n", round + 1, connector[round], raw[round], batched[round]);
+            }
+            double connectorMedian = median(connector);
+            double rawMedian = median(raw);
+            System.out.printf(Locale.ROOT, "cosmos-sink: connector %.0f docs/s, raw SDK %.0f docs/s, ratio %.2f%n",
+                    connectorMedian, rawMedian, connectorMedian / rawMedian);
+        } finally {
+            bench.close();
+        }
+        System.exit(0);
+    }
+
+    private CosmosAsyncContainer freshContainer(String name) {
+        client.getDatabase(DATABASE).createContainerIfNotExists(new CosmosContainerProperties(name, "/deviceId")).block();
+        return client.getDatabase(DATABASE).getContainer(name);
+    }
+
+    private double connectorRound(String round) throws Exception {
+        String name = "connector-" + round;
+        String topic = "bench-" + round;
+        freshContainer(name);
+        connect.kafka().createTopic(topic, 1);
+        Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
+            for (int i = 0; i < documents; i++) {
+                producer.send(new ProducerRecord<>(topic, bodies.get(i).get("deviceId").asText(), payloads.get(i)));
+            }
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", CosmosSinkConnector.class.getName());
+        props.put("tasks.max", "1");
+        props.put("topics", topic);
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("cosmos.endpoint", cosmos.endpoint());
+        props.put("cosmos.key", CosmosDbServer.KEY);
+        props.put("cosmos.connection.mode", "gateway");
+        props.put("cosmos.database", DATABASE);
+        props.put("cosmos.containers.topic.map", topic + "#" + name);
+        props.put("cosmos.id.strategy", "field");
+        props.put("cosmos.id.field", "id");
+        connect.configureConnector(name, props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "benchmark connector did not start");
+        ObjectName metrics = awaitMetrics(name);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        long first = 0;
+        double firstCount = 0;
+        double rate;
+        while (true) {
+            double written = PluginMetricsJmx.value(metrics, "documents-written-total");
+            long now = System.nanoTime();
+            if (first == 0 && written > 0) {
+                first = now;
+                firstCount = written;
+            }
+            if (written >= documents) {
+                rate = (written - firstCount) / Math.max((now - first) / 1e9, 1e-3);
+                break;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("the connector wrote " + written + " of " + documents + " documents in 5 minutes");
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        connect.deleteConnector(name);
+        verify(name);
+        return rate;
+    }
+
+    private static ObjectName awaitMetrics(String connector) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return PluginMetricsJmx.find(connector, Map.of());
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
+    }
+
+    /** The raw SDK: one bulk call over all documents, or (with a batch size) one call per batch, one after another. */
+    private double rawRound(String round, int batch) {
+        String name = "raw-" + batch + "-" + round;
+        CosmosAsyncContainer container = freshContainer(name);
+        List<CosmosItemOperation> operations = new ArrayList<>(documents);
+        for (ObjectNode body : bodies) {
+            operations.add(CosmosBulkOperations.getUpsertItemOperation(body, new PartitionKey(body.get("deviceId").asText())));
+        }
+        AtomicLong first = new AtomicLong();
+        AtomicLong firstCount = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        List<CosmosBulkOperationResponse<Object>> failed = new ArrayList<>();
+        int size = batch <= 0 ? documents : batch;
+        for (int start = 0; start < documents; start += size) {
+            bulk(container, operations.subList(start, Math.min(documents, start + size)), first, firstCount, done, failed);
+        }
+        long end = System.nanoTime();
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(failed.size() + " raw upserts failed, e.g. " + failed.get(0).getException());
+        }
+        double rate = (done.get() - firstCount.get()) / Math.max((end - first.get()) / 1e9, 1e-3);
+        verify(name);
+        return rate;
+    }
+
+    private static void bulk(CosmosAsyncContainer container, List<CosmosItemOperation> operations, AtomicLong first,
+                             AtomicLong firstCount, AtomicLong done, List<CosmosBulkOperationResponse<Object>> failed) {
+        container.executeBulkOperations(Flux.fromIterable(operations), new CosmosBulkExecutionOptions())
+                .doOnNext(response -> {
+                    long count = done.incrementAndGet();
+                    if (first.get() == 0) {
+                        first.set(System.nanoTime());
+                        firstCount.set(count);
+                    }
+                    if (response.getResponse() == null || !response.getResponse().isSuccessStatusCode()) {
+                        synchronized (failed) {
+                            failed.add(response);
+                        }
+                    }
+                })
+                .blockLast();
+    }
+
+    /** Reads every document back by id and partition key (point reads: the local server has no query engine). */
+    private void verify(String name) {
+        CosmosAsyncContainer container = client.getDatabase(DATABASE).getContainer(name);
+        Long found = Flux.fromIterable(bodies)
+                .flatMap(body -> container.readItem(body.get("id").asText(), new PartitionKey(body.get("deviceId").asText()),
+                        ObjectNode.class).map(response -> 1).onErrorResume(error -> Mono.empty()), 32)
+                .count()
+                .block(Duration.ofMinutes(5));
+        if (found == null || found != documents) {
+            throw new IllegalStateException(name + " holds " + found + " of the " + documents + " documents");
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private void close() {
+        client.close();
+        connect.stop();
+        cosmos.close();
+    }
+}
