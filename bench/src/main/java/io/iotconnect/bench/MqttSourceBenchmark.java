@@ -27,7 +27,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,9 +102,9 @@ public final class MqttSourceBenchmark {
                 System.out.printf(Locale.ROOT, "  round %d: connector %.0f msg/s, raw %.0f msg/s, connector json %.0f msg/s%n",
                         round + 1, connector[round], raw[round], json[round]);
             }
-            double connectorMedian = median(connector);
-            double rawMedian = median(raw);
-            double jsonMedian = median(json);
+            double connectorMedian = Rounds.median(connector);
+            double rawMedian = Rounds.median(raw);
+            double jsonMedian = Rounds.median(json);
             System.out.printf(Locale.ROOT, "mqtt-source (json to Struct, JsonConverter): connector %.0f msg/s, ratio %.2f to raw%n",
                     jsonMedian, jsonMedian / rawMedian);
             System.out.printf(Locale.ROOT, "mqtt-source: connector %.0f msg/s, raw %.0f msg/s, ratio %.2f%n",
@@ -194,13 +193,6 @@ public final class MqttSourceBenchmark {
             request.put(new TopicPartition(topic, p), OffsetSpec.latest());
         }
         return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private void close() {

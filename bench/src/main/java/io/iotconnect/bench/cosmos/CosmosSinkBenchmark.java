@@ -11,6 +11,7 @@ import com.azure.cosmos.models.CosmosItemOperation;
 import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.bench.Rounds;
 import io.iotconnect.cosmos.CosmosSinkConnector;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.CosmosDbServer;
@@ -26,7 +27,6 @@ import reactor.core.publisher.Mono;
 import javax.management.ObjectName;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,8 +102,8 @@ public final class CosmosSinkBenchmark {
                 System.out.printf(Locale.ROOT, "  round %d: connector %.0f docs/s, raw SDK %.0f docs/s, raw SDK in batches of 500 "
                         + "%.0f docs/s%n", round + 1, connector[round], raw[round], batched[round]);
             }
-            double connectorMedian = median(connector);
-            double rawMedian = median(raw);
+            double connectorMedian = Rounds.median(connector);
+            double rawMedian = Rounds.median(raw);
             System.out.printf(Locale.ROOT, "cosmos-sink: connector %.0f docs/s, raw SDK %.0f docs/s, ratio %.2f%n",
                     connectorMedian, rawMedian, connectorMedian / rawMedian);
         } finally {
@@ -242,13 +242,6 @@ public final class CosmosSinkBenchmark {
         if (found == null || found != documents) {
             throw new IllegalStateException(name + " holds " + found + " of the " + documents + " documents");
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private void close() {

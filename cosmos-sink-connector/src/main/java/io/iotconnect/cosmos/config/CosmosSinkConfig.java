@@ -144,6 +144,11 @@ public class CosmosSinkConfig extends AbstractConfig {
             + "honouring the retry-after Cosmos DB sends. When it is spent, the task throws a RetriableException and Connect "
             + "calls put() again with the same records: nothing is lost, and the task stays alive.";
 
+    private static final ConfigDef.Validator CONTAINERS_VALIDATOR =
+            new ParsedListValidator(CosmosSinkConfig::parseContainers, "topic#container[,topic#container...]");
+    private static final ConfigDef.Validator PATCH_FIELDS_VALIDATOR =
+            new ParsedListValidator(CosmosSinkConfig::parsePatchFields, "field:operation[,field:operation...]");
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private final Map<String, String> containersByTopic;
@@ -178,7 +183,7 @@ public class CosmosSinkConfig extends AbstractConfig {
         order = 0;
         def.define(DATABASE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                 DATABASE_DOC, CONTAINERS_GROUP, ++order, Width.MEDIUM, "Database");
-        def.define(CONTAINERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ContainerMapValidator(), Importance.HIGH,
+        def.define(CONTAINERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, CONTAINERS_VALIDATOR, Importance.HIGH,
                 CONTAINERS_DOC, CONTAINERS_GROUP, ++order, Width.LONG, "Topic to container map");
         def.define(CREATE_CONTAINERS_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, CREATE_CONTAINERS_DOC, CONTAINERS_GROUP,
                 ++order, Width.SHORT, "Create containers");
@@ -202,7 +207,7 @@ public class CosmosSinkConfig extends AbstractConfig {
                 Width.MEDIUM, "Newer-than field");
         def.define(PATCH_DEFAULT_OPERATION_CONFIG, Type.STRING, "set", Validators.oneOf(PatchOperation.class), Importance.MEDIUM,
                 PATCH_DEFAULT_OPERATION_DOC, WRITES_GROUP, ++order, Width.SHORT, "Patch default operation");
-        def.define(PATCH_FIELDS_CONFIG, Type.LIST, "", new PatchFieldsValidator(), Importance.MEDIUM, PATCH_FIELDS_DOC,
+        def.define(PATCH_FIELDS_CONFIG, Type.LIST, "", PATCH_FIELDS_VALIDATOR, Importance.MEDIUM, PATCH_FIELDS_DOC,
                 WRITES_GROUP, ++order, Width.LONG, "Patch field operations");
         def.define(PATCH_MISSING_CONFIG, Type.STRING, "create", ConfigDef.ValidString.in("create", "fail"), Importance.MEDIUM,
                 PATCH_MISSING_DOC, WRITES_GROUP, ++order, Width.SHORT, "Patch of a missing document");
@@ -395,20 +400,6 @@ public class CosmosSinkConfig extends AbstractConfig {
         return map;
     }
 
-    private static final class PatchFieldsValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> pairs = (List<String>) value;
-            parsePatchFields(pairs == null ? List.of() : pairs);
-        }
-
-        @Override
-        public String toString() {
-            return "field:operation[,field:operation...]";
-        }
-    }
-
     private static final class AuthorityHostValidator implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
@@ -446,17 +437,26 @@ public class CosmosSinkConfig extends AbstractConfig {
         }
     }
 
-    private static final class ContainerMapValidator implements ConfigDef.Validator {
+    /** Validates a list setting by parsing it the way the config will. */
+    private static final class ParsedListValidator implements ConfigDef.Validator {
+        private final java.util.function.Consumer<List<String>> parser;
+        private final String shape;
+
+        ParsedListValidator(java.util.function.Consumer<List<String>> parser, String shape) {
+            this.parser = parser;
+            this.shape = shape;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             @SuppressWarnings("unchecked")
-            List<String> pairs = (List<String>) value;
-            parseContainers(pairs == null ? List.of() : pairs);
+            List<String> items = (List<String>) value;
+            parser.accept(items == null ? List.of() : items);
         }
 
         @Override
         public String toString() {
-            return "topic#container[,topic#container...]";
+            return shape;
         }
     }
 
