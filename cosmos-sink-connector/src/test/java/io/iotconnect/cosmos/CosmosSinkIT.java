@@ -75,6 +75,14 @@ class CosmosSinkIT {
         return props;
     }
 
+    /** Tolerate failed records and send them to a dead letter queue with the error context headers. */
+    private static void withDeadLetterQueue(Map<String, String> props, String topic) {
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", topic);
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+    }
+
     private static String reading(int seq, int device) {
         return "{\"seq\":" + seq + ",\"deviceId\":\"dev-" + device + "\",\"ts\":" + (1_795_000_000_000L + seq * 1000L)
                 + ",\"temperature\":" + (20 + seq % 7) + ".5}";
@@ -214,10 +222,7 @@ class CosmosSinkIT {
         props.put("cosmos.id.strategy", "key");
         props.put("cosmos.write.strategy", "patch");
         props.put("cosmos.patch.fields", "count:increment,firmware:ignore");
-        props.put("errors.tolerance", "all");
-        props.put("errors.deadletterqueue.topic.name", "patches-dlq");
-        props.put("errors.deadletterqueue.topic.replication.factor", "1");
-        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        withDeadLetterQueue(props, "patches-dlq");
         // Each device's first record creates its document (with its firmware); later ones patch it.
         int perDevice = 30;
         for (int round = 0; round < perDevice; round++) {
@@ -290,10 +295,7 @@ class CosmosSinkIT {
         connect.kafka().createTopic("mixed", 1);
         Map<String, String> props = sinkProps("mixed", "iot", "mixed");
         props.put("tasks.max", "1");
-        props.put("errors.tolerance", "all");
-        props.put("errors.deadletterqueue.topic.name", "mixed-dlq");
-        props.put("errors.deadletterqueue.topic.replication.factor", "1");
-        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        withDeadLetterQueue(props, "mixed-dlq");
         connect.configureConnector("mixed-sink", props);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed-sink", 1, "sink did not start");
 

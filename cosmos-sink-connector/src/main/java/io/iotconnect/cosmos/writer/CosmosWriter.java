@@ -178,11 +178,7 @@ public final class CosmosWriter {
         while (!todo.isEmpty()) {
             List<Pending> retry = new ArrayList<>();
             Duration retryAfter = Duration.ZERO;
-            List<Attempt> attempts = switch (strategy) {
-                case UPSERT_IF_NEWER -> conditional.write(todo);
-                case PATCH -> patches.write(todo);
-                default -> executeBulk(todo);
-            };
+            List<Attempt> attempts = attempt(todo);
             for (Attempt result : attempts) {
                 Pending pending = result.pending();
                 metrics.requestCharge(result.requestCharge());
@@ -230,6 +226,30 @@ public final class CosmosWriter {
             todo = retry;
         }
         metrics.batch(records.size(), System.nanoTime() - started);
+    }
+
+    /**
+     * One attempt at the operations. An unexpected failure of the SDK call as a whole (not a Cosmos DB answer, such as
+     * a reactor overflow inside the bulk executor under a throttling storm) fails no record: every operation is retried
+     * within the budget, and after it Connect delivers the batch again.
+     */
+    private List<Attempt> attempt(List<Pending> todo) {
+        try {
+            return switch (strategy) {
+                case UPSERT_IF_NEWER -> conditional.write(todo);
+                case PATCH -> patches.write(todo);
+                default -> executeBulk(todo);
+            };
+        } catch (ConnectException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("Writing {} operations failed as a whole; retrying them: {}", todo.size(), e.toString());
+            List<Attempt> attempts = new ArrayList<>(todo.size());
+            for (Pending pending : todo) {
+                attempts.add(Attempt.failed(pending, e));
+            }
+            return attempts;
+        }
     }
 
     private List<Attempt> executeBulk(List<Pending> todo) {
