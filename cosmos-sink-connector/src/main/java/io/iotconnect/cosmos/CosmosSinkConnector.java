@@ -30,9 +30,10 @@ public class CosmosSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         CosmosSinkConfig config = new CosmosSinkConfig(this.props);
-        String problem = crossKeyProblem(config);
-        if (problem != null) {
-            throw new ConfigException(problem);
+        List<Map.Entry<String, String>> problems = crossKeyProblems(config, this.props.getOrDefault("topics", ""));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().map(problem -> problem.getKey() + ": " + problem.getValue())
+                    .collect(java.util.stream.Collectors.joining("; ")));
         }
     }
 
@@ -67,46 +68,45 @@ public class CosmosSinkConnector extends SinkConnector {
             return result;
         }
         CosmosSinkConfig config = new CosmosSinkConfig(connectorConfigs);
-        Map.Entry<String, String> auth = config.authProblem();
-        if (auth != null) {
-            error(result, auth.getKey(), auth.getValue());
-        }
-        IdStrategy strategy = config.idStrategy();
-        if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
-            error(result, CosmosSinkConfig.ID_TEMPLATE_CONFIG, "cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}");
-        }
-        if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
-            error(result, CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id");
-        }
-        if (config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
-            error(result, CosmosSinkConfig.NEWER_FIELD_CONFIG, "cosmos.write.strategy=upsert-if-newer needs the field that "
-                    + "orders documents, like ts");
-        }
-        if ((config.writeStrategy() == WriteStrategy.PATCH || config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER)
-                && strategy == IdStrategy.KAFKA_COORDINATES) {
-            error(result, CosmosSinkConfig.ID_STRATEGY_CONFIG, "cosmos.write.strategy=" + Validators.configName(config.writeStrategy())
-                    + " updates a stored document, but kafka-coordinates ids give every record a document of its own; use "
-                    + "cosmos.id.strategy=key, field or template so that the records of a device share one document");
-        }
-        String topics = connectorConfigs.getOrDefault("topics", "");
-        for (String topic : topics.split(",")) {
-            if (!topic.isBlank() && !config.containersByTopic().containsKey(topic.trim())) {
-                error(result, CosmosSinkConfig.CONTAINERS_CONFIG, "topic '" + topic.trim() + "' (in topics) has no container; "
-                        + "add " + topic.trim() + "#<container>");
-            }
+        for (Map.Entry<String, String> problem : crossKeyProblems(config, connectorConfigs.getOrDefault("topics", ""))) {
+            error(result, problem.getKey(), problem.getValue());
         }
         return result;
     }
 
-    private static String crossKeyProblem(CosmosSinkConfig config) {
+    /** What the settings get wrong together, as the key to fix and the message; validation and start() share it. */
+    static List<Map.Entry<String, String>> crossKeyProblems(CosmosSinkConfig config, String topics) {
+        List<Map.Entry<String, String>> problems = new ArrayList<>();
         Map.Entry<String, String> auth = config.authProblem();
         if (auth != null) {
-            return auth.getKey() + ": " + auth.getValue();
+            problems.add(auth);
         }
-        if (config.idStrategy() == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
-            return CosmosSinkConfig.ID_TEMPLATE_CONFIG + ": cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}";
+        IdStrategy strategy = config.idStrategy();
+        if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
+            problems.add(Map.entry(CosmosSinkConfig.ID_TEMPLATE_CONFIG,
+                    "cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}"));
         }
-        return null;
+        if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
+            problems.add(Map.entry(CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id"));
+        }
+        if (config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
+            problems.add(Map.entry(CosmosSinkConfig.NEWER_FIELD_CONFIG, "cosmos.write.strategy=upsert-if-newer needs the field "
+                    + "that orders documents, like ts"));
+        }
+        if ((config.writeStrategy() == WriteStrategy.PATCH || config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER)
+                && strategy == IdStrategy.KAFKA_COORDINATES) {
+            problems.add(Map.entry(CosmosSinkConfig.ID_STRATEGY_CONFIG, "cosmos.write.strategy="
+                    + Validators.configName(config.writeStrategy()) + " updates a stored document, but kafka-coordinates ids "
+                    + "give every record a document of its own; use cosmos.id.strategy=key, field or template so that the "
+                    + "records of a device share one document"));
+        }
+        for (String topic : topics.split(",")) {
+            if (!topic.isBlank() && !config.containersByTopic().containsKey(topic.trim())) {
+                problems.add(Map.entry(CosmosSinkConfig.CONTAINERS_CONFIG, "topic '" + topic.trim() + "' (in topics) has no "
+                        + "container; add " + topic.trim() + "#<container>"));
+            }
+        }
+        return problems;
     }
 
     private static void error(Config result, String key, String message) {

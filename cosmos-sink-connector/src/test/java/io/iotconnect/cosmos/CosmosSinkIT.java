@@ -212,6 +212,11 @@ class CosmosSinkIT {
             int device = Integer.parseInt(doc.get("id").asText().substring(4));
             assertThat(doc.get("seq").asInt()).as("device %d", device).isEqualTo(device == 0 ? 1000 : 290 + device);
         }
+
+        // A tombstone deletes the live document here too.
+        connect.kafka().produce("shuffled", "dev-5", null);
+        await("the tombstone deleted dev-5", () -> documents("iot", "latest").size() == DEVICES - 1);
+        assertThat(documents("iot", "latest")).extracting(doc -> doc.get("id").asText()).doesNotContain("dev-5");
         connect.deleteConnector("latest-sink");
     }
 
@@ -253,6 +258,11 @@ class CosmosSinkIT {
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), "__connect.errors.exception.message")).contains("cannot be mapped to a document")
                 .contains("field 'count' is to be incremented (cosmos.patch.*) but its value is not a number: \"one\"");
+
+        // A tombstone deletes the patched document.
+        connect.kafka().produce("patches", "dev-7", null);
+        await("the tombstone deleted dev-7", () -> documents("iot", "patched").size() == DEVICES - 1);
+        assertThat(documents("iot", "patched")).extracting(doc -> doc.get("id").asText()).doesNotContain("dev-7");
         connect.deleteConnector("patch-sink");
     }
 

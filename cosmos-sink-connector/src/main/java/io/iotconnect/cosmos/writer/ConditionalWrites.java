@@ -21,7 +21,7 @@ import java.util.Map;
  * on the stored ETag ({@code If-Match}); a document that changed meanwhile answers 409 or 412, and the writer reads
  * and decides again.
  */
-final class ConditionalWrites {
+final class ConditionalWrites implements OperationWriter {
 
     private final int concurrency;
     private final String[] path;
@@ -57,7 +57,8 @@ final class ConditionalWrites {
         return a.asText().compareTo(b.asText());
     }
 
-    List<Attempt> write(List<CosmosWriter.Pending> todo) {
+    @Override
+    public List<Attempt> write(List<CosmosWriter.Pending> todo) {
         Map<ContainerTarget, List<CosmosWriter.Pending>> byContainer = new LinkedHashMap<>();
         for (CosmosWriter.Pending pending : todo) {
             byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending);
@@ -80,7 +81,7 @@ final class ConditionalWrites {
         double readCharge;
         try {
             FeedResponse<ObjectNode> response = identities.isEmpty() ? null
-                    : target.container().readMany(identities, ObjectNode.class).block();
+                    : target.container().readMany(identities, ObjectNode.class).block(ATTEMPT_TIMEOUT);
             readCharge = response == null ? 0 : response.getRequestCharge();
             if (response != null) {
                 for (ObjectNode document : response.getResults()) {
@@ -99,7 +100,7 @@ final class ConditionalWrites {
         List<Attempt> attempts = Flux.fromIterable(pendings)
                 .flatMap(pending -> writeOne(target, pending, stored.get(pending.id()), chargePerDocument), concurrency)
                 .collectList()
-                .block();
+                .block(ATTEMPT_TIMEOUT);
         return attempts == null ? List.of() : attempts;
     }
 

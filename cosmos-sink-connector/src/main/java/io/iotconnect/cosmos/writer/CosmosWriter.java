@@ -1,8 +1,5 @@
 package io.iotconnect.cosmos.writer;
 
-import com.azure.cosmos.models.CosmosBulkExecutionOptions;
-import com.azure.cosmos.models.CosmosBulkItemResponse;
-import com.azure.cosmos.models.CosmosBulkOperationResponse;
 import com.azure.cosmos.models.CosmosBulkOperations;
 import com.azure.cosmos.models.CosmosItemOperation;
 import com.azure.cosmos.models.PartitionKey;
@@ -20,7 +17,6 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one {@code put()} batch: maps each record to a bulk operation, runs them with {@code executeBulkOperations}
- * per container, retries throttled and transient ones with back-off (honouring retry-after) within a time budget, and
- * sends records Cosmos DB rejects to the dead letter queue. Returns only when every record is written or routed.
+ * Writes one {@code put()} batch: maps each record to an operation, has the strategy's {@link OperationWriter} send
+ * them (bulk, upsert-if-newer or patch), retries throttled and transient ones with back-off (honouring retry-after)
+ * within a time budget, and sends records Cosmos DB rejects to the dead letter queue. Returns only when every record
+ * is written or routed.
  */
 public final class CosmosWriter {
 
@@ -42,14 +39,12 @@ public final class CosmosWriter {
 
     private final Map<String, ContainerTarget> containersByTopic;
     private final String[] newerField;
-    private final ConditionalWrites conditional;
-    private final PatchWrites patches;
+    private final OperationWriter operations;
     private final PatchPlan patchPlan;
     private final DocumentMapper mapper;
     private final IdResolver ids;
     private final WriteStrategy strategy;
     private final TombstoneHandling tombstones;
-    private final int concurrency;
     private final Duration retryBudget;
     private final ErrantRecordReporter reporter;
     private final WriterMetrics metrics;
@@ -67,6 +62,7 @@ public final class CosmosWriter {
         private final String id;
         private final PartitionKey partitionKey;
         private final OperationKind kind;
+        private final String documentKey;
         private CosmosItemOperation operation;
         private ObjectNode document;
         private JsonNode version;
@@ -78,6 +74,13 @@ public final class CosmosWriter {
             this.id = id;
             this.partitionKey = partitionKey;
             this.kind = kind;
+            // A string: PartitionKey overrides equals but not hashCode, so it cannot be part of a map key itself.
+            this.documentKey = target.name() + '\u0000' + partitionKey + '\u0000' + id;
+        }
+
+        /** Which document the operation is for: container, partition key and id. */
+        String documentKey() {
+            return documentKey;
         }
 
         ObjectNode document() {
@@ -119,25 +122,37 @@ public final class CosmosWriter {
 
     public CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids,
                         WriteSettings settings, ErrantRecordReporter reporter, WriterMetrics metrics) {
-        this(containersByTopic, mapper, ids, settings, reporter, metrics, duration -> Thread.sleep(duration.toMillis()));
+        this(containersByTopic, mapper, ids, settings, reporter, metrics, duration -> Thread.sleep(duration.toMillis()),
+                operationWriter(settings));
     }
 
     CosmosWriter(Map<String, ContainerTarget> containersByTopic, DocumentMapper mapper, IdResolver ids, WriteSettings settings,
-                 ErrantRecordReporter reporter, WriterMetrics metrics, Sleeper sleeper) {
+                 ErrantRecordReporter reporter, WriterMetrics metrics, Sleeper sleeper, OperationWriter operations) {
         this.containersByTopic = containersByTopic;
-        this.newerField = settings.newerField() == null ? new String[0] : settings.newerField().split("\\.");
-        this.conditional = new ConditionalWrites(settings.concurrency() * 8, this.newerField);
-        this.patches = new PatchWrites(settings.concurrency() * 8, settings.patchCreatesMissing());
+        this.newerField = newerField(settings);
+        this.operations = operations;
         this.patchPlan = settings.patch();
         this.mapper = mapper;
         this.ids = ids;
         this.strategy = settings.strategy();
         this.tombstones = settings.tombstones();
-        this.concurrency = settings.concurrency();
         this.retryBudget = settings.retryBudget();
         this.reporter = reporter;
         this.metrics = metrics;
         this.sleeper = sleeper;
+    }
+
+    private static String[] newerField(WriteSettings settings) {
+        return settings.newerField() == null ? new String[0] : settings.newerField().split("\\.");
+    }
+
+    /** Bulk operations, or point operations where a write depends on the stored document (upsert-if-newer, patch). */
+    private static OperationWriter operationWriter(WriteSettings settings) {
+        return switch (settings.strategy()) {
+            case UPSERT_IF_NEWER -> new ConditionalWrites(settings.concurrency() * 8, newerField(settings));
+            case PATCH -> new PatchWrites(settings.concurrency() * 8, settings.patchCreatesMissing());
+            default -> new BulkWrites(settings.concurrency());
+        };
     }
 
     /** Writes the batch; throws RetriableException when the retry budget runs out, ConnectException on a failed record without a DLQ. */
@@ -147,9 +162,9 @@ public final class CosmosWriter {
         }
         long started = System.nanoTime();
         // Latest operation per document: within a batch, the last record for an id wins, as it would one by one.
-        // With patches every record counts (increments add up): they are kept apart and written in order.
+        // Patches are the exception: every record counts (increments add up), so all are kept, in order.
         Map<String, Pending> latest = new LinkedHashMap<>();
-        long sequence = 0;
+        List<Pending> all = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             Pending pending;
             try {
@@ -158,21 +173,22 @@ public final class CosmosWriter {
                 fail(record, "cannot be mapped to a document: " + e.getMessage(), e);
                 continue;
             }
-            if (pending != null) {
-                String document = pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id();
-                if (strategy == WriteStrategy.PATCH) {
-                    document += '\u0000' + Long.toString(sequence++);
-                }
-                Pending earlier = latest.get(document);
+            if (pending == null) {
+                continue;
+            }
+            if (strategy == WriteStrategy.PATCH) {
+                all.add(pending);
+            } else {
+                Pending earlier = latest.get(pending.documentKey());
                 if (earlier != null && pending.kind() == OperationKind.UPSERT_IF_NEWER && earlier.kind() == OperationKind.UPSERT_IF_NEWER
                         && ConditionalWrites.compare(earlier.version(), pending.version()) > 0) {
                     metrics.skippedOlder();
                     continue;
                 }
-                latest.put(document, pending);
+                latest.put(pending.documentKey(), pending);
             }
         }
-        List<Pending> todo = new ArrayList<>(latest.values());
+        List<Pending> todo = strategy == WriteStrategy.PATCH ? all : new ArrayList<>(latest.values());
         long deadline = System.nanoTime() + retryBudget.toNanos();
         int attempt = 0;
         while (!todo.isEmpty()) {
@@ -235,11 +251,7 @@ public final class CosmosWriter {
      */
     private List<Attempt> attempt(List<Pending> todo) {
         try {
-            return switch (strategy) {
-                case UPSERT_IF_NEWER -> conditional.write(todo);
-                case PATCH -> patches.write(todo);
-                default -> executeBulk(todo);
-            };
+            return operations.write(todo);
         } catch (ConnectException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -250,40 +262,6 @@ public final class CosmosWriter {
             }
             return attempts;
         }
-    }
-
-    private List<Attempt> executeBulk(List<Pending> todo) {
-        List<Attempt> attempts = new ArrayList<>(todo.size());
-        for (CosmosBulkOperationResponse<Pending> response : bulk(todo)) {
-            CosmosBulkItemResponse item = response.getResponse();
-            Exception exception = response.getException();
-            Pending pending = response.getOperation().getContext();
-            if (item != null) {
-                attempts.add(new Attempt(pending, item.getStatusCode(), item.getSubStatusCode(), item.getRetryAfterDuration(),
-                        item.getRequestCharge(), exception));
-            } else {
-                attempts.add(Attempt.failed(pending, exception));
-            }
-        }
-        return attempts;
-    }
-
-    private List<CosmosBulkOperationResponse<Pending>> bulk(List<Pending> todo) {
-        Map<ContainerTarget, List<CosmosItemOperation>> byContainer = new LinkedHashMap<>();
-        for (Pending pending : todo) {
-            byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending.operation());
-        }
-        CosmosBulkExecutionOptions options = new CosmosBulkExecutionOptions().setMaxMicroBatchConcurrency(Math.min(concurrency, 5));
-        List<CosmosBulkOperationResponse<Pending>> responses = Flux.fromIterable(byContainer.entrySet())
-                .flatMap(entry -> entry.getKey().container().<Pending>executeBulkOperations(Flux.fromIterable(entry.getValue()), options),
-                        concurrency)
-                .collectList()
-                .block();
-        if (responses == null || responses.size() != todo.size()) {
-            throw new RetriableException("Cosmos DB answered " + (responses == null ? 0 : responses.size()) + " of " + todo.size()
-                    + " bulk operations; Connect will deliver the batch again");
-        }
-        return responses;
     }
 
     private Pending toOperation(SinkRecord record) {

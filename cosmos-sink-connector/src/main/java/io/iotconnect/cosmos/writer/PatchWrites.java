@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * by one. A document that does not exist yet is created from the whole record when configured; a create that loses a
  * race with another writer (409) is retried as a patch. Tombstones are point deletes in the same order.
  */
-final class PatchWrites {
+final class PatchWrites implements OperationWriter {
 
     private final int concurrency;
     private final boolean createMissing;
@@ -29,16 +29,16 @@ final class PatchWrites {
         this.createMissing = createMissing;
     }
 
-    List<Attempt> write(List<CosmosWriter.Pending> todo) {
+    @Override
+    public List<Attempt> write(List<CosmosWriter.Pending> todo) {
         Map<String, List<CosmosWriter.Pending>> byDocument = new LinkedHashMap<>();
         for (CosmosWriter.Pending pending : todo) {
-            String document = pending.target().name() + '\u0000' + pending.partitionKey() + '\u0000' + pending.id();
-            byDocument.computeIfAbsent(document, key -> new ArrayList<>()).add(pending);
+            byDocument.computeIfAbsent(pending.documentKey(), key -> new ArrayList<>()).add(pending);
         }
         List<Attempt> attempts = Flux.fromIterable(byDocument.values())
                 .flatMap(this::inOrder, concurrency)
                 .collectList()
-                .block();
+                .block(ATTEMPT_TIMEOUT);
         return attempts == null ? List.of() : attempts;
     }
 

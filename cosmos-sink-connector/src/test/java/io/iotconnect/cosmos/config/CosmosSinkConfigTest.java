@@ -129,6 +129,13 @@ class CosmosSinkConfigTest {
         assertThat(errors(new CosmosSinkConnector().validate(props))).containsOnlyKeys("cosmos.auth.tenant.id");
     }
 
+    @Test
+    void startRefusesWhatValidationRefuses() {
+        Map<String, String> props = props("cosmos.write.strategy", "upsert-if-newer", "topics", "telemetry");
+        assertThatThrownBy(() -> new CosmosSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cosmos.id.strategy: cosmos.write.strategy=upsert-if-newer");
+    }
+
     private static Map<String, List<String>> errors(Config result) {
         Map<String, List<String>> errors = new HashMap<>();
         for (ConfigValue value : result.configValues()) {

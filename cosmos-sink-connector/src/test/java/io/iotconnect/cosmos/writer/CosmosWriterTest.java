@@ -2,10 +2,22 @@ package io.iotconnect.cosmos.writer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.config.IdStrategy;
+import io.iotconnect.cosmos.config.PatchOperation;
+import io.iotconnect.cosmos.config.TombstoneHandling;
+import io.iotconnect.cosmos.config.WriteStrategy;
+import io.iotconnect.cosmos.mapping.DocumentMapper;
+import io.iotconnect.cosmos.mapping.IdResolver;
+import io.iotconnect.cosmos.mapping.PartitionKeys;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +48,13 @@ class CosmosWriterTest {
     }
 
     @Test
+    void aPatchThatLostTheCreateRaceIsRetriedAndAMissingDocumentFails() {
+        assertThat(WriteOutcome.of(409, OperationKind.PATCH)).isEqualTo(WriteOutcome.RETRY);
+        assertThat(WriteOutcome.of(404, OperationKind.PATCH)).isEqualTo(WriteOutcome.FAILED);
+        assertThat(WriteOutcome.of(400, OperationKind.PATCH)).isEqualTo(WriteOutcome.FAILED);
+    }
+
+    @Test
     void versionsCompareNumbersByValueAndTimesAsText() throws Exception {
         ObjectMapper json = new ObjectMapper();
         ObjectNode document = (ObjectNode) json.readTree("{\"ts\":1795000000000,\"meta\":{\"at\":\"2026-11-23T06:00:00Z\"}}");
@@ -56,5 +75,78 @@ class CosmosWriterTest {
         assertThat(CosmosWriter.backoff(10, Duration.ZERO)).isEqualTo(Duration.ofSeconds(5));
         assertThat(CosmosWriter.backoff(1, Duration.ofMillis(750))).as("retry-after wins when longer").isEqualTo(Duration.ofMillis(750));
         assertThat(CosmosWriter.backoff(1, null)).isEqualTo(Duration.ofMillis(100));
+    }
+
+    /** An OperationWriter that answers from a script and records what it was given. */
+    private static final class ScriptedWrites implements OperationWriter {
+        final List<List<CosmosWriter.Pending>> calls = new ArrayList<>();
+        private final java.util.function.IntFunction<Integer> statusOfCall;
+
+        ScriptedWrites(java.util.function.IntFunction<Integer> statusOfCall) {
+            this.statusOfCall = statusOfCall;
+        }
+
+        @Override
+        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+            calls.add(List.copyOf(todo));
+            Integer status = statusOfCall.apply(calls.size());
+            if (status == null) {
+                // What the SDK's bulk executor once threw under a throttling storm: no answer for any operation.
+                throw new IllegalStateException("Could not emit buffer due to lack of requests");
+            }
+            List<Attempt> attempts = new ArrayList<>();
+            for (CosmosWriter.Pending pending : todo) {
+                attempts.add(Attempt.succeeded(pending, status, 1.0));
+            }
+            return attempts;
+        }
+    }
+
+    private static CosmosWriter writer(WriteStrategy strategy, OperationWriter operations, List<Duration> sleeps) {
+        ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
+        WriteSettings settings = new WriteSettings(strategy, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
+                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1));
+        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", ""),
+                settings, null, WriterMetrics.none(), sleeps::add, operations);
+    }
+
+    private static List<SinkRecord> readings(int count) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int offset = 0; offset < count; offset++) {
+            records.add(new SinkRecord("telemetry", 0, null, "dev-1", null,
+                    Map.of("deviceId", "dev-1", "ts", 1000 + offset, "count", 1), offset));
+        }
+        return records;
+    }
+
+    @Test
+    void anSdkCallThatFailsAsAWholeIsRetriedNotFatal() {
+        List<Duration> sleeps = new ArrayList<>();
+        ScriptedWrites operations = new ScriptedWrites(call -> call == 1 ? null : 200);
+        writer(WriteStrategy.UPSERT, operations, sleeps).write(readings(1));
+        assertThat(operations.calls).hasSize(2);
+        assertThat(sleeps).containsExactly(Duration.ofMillis(100));
+    }
+
+    @Test
+    void whenSuchFailuresOutlastTheBudgetConnectDeliversTheBatchAgain() {
+        ScriptedWrites operations = new ScriptedWrites(call -> null);
+        assertThatThrownBy(() -> writer(WriteStrategy.UPSERT, operations, new ArrayList<>()).write(readings(1)))
+                .isInstanceOf(RetriableException.class)
+                .hasMessageContaining("1 of 1 records were not written").hasMessageContaining("cosmos.retry.budget.ms=1000");
+        assertThat(operations.calls).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aBatchKeepsTheLastRecordPerDocumentButEveryPatchInOrder() {
+        ScriptedWrites upserts = new ScriptedWrites(call -> 200);
+        writer(WriteStrategy.UPSERT, upserts, new ArrayList<>()).write(readings(3));
+        assertThat(upserts.calls).singleElement().satisfies(todo ->
+                assertThat(todo).extracting(pending -> pending.record().kafkaOffset()).containsExactly(2L));
+
+        ScriptedWrites patches = new ScriptedWrites(call -> 200);
+        writer(WriteStrategy.PATCH, patches, new ArrayList<>()).write(readings(3));
+        assertThat(patches.calls).singleElement().satisfies(todo ->
+                assertThat(todo).extracting(pending -> pending.record().kafkaOffset()).containsExactly(0L, 1L, 2L));
     }
 }
