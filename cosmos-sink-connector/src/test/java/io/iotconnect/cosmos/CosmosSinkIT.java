@@ -220,6 +220,53 @@ class CosmosSinkIT {
         connect.deleteConnector("latest-sink");
     }
 
+    /**
+     * Ids are unique only within a partition key value: here every slot id exists for two devices. One put() batch of
+     * 1,200 records (600 documents) also reads more stored documents than one readMany call asks for (500).
+     */
+    @Test
+    void upsertIfNewerTellsTheSameIdInTwoPartitionsApartInLargeBatches() throws Exception {
+        connect.kafka().createTopic("slots", 1);
+        int slots = 300;
+        List<String[]> records = new ArrayList<>();
+        for (int device = 0; device < 2; device++) {
+            for (int slot = 0; slot < slots; slot++) {
+                for (int version = 0; version < 2; version++) {
+                    // The newest version of (device, slot) carries the value device * 10000 + slot.
+                    int value = version == 1 ? device * 10_000 + slot : -1;
+                    records.add(new String[] {"dev-" + device, "{\"slot\":\"s-" + slot + "\",\"deviceId\":\"dev-" + device
+                            + "\",\"ts\":" + (1_795_000_000_000L + version) + ",\"value\":" + value + "}"});
+                }
+            }
+        }
+        java.util.Collections.shuffle(records, new java.util.Random(7));
+        for (String[] record : records) {
+            connect.kafka().produce("slots", record[0], record[1]);
+        }
+        Map<String, String> props = sinkProps("slots", "iot", "slots");
+        props.put("tasks.max", "1");
+        props.put("consumer.override.max.poll.records", "5000");
+        props.put("cosmos.id.strategy", "field");
+        props.put("cosmos.id.field", "slot");
+        props.put("cosmos.write.strategy", "upsert-if-newer");
+        props.put("cosmos.write.newer.field", "ts");
+        withDeadLetterQueue(props, "slots-dlq");
+        connect.configureConnector("slots-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("slots-sink", 1, "sink did not start");
+        await("every slot of both devices holds its newest value", () -> {
+            List<ObjectNode> docs = documents("iot", "slots");
+            return docs.size() == 2 * slots && docs.stream().allMatch(doc -> doc.get("value").asInt() >= 0);
+        });
+        for (ObjectNode doc : documents("iot", "slots")) {
+            int device = Integer.parseInt(doc.get("deviceId").asText().substring(4));
+            int slot = Integer.parseInt(doc.get("id").asText().substring(2));
+            assertThat(doc.get("value").asInt()).as("%s of %s", doc.get("id"), doc.get("deviceId")).isEqualTo(device * 10_000 + slot);
+        }
+        assertThat(TopicReader.readFor(connect.kafka(), "slots-dlq", Duration.ofSeconds(2)))
+                .as("nothing went to the dead letter queue").isEmpty();
+        connect.deleteConnector("slots-sink");
+    }
+
     @Test
     void patchesChangeOnlyTheirFieldsAndIncrementsAddUpInOrder() throws Exception {
         connect.kafka().createTopic("patches", 2);

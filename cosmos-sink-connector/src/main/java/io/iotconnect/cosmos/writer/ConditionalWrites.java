@@ -17,17 +17,27 @@ import java.util.Map;
 
 /**
  * Upsert-if-newer: keeps the newest state per document by a version field (a reading time) however records arrive.
- * Reads the stored documents of a batch with {@code readMany}, then creates the missing ones and replaces older ones
+ * Reads the stored documents of a batch with {@code readMany} (in chunks of {@value #READ_MANY_IDS} ids), then creates the missing ones and replaces older ones
  * on the stored ETag ({@code If-Match}); a document that changed meanwhile answers 409 or 412, and the writer reads
  * and decides again.
  */
 final class ConditionalWrites implements OperationWriter {
 
+    /** Ids per {@code readMany} call: large lists are split (the local server overflows its stack near 1,000). */
+    static final int READ_MANY_IDS = 500;
+
     private final int concurrency;
+    private final int readConcurrency;
     private final String[] path;
 
-    ConditionalWrites(int concurrency, String[] path) {
+    /**
+     * @param concurrency point writes in flight
+     * @param readConcurrency {@code readMany} calls in flight
+     * @param path the version field's path
+     */
+    ConditionalWrites(int concurrency, int readConcurrency, String[] path) {
         this.concurrency = concurrency;
+        this.readConcurrency = readConcurrency;
         this.path = path;
     }
 
@@ -77,15 +87,22 @@ final class ConditionalWrites implements OperationWriter {
                 identities.add(new CosmosItemIdentity(pending.partitionKey(), pending.id()));
             }
         }
+        // Stored documents by document key: an id is unique only within its partition key value.
         Map<String, ObjectNode> stored = new HashMap<>();
-        double readCharge;
+        double readCharge = 0;
         try {
-            FeedResponse<ObjectNode> response = identities.isEmpty() ? null
-                    : target.container().readMany(identities, ObjectNode.class).block(ATTEMPT_TIMEOUT);
-            readCharge = response == null ? 0 : response.getRequestCharge();
-            if (response != null) {
+            List<FeedResponse<ObjectNode>> responses = Flux.range(0, (identities.size() + READ_MANY_IDS - 1) / READ_MANY_IDS)
+                    .map(chunk -> identities.subList(chunk * READ_MANY_IDS, Math.min(identities.size(), (chunk + 1) * READ_MANY_IDS)))
+                    .flatMap(chunk -> target.container().readMany(chunk, ObjectNode.class), readConcurrency)
+                    .collectList()
+                    .block(ATTEMPT_TIMEOUT);
+            for (FeedResponse<ObjectNode> response : responses == null ? List.<FeedResponse<ObjectNode>>of() : responses) {
+                readCharge += response.getRequestCharge();
                 for (ObjectNode document : response.getResults()) {
-                    stored.put(document.get("id").asText(), document);
+                    String key = storedKey(target, document);
+                    if (key != null) {
+                        stored.put(key, document);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -98,10 +115,22 @@ final class ConditionalWrites implements OperationWriter {
         }
         double chargePerDocument = readCharge / pendings.size();
         List<Attempt> attempts = Flux.fromIterable(pendings)
-                .flatMap(pending -> writeOne(target, pending, stored.get(pending.id()), chargePerDocument), concurrency)
+                .flatMap(pending -> writeOne(target, pending, stored.get(pending.documentKey()), chargePerDocument), concurrency)
                 .collectList()
                 .block(ATTEMPT_TIMEOUT);
         return attempts == null ? List.of() : attempts;
+    }
+
+    /**
+     * The document key of a stored document, as {@link CosmosWriter.Pending#documentKey()} builds it; null for a
+     * document without partition key values, which no record of this writer can address.
+     */
+    private static String storedKey(ContainerTarget target, ObjectNode document) {
+        try {
+            return CosmosWriter.Pending.documentKey(target, target.partitionKeys().of(document), document.get("id").asText());
+        } catch (DataException noPartitionKey) {
+            return null;
+        }
     }
 
     private Mono<Attempt> writeOne(ContainerTarget target, CosmosWriter.Pending pending, ObjectNode existing, double readCharge) {

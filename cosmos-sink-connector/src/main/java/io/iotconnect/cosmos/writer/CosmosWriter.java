@@ -74,8 +74,15 @@ public final class CosmosWriter {
             this.id = id;
             this.partitionKey = partitionKey;
             this.kind = kind;
-            // A string: PartitionKey overrides equals but not hashCode, so it cannot be part of a map key itself.
-            this.documentKey = target.name() + '\u0000' + partitionKey + '\u0000' + id;
+            this.documentKey = documentKey(target, partitionKey, id);
+        }
+
+        /**
+         * Which document an operation is for: container, partition key and id. A string: PartitionKey overrides equals
+         * but not hashCode, so it cannot be part of a map key itself.
+         */
+        static String documentKey(ContainerTarget target, PartitionKey partitionKey, String id) {
+            return target.name() + '\u0000' + partitionKey + '\u0000' + id;
         }
 
         /** Which document the operation is for: container, partition key and id. */
@@ -149,7 +156,7 @@ public final class CosmosWriter {
     /** Bulk operations, or point operations where a write depends on the stored document (upsert-if-newer, patch). */
     private static OperationWriter operationWriter(WriteSettings settings) {
         return switch (settings.strategy()) {
-            case UPSERT_IF_NEWER -> new ConditionalWrites(settings.concurrency() * 8, newerField(settings));
+            case UPSERT_IF_NEWER -> new ConditionalWrites(settings.concurrency() * 8, settings.concurrency(), newerField(settings));
             case PATCH -> new PatchWrites(settings.concurrency() * 8, settings.patchCreatesMissing());
             default -> new BulkWrites(settings.concurrency());
         };
