@@ -15,4 +15,14 @@ public final class Rounds {
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
+
+    /** The smallest of the rounds' figures. */
+    public static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    /** The largest of the rounds' figures. */
+    public static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
 }
