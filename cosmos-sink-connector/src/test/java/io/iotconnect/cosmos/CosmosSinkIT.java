@@ -10,6 +10,8 @@ import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.CosmosFaultProxy;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -221,28 +223,22 @@ class CosmosSinkIT {
     }
 
     /**
-     * Ids are unique only within a partition key value: here every slot id exists for two devices. One put() batch of
-     * 1,200 records (600 documents) also reads more stored documents than one readMany call asks for (500).
+     * Ids are unique only within a partition key value: here every slot id exists for two devices, and the stored
+     * documents of the two are of different ages. One put() batch then carries a newer and older versions of all 1,200
+     * documents, so the writer must read 1,200 stored documents (more than one readMany call asks for) and compare
+     * each record with its own device's document, not with the other device's of the same id.
      */
     @Test
     void upsertIfNewerTellsTheSameIdInTwoPartitionsApartInLargeBatches() throws Exception {
         connect.kafka().createTopic("slots", 1);
-        int slots = 300;
-        List<String[]> records = new ArrayList<>();
-        for (int device = 0; device < 2; device++) {
-            for (int slot = 0; slot < slots; slot++) {
-                for (int version = 0; version < 2; version++) {
-                    // The newest version of (device, slot) carries the value device * 10000 + slot.
-                    int value = version == 1 ? device * 10_000 + slot : -1;
-                    records.add(new String[] {"dev-" + device, "{\"slot\":\"s-" + slot + "\",\"deviceId\":\"dev-" + device
-                            + "\",\"ts\":" + (1_795_000_000_000L + version) + ",\"value\":" + value + "}"});
-                }
-            }
+        int slots = 600;
+        // Stored first: dev-0 at version 3 with its final value, dev-1 at version 1 with -1.
+        List<String[]> first = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            first.add(new String[] {"dev-0", slotReading(0, slot, 3, slot)});
+            first.add(new String[] {"dev-1", slotReading(1, slot, 1, -1)});
         }
-        java.util.Collections.shuffle(records, new java.util.Random(7));
-        for (String[] record : records) {
-            connect.kafka().produce("slots", record[0], record[1]);
-        }
+        produceAll("slots", first);
         Map<String, String> props = sinkProps("slots", "iot", "slots");
         props.put("tasks.max", "1");
         props.put("consumer.override.max.poll.records", "5000");
@@ -253,11 +249,31 @@ class CosmosSinkIT {
         withDeadLetterQueue(props, "slots-dlq");
         connect.configureConnector("slots-sink", props);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("slots-sink", 1, "sink did not start");
-        await("every slot of both devices holds its newest value", () -> {
-            List<ObjectNode> docs = documents("iot", "slots");
-            return docs.size() == 2 * slots && docs.stream().allMatch(doc -> doc.get("value").asInt() >= 0);
-        });
+        await("the first versions are stored", () -> documents("iot", "slots").size() == 2 * slots);
+
+        // With the connector stopped, queue version 2 and version 0 of every document, shuffled, so that they reach
+        // the task in one batch when it resumes: version 2 is newer than dev-1's stored documents and older than
+        // dev-0's. A marker document comes last.
+        connect.stopConnector("slots-sink");
+        connect.assertions().assertConnectorIsStopped("slots-sink", "sink did not stop");
+        List<String[]> records = new ArrayList<>();
+        for (int slot = 0; slot < slots; slot++) {
+            records.add(new String[] {"dev-0", slotReading(0, slot, 2, -2)});
+            records.add(new String[] {"dev-0", slotReading(0, slot, 0, -2)});
+            records.add(new String[] {"dev-1", slotReading(1, slot, 2, 10_000 + slot)});
+            records.add(new String[] {"dev-1", slotReading(1, slot, 0, -2)});
+        }
+        java.util.Collections.shuffle(records, new java.util.Random(7));
+        records.add(new String[] {"dev-2", "{\"slot\":\"marker\",\"deviceId\":\"dev-2\",\"ts\":1,\"value\":0}"});
+        produceAll("slots", records);
+        connect.resumeConnector("slots-sink");
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("slots-sink", 1, "sink did not resume");
+        await("every record up to the marker is written", () -> documents("iot", "slots").size() == 2 * slots + 1);
+
         for (ObjectNode doc : documents("iot", "slots")) {
+            if (doc.get("id").asText().equals("marker")) {
+                continue;
+            }
             int device = Integer.parseInt(doc.get("deviceId").asText().substring(4));
             int slot = Integer.parseInt(doc.get("id").asText().substring(2));
             assertThat(doc.get("value").asInt()).as("%s of %s", doc.get("id"), doc.get("deviceId")).isEqualTo(device * 10_000 + slot);
@@ -265,6 +281,22 @@ class CosmosSinkIT {
         assertThat(TopicReader.readFor(connect.kafka(), "slots-dlq", Duration.ofSeconds(2)))
                 .as("nothing went to the dead letter queue").isEmpty();
         connect.deleteConnector("slots-sink");
+    }
+
+    /** Sends key-value pairs without waiting for each, then for all. */
+    private static void produceAll(String topic, List<String[]> records) {
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+            for (String[] record : records) {
+                producer.send(new ProducerRecord<>(topic, record[0].getBytes(StandardCharsets.UTF_8),
+                        record[1].getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static String slotReading(int device, int slot, int version, int value) {
+        return "{\"slot\":\"s-" + slot + "\",\"deviceId\":\"dev-" + device + "\",\"ts\":" + (1_795_000_000_000L + version)
+                + ",\"value\":" + value + "}";
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.iotconnect.cosmos.writer;
 import com.azure.cosmos.CosmosException;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How Cosmos DB answered one operation of one attempt. */
 record Attempt(CosmosWriter.Pending pending, int status, int subStatus, Duration retryAfter, double requestCharge,
@@ -23,6 +25,20 @@ record Attempt(CosmosWriter.Pending pending, int status, int subStatus, Duration
     /** Not sent: an earlier record of the same document is to be retried first, so this one is retried after it. */
     static Attempt held(CosmosWriter.Pending pending) {
         return new Attempt(pending, 0, 0, Duration.ZERO, 0.0, null);
+    }
+
+    /**
+     * One call failed for all of {@code pendings}: each is failed with the error, and the call's charge (plus
+     * {@code alreadyCharged}, what earlier calls of the same attempt cost) is counted once, on the first.
+     */
+    static List<Attempt> allFailed(List<CosmosWriter.Pending> pendings, Throwable error, double alreadyCharged) {
+        List<Attempt> failed = new ArrayList<>(pendings.size());
+        for (CosmosWriter.Pending pending : pendings) {
+            Attempt attempt = failed(pending, error);
+            double charge = failed.isEmpty() ? alreadyCharged + attempt.requestCharge() : 0.0;
+            failed.add(new Attempt(pending, attempt.status(), attempt.subStatus(), attempt.retryAfter(), charge, attempt.error()));
+        }
+        return failed;
     }
 
     static Attempt succeeded(CosmosWriter.Pending pending, int status, double requestCharge) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Upsert-if-newer: keeps the newest state per document by a version field (a reading time) however records arrive.
@@ -89,15 +90,15 @@ final class ConditionalWrites implements OperationWriter {
         }
         // Stored documents by document key: an id is unique only within its partition key value.
         Map<String, ObjectNode> stored = new HashMap<>();
-        double readCharge = 0;
+        DoubleAdder readCharge = new DoubleAdder();
         try {
             List<FeedResponse<ObjectNode>> responses = Flux.range(0, (identities.size() + READ_MANY_IDS - 1) / READ_MANY_IDS)
                     .map(chunk -> identities.subList(chunk * READ_MANY_IDS, Math.min(identities.size(), (chunk + 1) * READ_MANY_IDS)))
-                    .flatMap(chunk -> target.container().readMany(chunk, ObjectNode.class), readConcurrency)
+                    .flatMap(chunk -> target.container().readMany(chunk, ObjectNode.class)
+                            .doOnNext(response -> readCharge.add(response.getRequestCharge())), readConcurrency)
                     .collectList()
                     .block(ATTEMPT_TIMEOUT);
             for (FeedResponse<ObjectNode> response : responses == null ? List.<FeedResponse<ObjectNode>>of() : responses) {
-                readCharge += response.getRequestCharge();
                 for (ObjectNode document : response.getResults()) {
                     String key = storedKey(target, document);
                     if (key != null) {
@@ -106,14 +107,12 @@ final class ConditionalWrites implements OperationWriter {
                 }
             }
         } catch (RuntimeException e) {
-            // Reading failed as a whole (throttled, unavailable): every operation of this container is retried.
-            List<Attempt> failed = new ArrayList<>(pendings.size());
-            for (CosmosWriter.Pending pending : pendings) {
-                failed.add(Attempt.failed(pending, e));
-            }
-            return failed;
+            // Reading failed as a whole (throttled, unavailable): every operation of this container is retried, and
+            // what the chunks read so far cost is still counted.
+            return Attempt.allFailed(pendings, e, readCharge.sum());
         }
-        double chargePerDocument = readCharge / pendings.size();
+        // The read units are shared among the records whose documents were read (tombstones read nothing).
+        double chargePerDocument = identities.isEmpty() ? 0 : readCharge.sum() / identities.size();
         List<Attempt> attempts = Flux.fromIterable(pendings)
                 .flatMap(pending -> writeOne(target, pending, stored.get(pending.documentKey()), chargePerDocument), concurrency)
                 .collectList()

@@ -263,11 +263,7 @@ public final class CosmosWriter {
             throw e;
         } catch (RuntimeException e) {
             log.warn("Writing {} operations failed as a whole; retrying them: {}", todo.size(), e.toString());
-            List<Attempt> attempts = new ArrayList<>(todo.size());
-            for (Pending pending : todo) {
-                attempts.add(Attempt.failed(pending, e));
-            }
-            return attempts;
+            return Attempt.allFailed(todo, e, 0.0);
         }
     }
 

@@ -120,6 +120,26 @@ class CosmosWriterTest {
     }
 
     @Test
+    void aCallThatFailsForManyOperationsCountsItsChargeOnce() {
+        ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
+        List<CosmosWriter.Pending> pendings = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pendings.add(new CosmosWriter.Pending(readings(3).get(i), target, "dev-" + i,
+                    new com.azure.cosmos.models.PartitionKey("dev-" + i), OperationKind.UPSERT_IF_NEWER));
+        }
+        com.azure.cosmos.CosmosException throttled = new com.azure.cosmos.CosmosException(429, "throttled") {
+            @Override
+            public double getRequestCharge() {
+                return 2.5;
+            }
+        };
+        List<Attempt> failed = Attempt.allFailed(pendings, throttled, 4.0);
+        assertThat(failed).extracting(Attempt::status).containsExactly(429, 429, 429);
+        assertThat(failed).extracting(Attempt::requestCharge).containsExactly(6.5, 0.0, 0.0);
+        assertThat(failed).extracting(Attempt::pending).containsExactlyElementsOf(pendings);
+    }
+
+    @Test
     void anSdkCallThatFailsAsAWholeIsRetriedNotFatal() {
         List<Duration> sleeps = new ArrayList<>();
         ScriptedWrites operations = new ScriptedWrites(call -> call == 1 ? null : 200);
