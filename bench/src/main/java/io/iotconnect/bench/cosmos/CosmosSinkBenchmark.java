@@ -39,18 +39,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * HTTPS, gateway mode): the connector on a real Connect worker (1 task, one bulk upsert call per put() batch, batches
  * of up to {@code --batch} records through {@code consumer.override.max.poll.records}, as connect-config ships it)
  * against the raw SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java
- * loop. Both write the same documents (same ids and partition keys) into a fresh container each round and are timed
- * the same way, from the first document written to the last. The connector's documents are all read back after its
- * run (the raw SDK's are counted from its success answers); each container is then deleted, so every run meets a
- * server holding the same data. Which side goes first alternates from round to round; the median of each side is
- * reported. Last line:
+ * loop, with the bulk options the connector uses. A third series makes the connector's calls (one per batch) without
+ * Connect. All write the same documents (same ids and partition keys) into a fresh container and count documents/s
+ * from the first written to the last (the connector's count moves when a put() batch is written, the SDK's with
+ * each answer). Every run starts after the server has been idle for 2 s; the connector's documents are all read back
+ * after its run (the raw SDK's are counted from its success answers); each container is then deleted, so every run
+ * meets a server holding the same data. The series take turns at going first; the median of each is reported. Last
+ * line:
  * {@code cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>}.
  */
 public final class CosmosSinkBenchmark {
 
     private static final int DEVICES = 100;
-    /** What the connector asks of the SDK with its default cosmos.bulk.max.concurrency (4). */
+    /** What the connector asks of the SDK with its default cosmos.bulk.max.concurrency (4); the raw SDK does the same. */
     private static final int CONNECTOR_MICRO_BATCH_CONCURRENCY = 4;
+    /** Every timed run starts after the server has been left alone this long. */
+    private static final long SETTLE_MS = 2_000;
     private static final String DATABASE = "bench";
 
     private final CosmosDbServer cosmos;
@@ -82,6 +86,11 @@ public final class CosmosSinkBenchmark {
         }
     }
 
+    /** One timed run of one series. */
+    private interface Run {
+        void run() throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         int documents = 50_000;
         int rounds = 5;
@@ -106,32 +115,33 @@ public final class CosmosSinkBenchmark {
             // The connector's path (Connect's consumer loop, JsonConverter, the task) keeps speeding up for a few
             // hundred thousand records after the raw SDK's has settled; hence more than one warm-up round.
             for (int warmup = 1; warmup <= warmups; warmup++) {
-                System.out.printf(Locale.ROOT, "  warm-up %d: connector %.0f docs/s, raw SDK %.0f docs/s (not counted)%n", warmup,
-                        bench.connectorRound("warmup-" + warmup), bench.rawRound("warmup-" + warmup, 0, 0));
+                System.out.printf(Locale.ROOT, "  warm-up %d: connector %.0f docs/s, raw SDK %.0f docs/s, raw SDK called as the "
+                        + "connector calls it %.0f docs/s (not counted)%n", warmup, bench.connectorRound("warmup-" + warmup),
+                        bench.rawRound("warmup-" + warmup, 0), bench.rawRound("warmup-" + warmup, batch));
             }
             double[] connector = new double[rounds];
             double[] raw = new double[rounds];
             double[] batched = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 String name = Integer.toString(round + 1);
-                // Whoever runs first in a round runs against a server that has just been idle: alternate who that is.
-                if (round % 2 == 0) {
-                    connector[round] = bench.connectorRound(name);
-                    raw[round] = bench.rawRound(name, 0, 0);
-                } else {
-                    raw[round] = bench.rawRound(name, 0, 0);
-                    connector[round] = bench.connectorRound(name);
+                int index = round;
+                List<Run> runs = new ArrayList<>(List.of(
+                        () -> connector[index] = bench.connectorRound(name),
+                        () -> raw[index] = bench.rawRound(name, 0),
+                        () -> batched[index] = bench.rawRound(name, bench.batch)));
+                // Each series goes first, second and third in turn.
+                java.util.Collections.rotate(runs, round);
+                for (Run run : runs) {
+                    run.run();
                 }
-                batched[round] = bench.rawRound(name, batch, CONNECTOR_MICRO_BATCH_CONCURRENCY);
                 System.out.printf(Locale.ROOT, "  round %d: connector %.0f docs/s, raw SDK %.0f docs/s, raw SDK called as the connector "
                         + "calls it %.0f docs/s%n", round + 1, connector[round], raw[round], batched[round]);
             }
             double connectorMedian = Rounds.median(connector);
             double rawMedian = Rounds.median(raw);
             System.out.printf(Locale.ROOT, "  spread: connector %.0f-%.0f docs/s, raw SDK %.0f-%.0f docs/s, raw SDK called as the "
-                    + "connector calls it (batches of %d, micro-batch concurrency %d) %.0f-%.0f docs/s%n", Rounds.min(connector),
-                    Rounds.max(connector), Rounds.min(raw), Rounds.max(raw), batch, CONNECTOR_MICRO_BATCH_CONCURRENCY,
-                    Rounds.min(batched), Rounds.max(batched));
+                    + "connector calls it (batches of %d) %.0f-%.0f docs/s%n", Rounds.min(connector), Rounds.max(connector),
+                    Rounds.min(raw), Rounds.max(raw), batch, Rounds.min(batched), Rounds.max(batched));
             System.out.printf(Locale.ROOT, "cosmos-sink: connector %.0f docs/s, raw SDK %.0f docs/s, ratio %.2f%n",
                     connectorMedian, rawMedian, connectorMedian / rawMedian);
         } finally {
@@ -160,6 +170,7 @@ public final class CosmosSinkBenchmark {
                 producer.send(new ProducerRecord<>(topic, bodies.get(i).get("deviceId").asText(), payloads.get(i)));
             }
         }
+        TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
         Map<String, String> props = new HashMap<>();
         props.put("connector.class", CosmosSinkConnector.class.getName());
         props.put("tasks.max", "1");
@@ -220,15 +231,13 @@ public final class CosmosSinkBenchmark {
     }
 
     /**
-     * The raw SDK: one bulk call over all documents with default options, or (with a batch size) one call per batch,
-     * one after another, with the given micro-batch concurrency.
+     * The raw SDK with the bulk options the connector uses: one bulk call over all documents, or (with a batch size)
+     * one call per batch, one after another, as the connector makes them.
      */
-    private double rawRound(String round, int batch, int microBatchConcurrency) {
+    private double rawRound(String round, int batch) throws InterruptedException {
         String name = "raw-" + batch + "-" + round;
-        CosmosBulkExecutionOptions options = new CosmosBulkExecutionOptions();
-        if (microBatchConcurrency > 0) {
-            options.setMaxMicroBatchConcurrency(microBatchConcurrency);
-        }
+        CosmosBulkExecutionOptions options = new CosmosBulkExecutionOptions()
+                .setMaxMicroBatchConcurrency(CONNECTOR_MICRO_BATCH_CONCURRENCY);
         CosmosAsyncContainer container = freshContainer(name);
         List<CosmosItemOperation> operations = new ArrayList<>(documents);
         for (ObjectNode body : bodies) {
@@ -239,6 +248,7 @@ public final class CosmosSinkBenchmark {
         AtomicLong done = new AtomicLong();
         List<CosmosBulkOperationResponse<Object>> failed = new ArrayList<>();
         int size = batch <= 0 ? documents : batch;
+        TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
         for (int start = 0; start < documents; start += size) {
             bulk(container, options, operations.subList(start, Math.min(documents, start + size)), first, firstCount, done, failed);
         }

@@ -137,9 +137,10 @@ public class CosmosSinkConfig extends AbstractConfig {
             + "'fail' (a failed record).";
 
     public static final String MAX_CONCURRENCY_CONFIG = "cosmos.bulk.max.concurrency";
-    private static final String MAX_CONCURRENCY_DOC = "How much one task sends at once: bulk requests in flight per "
-            + "partition key range (the SDK takes at most 5) and containers written at once; with upsert-if-newer and "
-            + "patch, readMany calls in flight, and 8 times as many point operations.";
+    private static final String MAX_CONCURRENCY_DOC = "How much one task sends at once. upsert, create, replace: bulk "
+            + "requests in flight per partition key range (the SDK takes at most 5), and containers written at once. "
+            + "upsert-if-newer: readMany calls in flight, and 8 times as many point writes. patch: 8 times as many point "
+            + "operations.";
 
     public static final String RETRY_BUDGET_CONFIG = "cosmos.retry.budget.ms";
     private static final String RETRY_BUDGET_DOC = "How long one put() keeps retrying throttled (429) and transient failures, "
