@@ -372,9 +372,9 @@ class CosmosSinkIT {
             assertThat(docs.stream().map(doc -> doc.get("seq").asInt()).distinct().count()).isEqualTo(records);
             assertThat(throttled).as("requests answered 429").isGreaterThan(10);
             assertThat(connect.connectorStatus("storm-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
-            var metrics = io.iotconnect.testing.PluginMetricsJmx.find("storm-sink", Map.of());
-            assertThat(io.iotconnect.testing.PluginMetricsJmx.value(metrics, "throttled-total")
-                    + io.iotconnect.testing.PluginMetricsJmx.value(metrics, "retries-total")).isPositive();
+            // Summed over both tasks: the SDK's own retries may absorb every throttle one task meets.
+            assertThat(io.iotconnect.testing.PluginMetricsJmx.total("storm-sink", "throttled-total")
+                    + io.iotconnect.testing.PluginMetricsJmx.total("storm-sink", "retries-total")).isPositive();
             connect.deleteConnector("storm-sink");
         }
     }

@@ -27,6 +27,23 @@ public final class PluginMetricsJmx {
                 .orElseThrow(() -> new AssertionError("no plugin metrics for " + connector + " " + tags + " among " + names));
     }
 
+    /** An attribute summed over every task of the connector that has it: a connector's total over its tasks. */
+    public static double total(String connector, String attribute) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        double total = 0;
+        for (ObjectName name : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+            if (connector.equals(unquoted(name.getKeyProperty("connector"))) && name.getKeyProperty("task") != null
+                    && name.getKeyProperty("transformation") == null && name.getKeyProperty("predicate") == null) {
+                try {
+                    total += value(name, attribute);
+                } catch (javax.management.AttributeNotFoundException notThisPlugin) {
+                    // another plugin of the same task (a converter, say) has no such metric
+                }
+            }
+        }
+        return total;
+    }
+
     /** A numeric attribute of such an MBean. */
     public static double value(ObjectName name, String attribute) throws Exception {
         return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).doubleValue();
