@@ -26,23 +26,50 @@ public final class PartitionKeys {
         return paths;
     }
 
+    /**
+     * A document's partition key, with a text that tells keys apart for map keys: {@link PartitionKey} overrides
+     * equals but not hashCode, and its toString() writes JSON through an ObjectMapper, too much for every record.
+     * Numbers are compared as Cosmos DB compares them, as doubles (5 and 5.0 are one key).
+     */
+    public record Value(PartitionKey key, String text) {
+    }
+
     /** The partition key of a document; fails naming the path when a value is missing or not a plain value. */
     public PartitionKey of(ObjectNode document) {
+        return valueOf(document).key();
+    }
+
+    /** The partition key of a document and its text; fails naming the path when a value is missing or not plain. */
+    public Value valueOf(ObjectNode document) {
+        StringBuilder text = new StringBuilder();
         if (segments.length == 1) {
-            return new PartitionKey(value(document, 0));
+            Object value = value(document, 0);
+            return new Value(new PartitionKey(value), append(text, value).toString());
         }
         PartitionKeyBuilder builder = new PartitionKeyBuilder();
         for (int i = 0; i < segments.length; i++) {
             Object value = value(document, i);
-            if (value instanceof String text) {
-                builder.add(text);
+            append(text, value);
+            if (value instanceof String string) {
+                builder.add(string);
             } else if (value instanceof Boolean bool) {
                 builder.add(bool);
             } else {
                 builder.add(((Number) value).doubleValue());
             }
         }
-        return builder.build();
+        return new Value(builder.build(), text.toString());
+    }
+
+    /** One component: a type letter, then strings with their length (no separator can be forged), numbers as doubles. */
+    private static StringBuilder append(StringBuilder text, Object value) {
+        if (value instanceof String string) {
+            return text.append('s').append(string.length()).append(':').append(string);
+        }
+        if (value instanceof Boolean bool) {
+            return text.append(bool ? "b1;" : "b0;");
+        }
+        return text.append('n').append(((Number) value).doubleValue()).append(';');
     }
 
     private Object value(ObjectNode document, int index) {

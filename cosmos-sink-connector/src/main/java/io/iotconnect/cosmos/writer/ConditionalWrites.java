@@ -126,7 +126,7 @@ final class ConditionalWrites implements OperationWriter {
      */
     private static String storedKey(ContainerTarget target, ObjectNode document) {
         try {
-            return CosmosWriter.Pending.documentKey(target, target.partitionKeys().of(document), document.get("id").asText());
+            return CosmosWriter.Pending.documentKey(target, target.partitionKeys().valueOf(document), document.get("id").asText());
         } catch (DataException noPartitionKey) {
             return null;
         }

@@ -10,6 +10,7 @@ import io.iotconnect.cosmos.config.TombstoneHandling;
 import io.iotconnect.cosmos.config.WriteStrategy;
 import io.iotconnect.cosmos.mapping.DocumentMapper;
 import io.iotconnect.cosmos.mapping.IdResolver;
+import io.iotconnect.cosmos.mapping.PartitionKeys;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -68,21 +69,18 @@ public final class CosmosWriter {
         private JsonNode version;
         private List<PatchPlan.FieldOperation> patch;
 
-        Pending(SinkRecord record, ContainerTarget target, String id, PartitionKey partitionKey, OperationKind kind) {
+        Pending(SinkRecord record, ContainerTarget target, String id, PartitionKeys.Value partitionKey, OperationKind kind) {
             this.record = record;
             this.target = target;
             this.id = id;
-            this.partitionKey = partitionKey;
+            this.partitionKey = partitionKey.key();
             this.kind = kind;
             this.documentKey = documentKey(target, partitionKey, id);
         }
 
-        /**
-         * Which document an operation is for: container, partition key and id. A string: PartitionKey overrides equals
-         * but not hashCode, so it cannot be part of a map key itself.
-         */
-        static String documentKey(ContainerTarget target, PartitionKey partitionKey, String id) {
-            return target.name() + '\u0000' + partitionKey + '\u0000' + id;
+        /** Which document an operation is for: container, partition key and id, as a map key. */
+        static String documentKey(ContainerTarget target, PartitionKeys.Value partitionKey, String id) {
+            return target.name() + '\u0000' + partitionKey.text() + '\u0000' + id;
         }
 
         /** Which document the operation is for: container, partition key and id. */
@@ -280,16 +278,16 @@ public final class CosmosWriter {
                     throw new DataException("the record is a tombstone (null value) and cosmos.tombstones=fail");
                 default:
                     String id = IdResolver.idFromKey(record);
-                    PartitionKey key = target.partitionKeys().of(keyDocument(record, id, target));
+                    PartitionKeys.Value key = target.partitionKeys().valueOf(keyDocument(record, id, target));
                     Pending delete = new Pending(record, target, id, key, OperationKind.DELETE);
-                    delete.operation = CosmosBulkOperations.getDeleteItemOperation(id, key, delete);
+                    delete.operation = CosmosBulkOperations.getDeleteItemOperation(id, key.key(), delete);
                     return delete;
             }
         }
         ObjectNode document = mapper.document(record);
         String id = ids.id(record, document);
         document.put("id", id);
-        PartitionKey key = target.partitionKeys().of(document);
+        PartitionKeys.Value key = target.partitionKeys().valueOf(document);
         Pending pending;
         switch (strategy) {
             case UPSERT_IF_NEWER -> {
@@ -304,15 +302,15 @@ public final class CosmosWriter {
             }
             case CREATE -> {
                 pending = new Pending(record, target, id, key, OperationKind.CREATE);
-                pending.operation = CosmosBulkOperations.getCreateItemOperation(document, key, pending);
+                pending.operation = CosmosBulkOperations.getCreateItemOperation(document, key.key(), pending);
             }
             case REPLACE -> {
                 pending = new Pending(record, target, id, key, OperationKind.REPLACE);
-                pending.operation = CosmosBulkOperations.getReplaceItemOperation(id, document, key, pending);
+                pending.operation = CosmosBulkOperations.getReplaceItemOperation(id, document, key.key(), pending);
             }
             default -> {
                 pending = new Pending(record, target, id, key, OperationKind.UPSERT);
-                pending.operation = CosmosBulkOperations.getUpsertItemOperation(document, key, pending);
+                pending.operation = CosmosBulkOperations.getUpsertItemOperation(document, key.key(), pending);
             }
         }
         return pending;

@@ -26,6 +26,8 @@ public final class PatchPlan {
     private final PatchOperation defaultOperation;
     private final Map<String, PatchOperation> fields;
     private final Set<String> namedTopLevel = new HashSet<>();
+    /** Per container's partition key paths (a handful per task), so no record computes them again. */
+    private final Map<List<String>, Set<String>> protectedByPaths = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PatchPlan(PatchOperation defaultOperation, Map<String, PatchOperation> fields) {
         this.defaultOperation = defaultOperation;
@@ -35,17 +37,23 @@ public final class PatchPlan {
         }
     }
 
+    /** The top-level fields never patched in a container with these partition key paths: id and the keys' roots. */
+    private static Set<String> protectedTopLevel(List<String> partitionKeyPaths) {
+        Set<String> protectedTopLevel = new HashSet<>();
+        protectedTopLevel.add("id");
+        for (String path : partitionKeyPaths) {
+            protectedTopLevel.add(path.substring(1).split("/", 2)[0]);
+        }
+        return protectedTopLevel;
+    }
+
     /** One field operation: the JSON pointer path, what to do and the value. */
     record FieldOperation(String path, PatchOperation operation, JsonNode value) {
     }
 
     /** The operations for one document in a container partitioned by {@code partitionKeyPaths}. */
     List<FieldOperation> operations(ObjectNode document, List<String> partitionKeyPaths) {
-        Set<String> protectedTopLevel = new HashSet<>();
-        protectedTopLevel.add("id");
-        for (String path : partitionKeyPaths) {
-            protectedTopLevel.add(path.substring(1).split("/", 2)[0]);
-        }
+        Set<String> protectedTopLevel = protectedByPaths.computeIfAbsent(partitionKeyPaths, PatchPlan::protectedTopLevel);
         List<FieldOperation> operations = new ArrayList<>();
         if (defaultOperation != PatchOperation.IGNORE) {
             Iterator<Map.Entry<String, JsonNode>> entries = document.fields();

@@ -27,6 +27,20 @@ class PartitionKeysTest {
     }
 
     @Test
+    void textsTellKeysApartAsCosmosDbDoes() throws Exception {
+        PartitionKeys single = new PartitionKeys(List.of("/k"));
+        assertThat(single.valueOf(document("{\"k\":5}")).text()).isEqualTo(single.valueOf(document("{\"k\":5.0}")).text());
+        assertThat(single.valueOf(document("{\"k\":5}")).text()).isNotEqualTo(single.valueOf(document("{\"k\":\"5\"}")).text());
+        assertThat(single.valueOf(document("{\"k\":true}")).text()).isNotEqualTo(single.valueOf(document("{\"k\":\"true\"}")).text());
+        PartitionKeys two = new PartitionKeys(List.of("/a", "/b"));
+        // A separator inside a value cannot make two different keys one text.
+        assertThat(two.valueOf(document("{\"a\":\"x;s1:y\",\"b\":\"z\"}")).text())
+                .isNotEqualTo(two.valueOf(document("{\"a\":\"x\",\"b\":\"y;s1:z\"}")).text());
+        assertThat(two.valueOf(document("{\"a\":\"x\",\"b\":1}")).key())
+                .isEqualTo(new PartitionKeyBuilder().add("x").add(1.0).build());
+    }
+
+    @Test
     void hierarchicalKeys() throws Exception {
         PartitionKey key = new PartitionKeys(List.of("/deviceId", "/day")).of(document("{\"deviceId\":\"dev-1\",\"day\":\"2026-11-23\"}"));
         assertThat(key).isEqualTo(new PartitionKeyBuilder().add("dev-1").add("2026-11-23").build());

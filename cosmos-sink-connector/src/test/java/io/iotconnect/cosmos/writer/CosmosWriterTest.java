@@ -103,9 +103,14 @@ class CosmosWriterTest {
     }
 
     private static CosmosWriter writer(WriteStrategy strategy, OperationWriter operations, List<Duration> sleeps) {
+        return writer(strategy, TombstoneHandling.DELETE, operations, sleeps);
+    }
+
+    private static CosmosWriter writer(WriteStrategy strategy, TombstoneHandling tombstones, OperationWriter operations,
+                                       List<Duration> sleeps) {
         ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
         WriteSettings settings = new WriteSettings(strategy, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
-                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1));
+                tombstones, 4, Duration.ofSeconds(1));
         return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", ""),
                 settings, null, WriterMetrics.none(), sleeps::add, operations);
     }
@@ -124,8 +129,9 @@ class CosmosWriterTest {
         ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
         List<CosmosWriter.Pending> pendings = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            pendings.add(new CosmosWriter.Pending(readings(3).get(i), target, "dev-" + i,
-                    new com.azure.cosmos.models.PartitionKey("dev-" + i), OperationKind.UPSERT_IF_NEWER));
+            pendings.add(new CosmosWriter.Pending(readings(3).get(i), target, "dev-" + i, target.partitionKeys().valueOf(
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("deviceId", "dev-" + i)),
+                    OperationKind.UPSERT_IF_NEWER));
         }
         com.azure.cosmos.CosmosException throttled = new com.azure.cosmos.CosmosException(429, "throttled") {
             @Override
@@ -137,6 +143,41 @@ class CosmosWriterTest {
         assertThat(failed).extracting(Attempt::status).containsExactly(429, 429, 429);
         assertThat(failed).extracting(Attempt::requestCharge).containsExactly(6.5, 0.0, 0.0);
         assertThat(failed).extracting(Attempt::pending).containsExactlyElementsOf(pendings);
+    }
+
+    private static SinkRecord tombstone(long offset) {
+        return new SinkRecord("telemetry", 0, null, "dev-1", null, null, offset);
+    }
+
+    @Test
+    void tombstonesDeleteOrAreIgnoredOrFailNamingTheRecord() {
+        ScriptedWrites deletes = new ScriptedWrites(call -> 204);
+        writer(WriteStrategy.UPSERT, TombstoneHandling.DELETE, deletes, new ArrayList<>()).write(List.of(tombstone(3)));
+        assertThat(deletes.calls).singleElement().satisfies(call -> assertThat(call).singleElement()
+                .satisfies(pending -> assertThat(pending.kind()).isEqualTo(OperationKind.DELETE)));
+
+        ScriptedWrites ignored = new ScriptedWrites(call -> 200);
+        writer(WriteStrategy.UPSERT, TombstoneHandling.IGNORE, ignored, new ArrayList<>()).write(List.of(tombstone(3)));
+        assertThat(ignored.calls).as("nothing sent for an ignored tombstone").isEmpty();
+
+        ScriptedWrites failing = new ScriptedWrites(call -> 200);
+        assertThatThrownBy(() -> writer(WriteStrategy.UPSERT, TombstoneHandling.FAIL, failing, new ArrayList<>())
+                .write(List.of(tombstone(3))))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining("Record telemetry-0@3").hasMessageContaining("cosmos.tombstones=fail")
+                .hasMessageContaining("errors.deadletterqueue.topic.name");
+        assertThat(failing.calls).isEmpty();
+    }
+
+    @Test
+    void aRejectedRecordWithoutADeadLetterQueueFailsTheTaskNamingIt() {
+        ScriptedWrites rejecting = new ScriptedWrites(call -> 400);
+        assertThatThrownBy(() -> writer(WriteStrategy.UPSERT, rejecting, new ArrayList<>()).write(readings(1)))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageContaining("Record telemetry-0@0 was rejected by Cosmos DB with status 400")
+                .hasMessageContaining("errors.tolerance=all");
+        assertThat(rejecting.calls).as("a 400 is not retried").hasSize(1);
     }
 
     @Test
