@@ -1,14 +1,12 @@
 package io.iotconnect.cosmos.writer;
 
-import org.apache.kafka.common.MetricName;
+import io.iotconnect.common.metrics.PluginSensors;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
-
-import java.util.LinkedHashMap;
 
 /**
  * The sink task's metrics as Kafka Connect plugin metrics (KIP-877), in JMX under
@@ -25,18 +23,19 @@ public final class WriterMetrics {
     private final Sensor batchLatency;
     private final Sensor skippedOlder;
 
-    public WriterMetrics(PluginMetrics metrics) {
-        written = sensor(metrics, "documents-written-total", "Documents written, created or deleted in Cosmos DB.", new CumulativeCount());
-        requestUnits = sensor(metrics, "request-units-total", "Request units Cosmos DB charged for the writes.", new CumulativeSum());
-        throttled = sensor(metrics, "throttled-total", "Operations Cosmos DB throttled (status 429).", new CumulativeCount());
-        retries = sensor(metrics, "retries-total", "Operations retried after a throttled or transient failure.", new CumulativeSum());
-        failed = sensor(metrics, "records-failed-total", "Records Cosmos DB rejected or that could not be mapped (to the DLQ).",
+    public WriterMetrics(PluginMetrics pluginMetrics) {
+        PluginSensors metrics = new PluginSensors(pluginMetrics);
+        written = metrics.sensor("documents-written-total", "Documents written, created or deleted in Cosmos DB.", new CumulativeCount());
+        requestUnits = metrics.sensor("request-units-total", "Request units Cosmos DB charged for the writes.", new CumulativeSum());
+        throttled = metrics.sensor("throttled-total", "Operations Cosmos DB throttled (status 429).", new CumulativeCount());
+        retries = metrics.sensor("retries-total", "Operations retried after a throttled or transient failure.", new CumulativeSum());
+        failed = metrics.sensor("records-failed-total", "Records Cosmos DB rejected or that could not be mapped (to the DLQ).",
                 new CumulativeCount());
-        skippedOlder = sensor(metrics, "records-skipped-older-total", "Records upsert-if-newer did not write because the "
+        skippedOlder = metrics.sensor("records-skipped-older-total", "Records upsert-if-newer did not write because the "
                 + "stored document was as new or newer.", new CumulativeCount());
-        batchLatency = metrics.addSensor("cosmos-batch-latency");
-        batchLatency.add(name(metrics, "batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
-        batchLatency.add(name(metrics, "batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
+        batchLatency = metrics.sensor("batch-latency");
+        batchLatency.add(metrics.name("batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
+        batchLatency.add(metrics.name("batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
     }
 
     private WriterMetrics() {
@@ -52,17 +51,6 @@ public final class WriterMetrics {
     /** Metrics that record nothing, for unit tests. */
     public static WriterMetrics none() {
         return new WriterMetrics();
-    }
-
-    private static Sensor sensor(PluginMetrics metrics, String name, String description,
-                                 org.apache.kafka.common.metrics.MeasurableStat stat) {
-        Sensor sensor = metrics.addSensor("cosmos-" + name);
-        sensor.add(name(metrics, name, description), stat);
-        return sensor;
-    }
-
-    private static MetricName name(PluginMetrics metrics, String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
     }
 
     void written() {

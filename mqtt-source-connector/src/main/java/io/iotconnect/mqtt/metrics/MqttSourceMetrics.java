@@ -1,16 +1,15 @@
 package io.iotconnect.mqtt.metrics;
 
+import io.iotconnect.common.metrics.PluginSensors;
 import io.iotconnect.mqtt.client.ConnectionState;
 import io.iotconnect.mqtt.client.MqttMessageEnvelope;
 import io.iotconnect.mqtt.client.SubscriberEvents;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Rate;
 
-import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -30,32 +29,29 @@ public final class MqttSourceMetrics implements SubscriberEvents {
     private final Sensor reconnects;
     private final AtomicLong pending = new AtomicLong();
 
-    public MqttSourceMetrics(PluginMetrics metrics, IntSupplier queueSize, Supplier<ConnectionState> state) {
-        received = metrics.addSensor("mqtt-messages-received");
-        received.add(name(metrics, "messages-received-total", "MQTT messages received from the broker."), new CumulativeCount());
-        received.add(name(metrics, "messages-received-rate", "MQTT messages received per second."), new Rate());
-        acknowledged = metrics.addSensor("mqtt-messages-acknowledged");
-        acknowledged.add(name(metrics, "messages-acknowledged-total",
+    public MqttSourceMetrics(PluginMetrics pluginMetrics, IntSupplier queueSize, Supplier<ConnectionState> state) {
+        PluginSensors metrics = new PluginSensors(pluginMetrics);
+        received = metrics.sensor("mqtt-messages-received");
+        received.add(metrics.name("messages-received-total", "MQTT messages received from the broker."), new CumulativeCount());
+        received.add(metrics.name("messages-received-rate", "MQTT messages received per second."), new Rate());
+        acknowledged = metrics.sensor("mqtt-messages-acknowledged");
+        acknowledged.add(metrics.name("messages-acknowledged-total",
                 "MQTT messages acknowledged to the broker after Kafka acknowledged their records."), new CumulativeCount());
-        dropped = metrics.addSensor("mqtt-acknowledgements-dropped");
-        dropped.add(name(metrics, "acknowledgements-dropped-total",
+        dropped = metrics.sensor("mqtt-acknowledgements-dropped");
+        dropped.add(metrics.name("acknowledgements-dropped-total",
                 "Acknowledgements not sent because their connection had ended; the broker redelivers those messages."), new CumulativeCount());
-        malformed = metrics.addSensor("mqtt-malformed-messages");
-        malformed.add(name(metrics, "malformed-messages-total", "Messages that could not be mapped and went to the error topic."),
+        malformed = metrics.sensor("mqtt-malformed-messages");
+        malformed.add(metrics.name("malformed-messages-total", "Messages that could not be mapped and went to the error topic."),
                 new CumulativeCount());
-        reconnects = metrics.addSensor("mqtt-reconnects");
-        reconnects.add(name(metrics, "reconnects-total", "Successful reconnections to the broker after a connection loss."),
+        reconnects = metrics.sensor("mqtt-reconnects");
+        reconnects.add(metrics.name("reconnects-total", "Successful reconnections to the broker after a connection loss."),
                 new CumulativeCount());
-        metrics.addMetric(name(metrics, "queue-size", "Messages waiting between the MQTT client and Kafka."),
+        pluginMetrics.addMetric(metrics.name("queue-size", "Messages waiting between the MQTT client and Kafka."),
                 (Gauge<Integer>) (config, now) -> queueSize.getAsInt());
-        metrics.addMetric(name(metrics, "acknowledgements-pending", "QoS 1/2 messages received and not yet acknowledged."),
+        pluginMetrics.addMetric(metrics.name("acknowledgements-pending", "QoS 1/2 messages received and not yet acknowledged."),
                 (Gauge<Long>) (config, now) -> pending.get());
-        metrics.addMetric(name(metrics, "connected", "1 while connected to the broker, else 0."),
+        pluginMetrics.addMetric(metrics.name("connected", "1 while connected to the broker, else 0."),
                 (Gauge<Integer>) (config, now) -> state.get() == ConnectionState.CONNECTED ? 1 : 0);
-    }
-
-    private static MetricName name(PluginMetrics metrics, String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
     }
 
     @Override

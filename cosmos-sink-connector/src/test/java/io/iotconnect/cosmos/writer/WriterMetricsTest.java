@@ -1,0 +1,58 @@
+package io.iotconnect.cosmos.writer;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The metrics in Kafka's own plugin metrics registry, with two tasks in one worker as Connect runs them. */
+class WriterMetricsTest {
+
+    private final Metrics worker = new Metrics();
+
+    @AfterEach
+    void close() {
+        worker.close();
+    }
+
+    private PluginMetricsImpl task(int task) {
+        return new PluginMetricsImpl(worker, Map.of("connector", "cosmos-sink", "task", Integer.toString(task)));
+    }
+
+    private double value(PluginMetricsImpl task, String name) {
+        MetricName metric = task.metricName(name, "", new LinkedHashMap<>());
+        return ((Number) worker.metrics().get(metric).metricValue()).doubleValue();
+    }
+
+    @Test
+    void eachTaskInAWorkerCountsItsOwnWrites() {
+        PluginMetricsImpl first = task(0);
+        PluginMetricsImpl second = task(1);
+        WriterMetrics task0 = new WriterMetrics(first);
+        WriterMetrics task1 = new WriterMetrics(second);
+
+        task0.written();
+        task0.written();
+        task0.requestCharge(10.5);
+        task0.batch(2, 4_000_000);
+        task1.written();
+        task1.throttled();
+        task1.retried(3);
+
+        assertThat(value(first, "documents-written-total")).isEqualTo(2.0);
+        assertThat(value(second, "documents-written-total")).isEqualTo(1.0);
+        assertThat(value(first, "request-units-total")).isEqualTo(10.5);
+        assertThat(value(second, "request-units-total")).isZero();
+        assertThat(value(first, "throttled-total")).isZero();
+        assertThat(value(second, "throttled-total")).isEqualTo(1.0);
+        assertThat(value(second, "retries-total")).isEqualTo(3.0);
+        assertThat(value(first, "batch-latency-max-ms")).isEqualTo(4.0);
+        assertThat(value(second, "batch-latency-max-ms")).isNaN();
+    }
+}

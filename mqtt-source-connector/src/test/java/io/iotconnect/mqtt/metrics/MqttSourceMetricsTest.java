@@ -1,0 +1,53 @@
+package io.iotconnect.mqtt.metrics;
+
+import io.iotconnect.mqtt.client.ConnectionState;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The metrics in Kafka's own plugin metrics registry, with two tasks in one worker as Connect runs them. */
+class MqttSourceMetricsTest {
+
+    private final Metrics worker = new Metrics();
+
+    @AfterEach
+    void close() {
+        worker.close();
+    }
+
+    private PluginMetricsImpl task(int task) {
+        return new PluginMetricsImpl(worker, Map.of("connector", "mqtt-source", "task", Integer.toString(task)));
+    }
+
+    private double value(PluginMetricsImpl task, String name) {
+        MetricName metric = task.metricName(name, "", new LinkedHashMap<>());
+        return ((Number) worker.metrics().get(metric).metricValue()).doubleValue();
+    }
+
+    @Test
+    void eachTaskInAWorkerCountsItsOwnMessages() {
+        PluginMetricsImpl first = task(0);
+        PluginMetricsImpl second = task(1);
+        MqttSourceMetrics task0 = new MqttSourceMetrics(first, () -> 7, () -> ConnectionState.CONNECTED);
+        MqttSourceMetrics task1 = new MqttSourceMetrics(second, () -> 0, () -> ConnectionState.CONNECTED);
+
+        task0.malformedMessage();
+        task0.malformedMessage();
+        task0.connected(true);
+        task1.malformedMessage();
+
+        assertThat(value(first, "malformed-messages-total")).isEqualTo(2.0);
+        assertThat(value(second, "malformed-messages-total")).isEqualTo(1.0);
+        assertThat(value(first, "reconnects-total")).isEqualTo(1.0);
+        assertThat(value(second, "reconnects-total")).isZero();
+        assertThat(value(first, "queue-size")).isEqualTo(7.0);
+        assertThat(value(second, "queue-size")).isZero();
+    }
+}
