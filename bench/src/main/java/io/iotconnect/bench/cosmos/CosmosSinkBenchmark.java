@@ -16,17 +16,23 @@ import io.iotconnect.cosmos.CosmosSinkConnector;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.PluginMetricsJmx;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,17 +42,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kafka to Cosmos DB throughput, in one run against one local Cosmos DB server (npm @vercel/cosmosdb-server over
- * HTTPS, gateway mode): the connector on a real Connect worker (1 task, one bulk upsert call per put() batch, batches
- * of up to {@code --batch} records through {@code consumer.override.max.poll.records}, as connect-config ships it)
- * against the raw SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java
+ * HTTPS, gateway mode): the connector on a real Connect worker ({@code --tasks} tasks over as many topic partitions,
+ * default 1; one bulk upsert call per put() batch, batches of up to {@code --batch} records through
+ * {@code consumer.override.max.poll.records}, as connect-config ships it) against the raw SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java
  * loop, with the bulk options the connector uses. A third series makes the connector's calls (one per batch) without
  * Connect. All write the same documents (same ids and partition keys) into a fresh container and count documents/s
  * from the first written to the last (the connector's count moves when a put() batch is written, the SDK's with
- * each answer). Every run starts after the server has been idle for 2 s; the connector's documents are all read back
+ * each answer). The connector starts on an empty topic and is paused once its consumer group has settled; the
+ * documents are produced while it is paused, so no rebalance replays records during the timed run. Every run starts after the server has been idle for 2 s; the connector's documents are all read back
  * after its run (the raw SDK's are counted from its success answers); each container is then deleted, so every run
  * meets a server holding the same data. The series take turns at going first; the median of each is reported. Last
  * line:
- * {@code cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>}.
+ * {@code cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>}. With {@code --profile}, each run also
+ * prints where the CPU went: idle share of the machine, the Cosmos DB server's CPU per document, GC, and this JVM's
+ * CPU per document by thread group.
  */
 public final class CosmosSinkBenchmark {
 
@@ -56,18 +65,23 @@ public final class CosmosSinkBenchmark {
     /** Every timed run starts after the server has been left alone this long. */
     private static final long SETTLE_MS = 2_000;
     private static final String DATABASE = "bench";
+    private static final String WRITTEN = "documents-written-total";
 
     private final CosmosDbServer cosmos;
     private final EmbeddedConnectCluster connect;
     private final CosmosAsyncClient client;
     private final int documents;
     private final int batch;
+    private final int tasks;
+    private final boolean profile;
     private final List<String> payloads = new ArrayList<>();
     private final List<ObjectNode> bodies = new ArrayList<>();
 
-    private CosmosSinkBenchmark(int documents, int batch) throws Exception {
+    private CosmosSinkBenchmark(int documents, int batch, int tasks, boolean profile) throws Exception {
         this.documents = documents;
+        this.profile = profile;
         this.batch = batch;
+        this.tasks = tasks;
         this.cosmos = CosmosDbServer.start();
         this.connect = ConnectTestCluster.start("cosmos-bench", 1);
         this.client = new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode()
@@ -96,22 +110,33 @@ public final class CosmosSinkBenchmark {
         int rounds = 5;
         int batch = 2_000;
         int warmups = 2;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        int tasks = 1;
+        boolean profile = false;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--profile")) {
+                profile = true;
+                i--;
+                continue;
+            }
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--documents" -> documents = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                 case "--warmups" -> warmups = Integer.parseInt(args[i + 1]);
+                case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --documents N --rounds R --batch B --warmups W");
+                        + "; use --documents N --rounds R --batch B --warmups W --tasks T --profile");
             }
         }
-        CosmosSinkBenchmark bench = new CosmosSinkBenchmark(documents, batch);
+        CosmosSinkBenchmark bench = new CosmosSinkBenchmark(documents, batch, tasks, profile);
         try {
             System.out.printf(Locale.ROOT, "cosmos-sink benchmark: %d documents of ~%d bytes per round over %d partition key "
-                    + "values, upsert, connector batches of up to %d (consumer.override.max.poll.records), %d round(s) after %d "
-                    + "warm-up round(s), local Cosmos DB server %s%n",
-                    documents, bench.payloads.get(0).length(), DEVICES, batch, rounds, warmups, bench.cosmos.endpoint());
+                    + "values, upsert, connector with %d task(s) and batches of up to %d (consumer.override.max.poll.records), "
+                    + "%d round(s) after %d warm-up round(s), local Cosmos DB server %s%n",
+                    documents, bench.payloads.get(0).length(), DEVICES, tasks, batch, rounds, warmups, bench.cosmos.endpoint());
             // The connector's path (Connect's consumer loop, JsonConverter, the task) keeps speeding up for a few
             // hundred thousand records after the raw SDK's has settled; hence more than one warm-up round.
             for (int warmup = 1; warmup <= warmups; warmup++) {
@@ -159,21 +184,10 @@ public final class CosmosSinkBenchmark {
         String name = "connector-" + round;
         String topic = "bench-" + round;
         freshContainer(name);
-        connect.kafka().createTopic(topic, 1);
-        Map<String, Object> producerProps = new HashMap<>();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
-            for (int i = 0; i < documents; i++) {
-                producer.send(new ProducerRecord<>(topic, bodies.get(i).get("deviceId").asText(), payloads.get(i)));
-            }
-        }
-        TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
+        connect.kafka().createTopic(topic, tasks);
         Map<String, String> props = new HashMap<>();
         props.put("connector.class", CosmosSinkConnector.class.getName());
-        props.put("tasks.max", "1");
+        props.put("tasks.max", Integer.toString(tasks));
         // As connect-config/cosmos-sink.json ships it: larger put() batches, fewer bulk calls.
         props.put("consumer.override.max.poll.records", Integer.toString(batch));
         props.put("topics", topic);
@@ -187,15 +201,33 @@ public final class CosmosSinkBenchmark {
         props.put("cosmos.containers.topic.map", topic + "#" + name);
         props.put("cosmos.id.strategy", "field");
         props.put("cosmos.id.field", "id");
+        // The connector starts on the empty topic, its consumer group settles (every task holding its partitions, so
+        // no rebalance replays records during the run), and it is paused while the documents are produced.
         connect.configureConnector(name, props);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "benchmark connector did not start");
-        ObjectName metrics = awaitMetrics(name);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, tasks, "benchmark connector did not start");
+        awaitStableGroup("connect-" + name, tasks);
+        List<ObjectName> metrics = awaitMetrics(name, tasks);
+        connect.pauseConnector(name);
+        connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, tasks, "benchmark connector did not pause");
+        Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
+            for (int i = 0; i < documents; i++) {
+                producer.send(new ProducerRecord<>(topic, bodies.get(i).get("deviceId").asText(), payloads.get(i)));
+            }
+        }
+        TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
+        ThreadCpu cpu = new ThreadCpu();
+        connect.resumeConnector(name);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         long first = 0;
         double firstCount = 0;
         double rate;
         while (true) {
-            double written = PluginMetricsJmx.value(metrics, "documents-written-total");
+            double written = written(metrics);
             long now = System.nanoTime();
             if (first == 0 && written > 0) {
                 first = now;
@@ -210,24 +242,66 @@ public final class CosmosSinkBenchmark {
             }
             TimeUnit.MILLISECONDS.sleep(5);
         }
+        if (profile) {
+            System.out.println("    connector: " + cpu.since(documents));
+        }
         connect.deleteConnector(name);
         verify(name);
         connect.kafka().deleteTopic(topic);
         return rate;
     }
 
-    private static ObjectName awaitMetrics(String connector) throws Exception {
+    /** Waits until the group has the given number of members, each assigned a partition. */
+    private void awaitStableGroup(String group, int members) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return PluginMetricsJmx.find(connector, Map.of());
-            } catch (AssertionError notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
+        try (Admin admin = connect.kafka().createAdminClient()) {
+            while (true) {
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (description.groupState() == GroupState.STABLE && description.members().size() == members
+                        && description.members().stream().allMatch(member -> !member.assignment().topicPartitions().isEmpty())) {
+                    return;
                 }
-                TimeUnit.MILLISECONDS.sleep(5);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("consumer group " + group + " did not settle: " + description);
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
             }
         }
+    }
+
+    /**
+     * The MBeans holding each task's documents-written-total, found once so that the polling loop reads attributes
+     * only (querying all MBeans every few milliseconds cost the connector's run CPU).
+     */
+    private static List<ObjectName> awaitMetrics(String connector, int tasks) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<ObjectName> found = new ArrayList<>();
+            for (ObjectName name : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                String tag = name.getKeyProperty("connector");
+                if (tag != null && connector.equals(tag.startsWith("\"") ? ObjectName.unquote(tag) : tag)
+                        && name.getKeyProperty("task") != null && Arrays.stream(jmx.getMBeanInfo(name).getAttributes())
+                        .anyMatch(attribute -> attribute.getName().equals(WRITTEN))) {
+                    found.add(name);
+                }
+            }
+            if (found.size() == tasks) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("found metrics of " + found.size() + " of " + tasks + " tasks of " + connector);
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    private static double written(List<ObjectName> tasks) throws Exception {
+        double total = 0;
+        for (ObjectName task : tasks) {
+            total += PluginMetricsJmx.value(task, WRITTEN);
+        }
+        return total;
     }
 
     /**
@@ -249,10 +323,14 @@ public final class CosmosSinkBenchmark {
         List<CosmosBulkOperationResponse<Object>> failed = new ArrayList<>();
         int size = batch <= 0 ? documents : batch;
         TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
+        ThreadCpu cpu = new ThreadCpu();
         for (int start = 0; start < documents; start += size) {
             bulk(container, options, operations.subList(start, Math.min(documents, start + size)), first, firstCount, done, failed);
         }
         long end = System.nanoTime();
+        if (profile) {
+            System.out.println("    raw SDK" + (batch > 0 ? " in calls of " + batch : "") + ": " + cpu.since(documents));
+        }
         if (!failed.isEmpty()) {
             throw new IllegalStateException(failed.size() + " raw upserts failed, e.g. " + failed.get(0).getException());
         }
@@ -290,13 +368,22 @@ public final class CosmosSinkBenchmark {
      */
     private void verify(String name) {
         CosmosAsyncContainer container = client.getDatabase(DATABASE).getContainer(name);
+        AtomicLong failedReads = new AtomicLong();
+        List<Throwable> firstFailure = new ArrayList<>(1);
         Long found = Flux.fromIterable(bodies)
                 .flatMap(body -> container.readItem(body.get("id").asText(), new PartitionKey(body.get("deviceId").asText()),
-                        ObjectNode.class).map(response -> 1).onErrorResume(error -> Mono.empty()), 32)
+                        ObjectNode.class).map(response -> 1).onErrorResume(error -> {
+                            // A missing document is a 404 from Cosmos DB (the local server answers 500).
+                            if (failedReads.incrementAndGet() == 1) {
+                                firstFailure.add(error);
+                            }
+                            return Mono.empty();
+                        }), 32)
                 .count()
                 .block(Duration.ofMinutes(5));
         if (found == null || found != documents) {
-            throw new IllegalStateException(name + " holds " + found + " of the " + documents + " documents");
+            throw new IllegalStateException(name + " holds " + found + " of the " + documents + " documents; " + failedReads.get()
+                    + " reads failed" + (firstFailure.isEmpty() ? "" : ", the first with: " + firstFailure.get(0).getMessage()));
         }
         container.delete().block();
     }
