@@ -5,14 +5,22 @@ import com.azure.cosmos.models.CosmosBulkItemResponse;
 import com.azure.cosmos.models.CosmosBulkOperationResponse;
 import com.azure.cosmos.models.CosmosItemOperation;
 import org.apache.kafka.connect.errors.RetriableException;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Upserts, creates, replaces and deletes through {@code executeBulkOperations}, one bulk call per container. */
+/**
+ * Upserts, creates, replaces and deletes through {@code executeBulkOperations}, one bulk call per container and
+ * attempt. A call starts with the container's first operation and takes the others as they are added, so Cosmos DB
+ * writes the first micro-batches while the rest of a {@code put()} batch is still being mapped.
+ */
 final class BulkWrites implements OperationWriter {
 
     private final int concurrency;
@@ -23,36 +31,94 @@ final class BulkWrites implements OperationWriter {
 
     @Override
     public List<Attempt> write(List<CosmosWriter.Pending> todo) {
-        List<Attempt> attempts = new ArrayList<>(todo.size());
-        for (CosmosBulkOperationResponse<CosmosWriter.Pending> response : bulk(todo)) {
+        Feed feed = open();
+        for (CosmosWriter.Pending pending : todo) {
+            feed.add(pending);
+        }
+        return feed.finish();
+    }
+
+    @Override
+    public Feed open() {
+        return new BulkFeed(new CosmosBulkExecutionOptions().setMaxMicroBatchConcurrency(Math.min(concurrency, 5)));
+    }
+
+    /** The bulk calls of one attempt, one per container, each fed through its own sink. */
+    private static final class BulkFeed implements Feed {
+
+        private final CosmosBulkExecutionOptions options;
+        private final Map<ContainerTarget, Sinks.Many<CosmosItemOperation>> sinks = new LinkedHashMap<>();
+        private final List<CompletableFuture<List<CosmosBulkOperationResponse<CosmosWriter.Pending>>>> calls = new ArrayList<>();
+        private final List<CosmosWriter.Pending> added = new ArrayList<>();
+
+        BulkFeed(CosmosBulkExecutionOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public void add(CosmosWriter.Pending pending) {
+            Sinks.Many<CosmosItemOperation> sink = sinks.computeIfAbsent(pending.target(), target -> {
+                Sinks.Many<CosmosItemOperation> operations = Sinks.many().unicast().onBackpressureBuffer();
+                calls.add(target.container().<CosmosWriter.Pending>executeBulkOperations(operations.asFlux(), options)
+                        .collectList().toFuture());
+                return operations;
+            });
+            added.add(pending);
+            // One producer (the task thread) and an unbounded buffer: an emission can only fail if the call has
+            // ended early, and then finish() reports every operation without an answer as failed.
+            sink.tryEmitNext(pending.operation());
+        }
+
+        @Override
+        public List<Attempt> finish() {
+            sinks.values().forEach(Sinks.Many::tryEmitComplete);
+            long deadline = System.nanoTime() + ATTEMPT_TIMEOUT.toNanos();
+            List<Attempt> attempts = new ArrayList<>(added.size());
+            try {
+                for (CompletableFuture<List<CosmosBulkOperationResponse<CosmosWriter.Pending>>> call : calls) {
+                    for (CosmosBulkOperationResponse<CosmosWriter.Pending> response
+                            : call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        attempts.add(attempt(response));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abort();
+                throw new RetriableException("interrupted while writing to Cosmos DB", e);
+            } catch (TimeoutException e) {
+                abort();
+                throw new IllegalStateException("Cosmos DB did not answer a bulk call within " + ATTEMPT_TIMEOUT.toSeconds() + " s", e);
+            } catch (ExecutionException e) {
+                abort();
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            }
+            if (attempts.size() != added.size()) {
+                throw new RetriableException("Cosmos DB answered " + attempts.size() + " of " + added.size()
+                        + " bulk operations; Connect will deliver the batch again");
+            }
+            return attempts;
+        }
+
+        private static Attempt attempt(CosmosBulkOperationResponse<CosmosWriter.Pending> response) {
             CosmosBulkItemResponse item = response.getResponse();
             Exception exception = response.getException();
             CosmosWriter.Pending pending = response.getOperation().getContext();
             if (item != null) {
-                attempts.add(new Attempt(pending, item.getStatusCode(), item.getSubStatusCode(), item.getRetryAfterDuration(),
-                        item.getRequestCharge(), exception));
-            } else {
-                attempts.add(Attempt.failed(pending, exception));
+                return new Attempt(pending, item.getStatusCode(), item.getSubStatusCode(), item.getRetryAfterDuration(),
+                        item.getRequestCharge(), exception);
             }
+            return Attempt.failed(pending, exception);
         }
-        return attempts;
-    }
 
-    private List<CosmosBulkOperationResponse<CosmosWriter.Pending>> bulk(List<CosmosWriter.Pending> todo) {
-        Map<ContainerTarget, List<CosmosItemOperation>> byContainer = new LinkedHashMap<>();
-        for (CosmosWriter.Pending pending : todo) {
-            byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending.operation());
+        @Override
+        public List<CosmosWriter.Pending> added() {
+            return added;
         }
-        CosmosBulkExecutionOptions options = new CosmosBulkExecutionOptions().setMaxMicroBatchConcurrency(Math.min(concurrency, 5));
-        List<CosmosBulkOperationResponse<CosmosWriter.Pending>> responses = Flux.fromIterable(byContainer.entrySet())
-                .flatMap(entry -> entry.getKey().container()
-                        .<CosmosWriter.Pending>executeBulkOperations(Flux.fromIterable(entry.getValue()), options), concurrency)
-                .collectList()
-                .block(ATTEMPT_TIMEOUT);
-        if (responses == null || responses.size() != todo.size()) {
-            throw new RetriableException("Cosmos DB answered " + (responses == null ? 0 : responses.size()) + " of " + todo.size()
-                    + " bulk operations; Connect will deliver the batch again");
+
+        @Override
+        public void abort() {
+            sinks.values().forEach(Sinks.Many::tryEmitComplete);
+            calls.forEach(call -> call.cancel(true));
         }
-        return responses;
     }
 }

@@ -22,13 +22,17 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Writes one {@code put()} batch: maps each record to an operation, has the strategy's {@link OperationWriter} send
- * them (bulk, upsert-if-newer or patch), retries throttled and transient ones with back-off (honouring retry-after)
+ * them (bulk, upsert-if-newer or patch; bulk operations go out while the rest of the batch is still being mapped), retries throttled and transient ones with back-off (honouring retry-after)
  * within a time budget, and sends records Cosmos DB rejects to the dead letter queue. Returns only when every record
  * is written or routed.
  */
@@ -166,41 +170,16 @@ public final class CosmosWriter {
             return;
         }
         long started = System.nanoTime();
-        // Latest operation per document: within a batch, the last record for an id wins, as it would one by one.
-        // Patches are the exception: every record counts (increments add up), so all are kept, in order.
-        Map<String, Pending> latest = new LinkedHashMap<>();
-        List<Pending> all = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            Pending pending;
-            try {
-                pending = toOperation(record);
-            } catch (DataException e) {
-                fail(record, "cannot be mapped to a document: " + e.getMessage(), e);
-                continue;
-            }
-            if (pending == null) {
-                continue;
-            }
-            if (strategy == WriteStrategy.PATCH) {
-                all.add(pending);
-            } else {
-                Pending earlier = latest.get(pending.documentKey());
-                if (earlier != null && pending.kind() == OperationKind.UPSERT_IF_NEWER && earlier.kind() == OperationKind.UPSERT_IF_NEWER
-                        && ConditionalWrites.compare(earlier.version(), pending.version()) > 0) {
-                    metrics.skippedOlder();
-                    continue;
-                }
-                latest.put(pending.documentKey(), pending);
-            }
-        }
-        List<Pending> todo = strategy == WriteStrategy.PATCH ? all : new ArrayList<>(latest.values());
-        long deadline = System.nanoTime() + retryBudget.toNanos();
+        long deadline = started + retryBudget.toNanos();
+        List<Attempt> results = switch (strategy) {
+            case UPSERT_IF_NEWER, PATCH -> attempt(collect(records));
+            default -> streamed(records instanceof List<SinkRecord> list ? list : new ArrayList<>(records));
+        };
         int attempt = 0;
-        while (!todo.isEmpty()) {
+        while (true) {
             List<Pending> retry = new ArrayList<>();
             Duration retryAfter = Duration.ZERO;
-            List<Attempt> attempts = attempt(todo);
-            for (Attempt result : attempts) {
+            for (Attempt result : results) {
                 Pending pending = result.pending();
                 metrics.requestCharge(result.requestCharge());
                 switch (WriteOutcome.of(result.status(), pending.kind())) {
@@ -244,9 +223,81 @@ public final class CosmosWriter {
                 Thread.currentThread().interrupt();
                 throw new RetriableException("interrupted while backing off", e);
             }
-            todo = retry;
+            results = attempt(retry);
         }
         metrics.batch(records.size(), System.nanoTime() - started);
+    }
+
+    /**
+     * The operations of upsert-if-newer and patch, mapped before any is sent. Upsert-if-newer keeps the newest record
+     * per document; patches are all kept, in order, since every one counts (increments add up).
+     */
+    private List<Pending> collect(Collection<SinkRecord> records) {
+        Map<String, Pending> latest = new LinkedHashMap<>();
+        List<Pending> all = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            Pending pending;
+            try {
+                pending = toOperation(record);
+            } catch (DataException e) {
+                fail(record, "cannot be mapped to a document: " + e.getMessage(), e);
+                continue;
+            }
+            if (pending == null) {
+                continue;
+            }
+            if (strategy == WriteStrategy.PATCH) {
+                all.add(pending);
+            } else {
+                Pending earlier = latest.get(pending.documentKey());
+                if (earlier != null && pending.kind() == OperationKind.UPSERT_IF_NEWER && earlier.kind() == OperationKind.UPSERT_IF_NEWER
+                        && ConditionalWrites.compare(earlier.version(), pending.version()) > 0) {
+                    metrics.skippedOlder();
+                    continue;
+                }
+                latest.put(pending.documentKey(), pending);
+            }
+        }
+        return strategy == WriteStrategy.PATCH ? all : new ArrayList<>(latest.values());
+    }
+
+    /**
+     * The first attempt of upserts, creates, replaces and deletes, sent while the batch is mapped. Within a batch the
+     * last record for a document wins, as it would one by one; mapping from the last record to the first, the first
+     * operation met for a document is the one to send, and it can go at once. Records that cannot be mapped are
+     * dead-lettered (or fail the batch) in record order before the attempt is waited for.
+     */
+    private List<Attempt> streamed(List<SinkRecord> records) {
+        OperationWriter.Feed feed = operations.open();
+        boolean fed = false;
+        try {
+            Set<String> seen = new HashSet<>();
+            List<SinkRecord> unmapped = new ArrayList<>();
+            List<DataException> reasons = new ArrayList<>();
+            for (ListIterator<SinkRecord> backwards = records.listIterator(records.size()); backwards.hasPrevious(); ) {
+                SinkRecord record = backwards.previous();
+                Pending pending;
+                try {
+                    pending = toOperation(record);
+                } catch (DataException e) {
+                    unmapped.add(record);
+                    reasons.add(e);
+                    continue;
+                }
+                if (pending != null && seen.add(pending.documentKey())) {
+                    feed.add(pending);
+                }
+            }
+            for (int i = unmapped.size() - 1; i >= 0; i--) {
+                fail(unmapped.get(i), "cannot be mapped to a document: " + reasons.get(i).getMessage(), reasons.get(i));
+            }
+            fed = true;
+        } finally {
+            if (!fed) {
+                feed.abort();
+            }
+        }
+        return guarded(feed::finish, feed::added);
     }
 
     /**
@@ -255,11 +306,16 @@ public final class CosmosWriter {
      * within the budget, and after it Connect delivers the batch again.
      */
     private List<Attempt> attempt(List<Pending> todo) {
+        return guarded(() -> operations.write(todo), () -> todo);
+    }
+
+    private static List<Attempt> guarded(Supplier<List<Attempt>> call, Supplier<List<Pending>> operations) {
         try {
-            return operations.write(todo);
+            return call.get();
         } catch (ConnectException e) {
             throw e;
         } catch (RuntimeException e) {
+            List<Pending> todo = operations.get();
             log.warn("Writing {} operations failed as a whole; retrying them: {}", todo.size(), e.toString());
             return Attempt.allFailed(todo, e, 0.0);
         }

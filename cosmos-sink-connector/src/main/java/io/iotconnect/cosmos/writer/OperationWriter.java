@@ -1,6 +1,8 @@
 package io.iotconnect.cosmos.writer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,4 +19,54 @@ interface OperationWriter {
 
     /** One answer per operation, in any order. */
     List<Attempt> write(List<CosmosWriter.Pending> todo);
+
+    /**
+     * An attempt fed one operation at a time, while the rest of the batch is still being mapped. By default the
+     * operations are collected and written when the feed is finished; {@link BulkWrites} sends them as they come.
+     */
+    default Feed open() {
+        OperationWriter writer = this;
+        return new Feed() {
+            private final List<CosmosWriter.Pending> added = new ArrayList<>();
+
+            @Override
+            public void add(CosmosWriter.Pending pending) {
+                added.add(pending);
+            }
+
+            @Override
+            public List<Attempt> finish() {
+                return added.isEmpty() ? List.of() : writer.write(added());
+            }
+
+            @Override
+            public List<CosmosWriter.Pending> added() {
+                // CosmosWriter feeds a batch from its last record to its first.
+                List<CosmosWriter.Pending> inRecordOrder = new ArrayList<>(added);
+                Collections.reverse(inRecordOrder);
+                return inRecordOrder;
+            }
+
+            @Override
+            public void abort() {
+                added.clear();
+            }
+        };
+    }
+
+    /** One attempt whose operations are handed over one by one; single-threaded. */
+    interface Feed {
+
+        /** Adds an operation to the attempt; at most one per document. */
+        void add(CosmosWriter.Pending pending);
+
+        /** Ends the attempt: one answer per operation added, in any order, once every one is answered. */
+        List<Attempt> finish();
+
+        /** The operations added so far. */
+        List<CosmosWriter.Pending> added();
+
+        /** Abandons the attempt: nothing more is sent and nothing is waited for. */
+        void abort();
+    }
 }

@@ -11,6 +11,7 @@ import io.iotconnect.cosmos.mapping.IdResolver;
 import io.iotconnect.cosmos.mapping.PartitionKeys;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -209,5 +210,87 @@ class CosmosWriterTest {
         writer(WriteStrategy.PATCH, patches, new ArrayList<>()).write(readings(3));
         assertThat(patches.calls).singleElement().satisfies(todo ->
                 assertThat(todo).extracting(pending -> pending.record().kafkaOffset()).containsExactly(0L, 1L, 2L));
+    }
+
+    /** An OperationWriter whose feed records what it is given, and whether it was finished or abandoned. */
+    private static final class RecordingFeeds implements OperationWriter {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+            throw new AssertionError("retries are not expected here");
+        }
+
+        @Override
+        public Feed open() {
+            List<CosmosWriter.Pending> added = new ArrayList<>();
+            return new Feed() {
+                @Override
+                public void add(CosmosWriter.Pending pending) {
+                    added.add(pending);
+                    events.add("add " + pending.id() + "@" + pending.record().kafkaOffset());
+                }
+
+                @Override
+                public List<Attempt> finish() {
+                    events.add("finish");
+                    return added.stream().map(pending -> Attempt.succeeded(pending, 200, 1.0)).toList();
+                }
+
+                @Override
+                public List<CosmosWriter.Pending> added() {
+                    return added;
+                }
+
+                @Override
+                public void abort() {
+                    events.add("abort");
+                }
+            };
+        }
+    }
+
+    private static CosmosWriter writer(OperationWriter operations, ErrantRecordReporter reporter) {
+        ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
+        WriteSettings settings = new WriteSettings(WriteStrategy.UPSERT, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
+                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1));
+        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", ""),
+                settings, reporter, WriterMetrics.none(), duration -> { }, operations);
+    }
+
+    /** dev-1, dev-2, dev-1 again, an unmappable value, dev-3, another unmappable value, at offsets 0 to 5. */
+    private static List<SinkRecord> mixedBatch() {
+        List<SinkRecord> records = new ArrayList<>();
+        String[] keys = {"dev-1", "dev-2", "dev-1", "dev-9", "dev-3", "dev-8"};
+        for (int offset = 0; offset < keys.length; offset++) {
+            Object value = offset == 3 || offset == 5 ? "not a document" : Map.of("deviceId", keys[offset], "ts", offset);
+            records.add(new SinkRecord("telemetry", 0, null, keys[offset], null, value, offset));
+        }
+        return records;
+    }
+
+    @Test
+    void upsertsAreHandedOverWhileTheBatchIsMappedEachDocumentOnceWithItsLastRecord() {
+        RecordingFeeds feeds = new RecordingFeeds();
+        List<String> deadLettered = new ArrayList<>();
+        writer(feeds, (record, error) -> {
+            deadLettered.add(record.kafkaOffset() + ": " + error.getMessage());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }).write(mixedBatch());
+
+        // From the last record to the first: the first operation met for a document is its last record's.
+        assertThat(feeds.events).containsExactly("add dev-3@4", "add dev-1@2", "add dev-2@1", "finish");
+        assertThat(deadLettered).as("in record order, before the attempt is waited for").hasSize(2);
+        assertThat(deadLettered.get(0)).startsWith("3: Record telemetry-0@3 cannot be mapped to a document");
+        assertThat(deadLettered.get(1)).startsWith("5: Record telemetry-0@5 cannot be mapped");
+    }
+
+    @Test
+    void anUnmappableRecordWithoutADeadLetterQueueAbandonsTheAttemptAndNamesTheFirstSuchRecord() {
+        RecordingFeeds feeds = new RecordingFeeds();
+        assertThatThrownBy(() -> writer(feeds, null).write(mixedBatch()))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining("Record telemetry-0@3 cannot be mapped to a document");
+        assertThat(feeds.events).endsWith("abort").doesNotContain("finish");
     }
 }
