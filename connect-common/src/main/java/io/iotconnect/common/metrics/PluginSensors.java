@@ -5,6 +5,7 @@ import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 
+import javax.management.ObjectName;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 
@@ -26,7 +27,10 @@ public final class PluginSensors {
         this.metrics = metrics;
         // metricName() only builds a name (nothing is registered); its tags are the ones Connect gives this plugin.
         MetricName probe = metrics.metricName("sensor-scope", "", new LinkedHashMap<>());
-        this.scope = probe.group() + new TreeMap<>(probe.tags());
+        // Tag values are quoted, so no connector name or alias can make two tag sets read alike.
+        StringBuilder scope = new StringBuilder(probe.group());
+        new TreeMap<>(probe.tags()).forEach((key, value) -> scope.append(',').append(key).append('=').append(ObjectName.quote(value)));
+        this.scope = scope.toString();
     }
 
     /** A metric name of this plugin, tagged as Connect tags it (connector, task, ...). */

@@ -72,4 +72,17 @@ class PluginSensorsTest {
         assertThat(worker.metrics()).doesNotContainKey(stopped);
         assertThat(value(task1.name("written", ""))).isEqualTo(1.0);
     }
+
+    @Test
+    void noConnectorNameCanPassForAnotherPluginsTags() {
+        PluginSensors lookalike = new PluginSensors(new PluginMetricsImpl(worker, Map.of("connector", "a, task=0")));
+        PluginSensors task0 = new PluginSensors(task("a", 0));
+        Sensor written = lookalike.sensor("written", "Documents written.", new CumulativeCount());
+        task0.sensor("written", "Documents written.", new CumulativeCount());
+
+        written.record();
+
+        assertThat(value(lookalike.name("written", ""))).isEqualTo(1.0);
+        assertThat(value(task0.name("written", ""))).isZero();
+    }
 }

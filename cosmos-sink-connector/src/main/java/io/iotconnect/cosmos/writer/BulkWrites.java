@@ -59,8 +59,13 @@ final class BulkWrites implements OperationWriter {
         public void add(CosmosWriter.Pending pending) {
             Sinks.Many<CosmosItemOperation> sink = sinks.computeIfAbsent(pending.target(), target -> {
                 Sinks.Many<CosmosItemOperation> operations = Sinks.many().unicast().onBackpressureBuffer();
-                calls.add(target.container().<CosmosWriter.Pending>executeBulkOperations(operations.asFlux(), options)
-                        .collectList().toFuture());
+                try {
+                    calls.add(target.container().<CosmosWriter.Pending>executeBulkOperations(operations.asFlux(), options)
+                            .collectList().toFuture());
+                } catch (RuntimeException e) {
+                    // The SDK failed before the call began: finish() reports it, and every operation is retried.
+                    calls.add(CompletableFuture.failedFuture(e));
+                }
                 return operations;
             });
             added.add(pending);
@@ -90,6 +95,9 @@ final class BulkWrites implements OperationWriter {
                 throw new IllegalStateException("Cosmos DB did not answer a bulk call within " + ATTEMPT_TIMEOUT.toSeconds() + " s", e);
             } catch (ExecutionException e) {
                 abort();
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
                 throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
             }
             if (attempts.size() != added.size()) {
@@ -117,7 +125,7 @@ final class BulkWrites implements OperationWriter {
 
         @Override
         public void abort() {
-            sinks.values().forEach(Sinks.Many::tryEmitComplete);
+            // Cancelling ends each bulk call; completing its input instead would make the SDK flush what it holds.
             calls.forEach(call -> call.cancel(true));
         }
     }

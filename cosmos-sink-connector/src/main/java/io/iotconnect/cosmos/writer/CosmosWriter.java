@@ -265,11 +265,13 @@ public final class CosmosWriter {
      * The first attempt of upserts, creates, replaces and deletes, sent while the batch is mapped. Within a batch the
      * last record for a document wins, as it would one by one; mapping from the last record to the first, the first
      * operation met for a document is the one to send, and it can go at once. Records that cannot be mapped are
-     * dead-lettered (or fail the batch) in record order before the attempt is waited for.
+     * dead-lettered in record order before the attempt is waited for. Without a dead letter queue the first such
+     * record fails the batch, and the attempt is abandoned as soon as one is met (operations already sent may be
+     * written; Connect delivers the batch again).
      */
     private List<Attempt> streamed(List<SinkRecord> records) {
         OperationWriter.Feed feed = operations.open();
-        boolean fed = false;
+        boolean open = true; // to be abandoned if mapping ends in an exception
         try {
             Set<String> seen = new HashSet<>();
             List<SinkRecord> unmapped = new ArrayList<>();
@@ -280,6 +282,12 @@ public final class CosmosWriter {
                 try {
                     pending = toOperation(record);
                 } catch (DataException e) {
+                    if (reporter == null) {
+                        // The task fails: stop sending at once, and name the batch's first such record.
+                        feed.abort();
+                        open = false;
+                        failAtFirstUnmappable(records, record, e);
+                    }
                     unmapped.add(record);
                     reasons.add(e);
                     continue;
@@ -291,13 +299,28 @@ public final class CosmosWriter {
             for (int i = unmapped.size() - 1; i >= 0; i--) {
                 fail(unmapped.get(i), "cannot be mapped to a document: " + reasons.get(i).getMessage(), reasons.get(i));
             }
-            fed = true;
+            open = false;
         } finally {
-            if (!fed) {
+            if (open) {
                 feed.abort();
             }
         }
         return guarded(feed::finish, feed::added);
+    }
+
+    /** Fails the batch naming its first record that cannot be mapped ({@code found} is one, if not the first). */
+    private void failAtFirstUnmappable(List<SinkRecord> records, SinkRecord found, DataException reason) {
+        for (SinkRecord record : records) {
+            if (record == found) {
+                break;
+            }
+            try {
+                toOperation(record);
+            } catch (DataException e) {
+                fail(record, "cannot be mapped to a document: " + e.getMessage(), e);
+            }
+        }
+        fail(found, "cannot be mapped to a document: " + reason.getMessage(), reason);
     }
 
     /**

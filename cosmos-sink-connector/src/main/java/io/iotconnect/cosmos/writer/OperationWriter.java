@@ -41,7 +41,7 @@ interface OperationWriter {
 
             @Override
             public List<CosmosWriter.Pending> added() {
-                // CosmosWriter feeds a batch from its last record to its first.
+                // CosmosWriter feeds a batch from its last record to its first; written in record order.
                 List<CosmosWriter.Pending> inRecordOrder = new ArrayList<>(added);
                 Collections.reverse(inRecordOrder);
                 return inRecordOrder;
@@ -63,10 +63,13 @@ interface OperationWriter {
         /** Ends the attempt: one answer per operation added, in any order, once every one is answered. */
         List<Attempt> finish();
 
-        /** The operations added so far. */
+        /** The operations added so far, in any order. */
         List<CosmosWriter.Pending> added();
 
-        /** Abandons the attempt: nothing more is sent and nothing is waited for. */
+        /**
+         * Abandons the attempt: nothing more is sent and nothing is waited for. Operations already sent may still be
+         * written; the records are delivered again, so the writes converge.
+         */
         void abort();
     }
 }

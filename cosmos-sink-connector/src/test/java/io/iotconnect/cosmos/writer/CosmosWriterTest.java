@@ -258,13 +258,12 @@ class CosmosWriterTest {
                 settings, reporter, WriterMetrics.none(), duration -> { }, operations);
     }
 
-    /** dev-1, dev-2, dev-1 again, an unmappable value, dev-3, another unmappable value, at offsets 0 to 5. */
-    private static List<SinkRecord> mixedBatch() {
+    /** A batch at offsets 0, 1, ... with these keys; a null key stands for a record whose value is no document. */
+    private static List<SinkRecord> batch(String... keys) {
         List<SinkRecord> records = new ArrayList<>();
-        String[] keys = {"dev-1", "dev-2", "dev-1", "dev-9", "dev-3", "dev-8"};
         for (int offset = 0; offset < keys.length; offset++) {
-            Object value = offset == 3 || offset == 5 ? "not a document" : Map.of("deviceId", keys[offset], "ts", offset);
-            records.add(new SinkRecord("telemetry", 0, null, keys[offset], null, value, offset));
+            Object value = keys[offset] == null ? "not a document" : Map.of("deviceId", keys[offset], "ts", offset);
+            records.add(new SinkRecord("telemetry", 0, null, keys[offset] == null ? "dev-x" : keys[offset], null, value, offset));
         }
         return records;
     }
@@ -272,25 +271,33 @@ class CosmosWriterTest {
     @Test
     void upsertsAreHandedOverWhileTheBatchIsMappedEachDocumentOnceWithItsLastRecord() {
         RecordingFeeds feeds = new RecordingFeeds();
-        List<String> deadLettered = new ArrayList<>();
         writer(feeds, (record, error) -> {
-            deadLettered.add(record.kafkaOffset() + ": " + error.getMessage());
+            feeds.events.add("dead letter " + error.getMessage());
             return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }).write(mixedBatch());
+        }).write(batch("dev-1", "dev-2", "dev-1", null, "dev-3", null));
 
-        // From the last record to the first: the first operation met for a document is its last record's.
-        assertThat(feeds.events).containsExactly("add dev-3@4", "add dev-1@2", "add dev-2@1", "finish");
-        assertThat(deadLettered).as("in record order, before the attempt is waited for").hasSize(2);
-        assertThat(deadLettered.get(0)).startsWith("3: Record telemetry-0@3 cannot be mapped to a document");
-        assertThat(deadLettered.get(1)).startsWith("5: Record telemetry-0@5 cannot be mapped");
+        // From the last record to the first: the first operation met for a document is its last record's. Records
+        // that cannot be mapped go to the dead letter queue in record order, before the attempt is waited for.
+        assertThat(feeds.events).hasSize(6);
+        assertThat(feeds.events.subList(0, 3)).containsExactly("add dev-3@4", "add dev-1@2", "add dev-2@1");
+        assertThat(feeds.events.get(3)).startsWith("dead letter Record telemetry-0@3 cannot be mapped to a document");
+        assertThat(feeds.events.get(4)).startsWith("dead letter Record telemetry-0@5 cannot be mapped");
+        assertThat(feeds.events.get(5)).isEqualTo("finish");
     }
 
     @Test
-    void anUnmappableRecordWithoutADeadLetterQueueAbandonsTheAttemptAndNamesTheFirstSuchRecord() {
-        RecordingFeeds feeds = new RecordingFeeds();
-        assertThatThrownBy(() -> writer(feeds, null).write(mixedBatch()))
+    void withoutADeadLetterQueueAnUnmappableRecordAbandonsTheAttemptAtOnceAndTheFirstIsNamed() {
+        RecordingFeeds sentFirst = new RecordingFeeds();
+        assertThatThrownBy(() -> writer(sentFirst, null).write(batch(null, "dev-1", "dev-2")))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining("Record telemetry-0@0 cannot be mapped to a document");
+        // The later records' operations went out while the batch was mapped; the bad record, mapped last, ends it.
+        assertThat(sentFirst.events).containsExactly("add dev-2@2", "add dev-1@1", "abort");
+
+        RecordingFeeds twoBad = new RecordingFeeds();
+        assertThatThrownBy(() -> writer(twoBad, null).write(batch("dev-1", "dev-2", "dev-1", null, "dev-3", null)))
                 .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
                 .hasMessageContaining("Record telemetry-0@3 cannot be mapped to a document");
-        assertThat(feeds.events).endsWith("abort").doesNotContain("finish");
+        assertThat(twoBad.events).as("offset 5 is met first, before anything is sent").containsExactly("abort");
     }
 }
