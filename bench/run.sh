@@ -6,7 +6,7 @@
 #       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
 #   bench/run.sh smt [--devices N] [--forks F]
 #       -> smt: chain <N> ns/record, InsertField <M> ns/record, ratio <R>
-#   bench/run.sh cosmos-sink [--documents N] [--rounds R] [--batch B] [--warmups W] [--tasks T] [--profile]
+#   bench/run.sh cosmos-sink [--documents N] [--rounds R] [--batch B] [--warmups W] [--tasks T] [--values json|text] [--profile]
 #       -> cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>
 set -euo pipefail
 cd "$(dirname "$0")/.."

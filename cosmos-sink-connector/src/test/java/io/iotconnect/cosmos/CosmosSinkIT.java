@@ -394,6 +394,35 @@ class CosmosSinkIT {
     }
 
     @Test
+    void jsonTextValuesBecomeDocumentsAndBrokenTextGoesToTheDeadLetterQueue() throws Exception {
+        connect.kafka().createTopic("text", 1);
+        Map<String, String> props = sinkProps("text", "iot", "text");
+        props.put("tasks.max", "1");
+        props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        props.remove("value.converter.schemas.enable");
+        withDeadLetterQueue(props, "text-dlq");
+        connect.configureConnector("text-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("text-sink", 1, "sink did not start");
+
+        for (int seq = 0; seq < 30; seq++) {
+            String value = seq == 11 ? "{\"seq\":11,\"deviceId\":" : reading(seq, seq % DEVICES);
+            connect.kafka().produce("text", "dev-" + (seq % DEVICES), value);
+        }
+        await("the 29 well-formed records are written", () -> documents("iot", "text").size() >= 29);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "text-dlq", r -> !r.isEmpty(), TIMEOUT);
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), "__connect.errors.exception.message")).startsWith(
+                "Record text-0@11 cannot be mapped to a document: value is text that starts a JSON object but is not valid JSON");
+        List<ObjectNode> written = documents("iot", "text");
+        assertThat(written).hasSize(29);
+        assertThat(written).allSatisfy(doc -> {
+            assertThat(doc.get("ts").isIntegralNumber()).isTrue();
+            assertThat(doc.get("temperature").isNumber()).isTrue();
+        });
+        connect.deleteConnector("text-sink");
+    }
+
+    @Test
     void aPoisonedRecordGoesToTheDeadLetterQueueWhileTheRestIsWritten() throws Exception {
         connect.kafka().createTopic("mixed", 1);
         Map<String, String> props = sinkProps("mixed", "iot", "mixed");

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Kafka to Cosmos DB throughput, in one run against one local Cosmos DB server (npm @vercel/cosmosdb-server over
  * HTTPS, gateway mode): the connector on a real Connect worker ({@code --tasks} tasks over as many topic partitions,
  * default 1; one bulk upsert call per put() batch, batches of up to {@code --batch} records through
- * {@code consumer.override.max.poll.records}, as connect-config ships it) against the raw SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java
+ * {@code consumer.override.max.poll.records}, as connect-config ships it; values through JsonConverter, or with
+ * {@code --values text} as JSON text through ByteArrayConverter) against the raw SDK upserting the same documents with one {@code executeBulkOperations} call from a plain Java
  * loop, with the bulk options the connector uses. A third series makes the connector's calls (one per batch) without
  * Connect. All write the same documents (same ids and partition keys) into a fresh container and count documents/s
  * from the first written to the last (the connector's count moves when a put() batch is written, the SDK's with
@@ -74,12 +75,14 @@ public final class CosmosSinkBenchmark {
     private final int batch;
     private final int tasks;
     private final boolean profile;
+    private final boolean textValues;
     private final List<String> payloads = new ArrayList<>();
     private final List<ObjectNode> bodies = new ArrayList<>();
 
-    private CosmosSinkBenchmark(int documents, int batch, int tasks, boolean profile) throws Exception {
+    private CosmosSinkBenchmark(int documents, int batch, int tasks, boolean profile, boolean textValues) throws Exception {
         this.documents = documents;
         this.profile = profile;
+        this.textValues = textValues;
         this.batch = batch;
         this.tasks = tasks;
         this.cosmos = CosmosDbServer.start();
@@ -112,6 +115,7 @@ public final class CosmosSinkBenchmark {
         int warmups = 2;
         int tasks = 1;
         boolean profile = false;
+        boolean textValues = false;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--profile")) {
                 profile = true;
@@ -127,16 +131,22 @@ public final class CosmosSinkBenchmark {
                 case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                 case "--warmups" -> warmups = Integer.parseInt(args[i + 1]);
                 case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
+                case "--values" -> textValues = switch (args[i + 1]) {
+                    case "json" -> false;
+                    case "text" -> true;
+                    default -> throw new IllegalArgumentException("--values is json (JsonConverter) or text (ByteArrayConverter)");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --documents N --rounds R --batch B --warmups W --tasks T --profile");
+                        + "; use --documents N --rounds R --batch B --warmups W --tasks T --values json|text --profile");
             }
         }
-        CosmosSinkBenchmark bench = new CosmosSinkBenchmark(documents, batch, tasks, profile);
+        CosmosSinkBenchmark bench = new CosmosSinkBenchmark(documents, batch, tasks, profile, textValues);
         try {
             System.out.printf(Locale.ROOT, "cosmos-sink benchmark: %d documents of ~%d bytes per round over %d partition key "
-                    + "values, upsert, connector with %d task(s) and batches of up to %d (consumer.override.max.poll.records), "
-                    + "%d round(s) after %d warm-up round(s), local Cosmos DB server %s%n",
-                    documents, bench.payloads.get(0).length(), DEVICES, tasks, batch, rounds, warmups, bench.cosmos.endpoint());
+                    + "values, upsert, connector with %d task(s), %s values and batches of up to %d "
+                    + "(consumer.override.max.poll.records), %d round(s) after %d warm-up round(s), local Cosmos DB server %s%n",
+                    documents, bench.payloads.get(0).length(), DEVICES, tasks, textValues ? "JSON text (ByteArrayConverter)"
+                            : "JsonConverter", batch, rounds, warmups, bench.cosmos.endpoint());
             // The connector's path (Connect's consumer loop, JsonConverter, the task) keeps speeding up for a few
             // hundred thousand records after the raw SDK's has settled; hence more than one warm-up round.
             for (int warmup = 1; warmup <= warmups; warmup++) {
@@ -192,8 +202,13 @@ public final class CosmosSinkBenchmark {
         props.put("consumer.override.max.poll.records", Integer.toString(batch));
         props.put("topics", topic);
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter.schemas.enable", "false");
+        if (textValues) {
+            // The JSON text as bytes, parsed by the connector straight into documents.
+            props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        } else {
+            props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            props.put("value.converter.schemas.enable", "false");
+        }
         props.put("cosmos.endpoint", cosmos.endpoint());
         props.put("cosmos.key", CosmosDbServer.KEY);
         props.put("cosmos.connection.mode", "gateway");

@@ -1,6 +1,10 @@
 package io.iotconnect.cosmos.mapping;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +19,7 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -25,13 +30,17 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Turns record values ({@link Struct} with a schema or a schemaless {@link Map}) into JSON documents. Connect's logical
+ * Turns record values ({@link Struct} with a schema, a schemaless {@link Map}, or the text of a JSON object as a string
+ * or UTF-8 bytes) into JSON documents. Connect's logical
  * types become what people querying Cosmos DB expect: Timestamp an ISO-8601 instant in UTC, Date {@code yyyy-MM-dd},
  * Time {@code HH:mm:ss.SSS}, Decimal a JSON number; bytes become base64.
  */
 public final class DocumentMapper {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    /** Parses JSON object text with the same number nodes as mapped values get; text after the object is an error. */
+    private static final ObjectMapper OBJECT_TEXT = JsonMapper.builder().nodeFactory(NODES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final String headersProperty;
 
@@ -42,11 +51,15 @@ public final class DocumentMapper {
 
     /** The document for a record's value; the caller sets the id. */
     public ObjectNode document(SinkRecord record) {
-        JsonNode node = toJson(record.value(), record.valueSchema());
+        JsonNode node = objectText(record.value(), record.valueSchema());
+        if (node == null) {
+            node = toJson(record.value(), record.valueSchema());
+        }
         if (!(node instanceof ObjectNode document)) {
             throw new DataException("value is " + (node == null ? "null" : node.getNodeType().name().toLowerCase())
                     + ", not an object: a Cosmos DB document must be a JSON object; use a Struct or Map value (a JSON "
-                    + "converter with an object payload)");
+                    + "converter with an object payload), or the text of a JSON object (StringConverter or "
+                    + "ByteArrayConverter)");
         }
         if (!headersProperty.isEmpty() && !record.headers().isEmpty()) {
             ObjectNode headers = document.putObject(headersProperty);
@@ -55,6 +68,48 @@ public final class DocumentMapper {
             }
         }
         return document;
+    }
+
+    /**
+     * A value that is the text of a JSON object (a string, or UTF-8 bytes, as StringConverter and ByteArrayConverter
+     * hand them over) parsed straight into a document; null for any other value, which {@link #toJson} maps.
+     */
+    private static ObjectNode objectText(Object value, Schema schema) {
+        if (schema != null && (schema.name() != null || (schema.type() != Schema.Type.STRING && schema.type() != Schema.Type.BYTES))) {
+            return null;
+        }
+        try {
+            if (value instanceof String text && startsAnObject(text)) {
+                return (ObjectNode) OBJECT_TEXT.readTree(text);
+            }
+            if (value instanceof byte[] bytes && startsAnObject(bytes)) {
+                return (ObjectNode) OBJECT_TEXT.readTree(bytes);
+            }
+        } catch (JsonProcessingException e) {
+            throw new DataException("value is text that starts a JSON object but is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new DataException("value is text that starts a JSON object but cannot be read: " + e.getMessage(), e);
+        }
+        return null;
+    }
+
+    private static boolean startsAnObject(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{';
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsAnObject(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     /** Any Connect value as JSON. */

@@ -79,4 +79,38 @@ class DocumentMapperTest {
         assertThatThrownBy(() -> new DocumentMapper("").document(record)).isInstanceOf(DataException.class)
                 .hasMessageContaining("a Cosmos DB document must be a JSON object");
     }
+
+    @Test
+    void theTextOfAJsonObjectAsAStringOrBytesIsParsedIntoTheDocument() {
+        DocumentMapper mapper = new DocumentMapper("");
+        String text = " {\"deviceId\":\"dev-1\",\"temperature\":21.5,\"count\":3,\"tags\":[\"a\"],\"at\":{\"ms\":1795000000000}}";
+
+        ObjectNode fromString = mapper.document(new SinkRecord("t", 0, null, "k", Schema.OPTIONAL_STRING_SCHEMA, text, 0L));
+        ObjectNode fromBytes = mapper.document(new SinkRecord("t", 0, null, "k", Schema.OPTIONAL_BYTES_SCHEMA,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0L));
+        ObjectNode schemaless = mapper.document(new SinkRecord("t", 0, null, "k", null, text, 0L));
+
+        assertThat(fromString.get("deviceId").asText()).isEqualTo("dev-1");
+        assertThat(fromString.get("temperature").decimalValue()).isEqualByComparingTo("21.5");
+        assertThat(fromString.get("count").asLong()).isEqualTo(3);
+        assertThat(fromString.get("at").get("ms").asLong()).isEqualTo(1795000000000L);
+        assertThat(fromBytes).isEqualTo(fromString);
+        assertThat(schemaless).isEqualTo(fromString);
+    }
+
+    @Test
+    void textThatIsNotOneJsonObjectIsADataExceptionSayingWhy() {
+        DocumentMapper mapper = new DocumentMapper("");
+        assertThatThrownBy(() -> mapper.document(new SinkRecord("t", 0, null, "k", null, "{\"deviceId\":", 0L)))
+                .isInstanceOf(DataException.class).hasMessageStartingWith("value is text that starts a JSON object but is not valid JSON");
+        assertThatThrownBy(() -> mapper.document(new SinkRecord("t", 0, null, "k", null, "{\"a\":1} {\"b\":2}", 0L)))
+                .as("text after the object").isInstanceOf(DataException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> mapper.document(new SinkRecord("t", 0, null, "k", null, "[1,2]", 0L)))
+                .isInstanceOf(DataException.class).hasMessageContaining("value is string, not an object")
+                .hasMessageContaining("StringConverter");
+        // Bytes with a logical type (a Decimal) are no text: mapped as a value, and not an object.
+        Schema decimal = Decimal.schema(2);
+        assertThatThrownBy(() -> mapper.document(new SinkRecord("t", 0, null, "k", decimal, new BigDecimal("1.25"), 0L)))
+                .isInstanceOf(DataException.class).hasMessageContaining("not an object");
+    }
 }
