@@ -395,56 +395,53 @@ class CosmosSinkIT {
 
     @Test
     void jsonTextValuesBecomeDocumentsAndBrokenTextGoesToTheDeadLetterQueue() throws Exception {
-        connect.kafka().createTopic("text", 1);
         Map<String, String> props = sinkProps("text", "iot", "text");
-        props.put("tasks.max", "1");
         props.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         props.remove("value.converter.schemas.enable");
-        withDeadLetterQueue(props, "text-dlq");
-        connect.configureConnector("text-sink", props);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("text-sink", 1, "sink did not start");
 
-        for (int seq = 0; seq < 30; seq++) {
-            String value = seq == 11 ? "{\"seq\":11,\"deviceId\":" : reading(seq, seq % DEVICES);
-            connect.kafka().produce("text", "dev-" + (seq % DEVICES), value);
-        }
-        await("the 29 well-formed records are written", () -> documents("iot", "text").size() >= 29);
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "text-dlq", r -> !r.isEmpty(), TIMEOUT);
-        assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0), "__connect.errors.exception.message")).startsWith(
+        ConsumerRecord<byte[], byte[]> dead = theOneDeadLetter("text", props, 30, 11, "{\"seq\":11,\"deviceId\":");
+
+        assertThat(header(dead, "__connect.errors.exception.message")).startsWith(
                 "Record text-0@11 cannot be mapped to a document: value is text that starts a JSON object but is not valid JSON");
-        List<ObjectNode> written = documents("iot", "text");
-        assertThat(written).hasSize(29);
-        assertThat(written).allSatisfy(doc -> {
+        assertThat(documents("iot", "text")).allSatisfy(doc -> {
             assertThat(doc.get("ts").isIntegralNumber()).isTrue();
             assertThat(doc.get("temperature").isNumber()).isTrue();
         });
-        connect.deleteConnector("text-sink");
     }
 
     @Test
     void aPoisonedRecordGoesToTheDeadLetterQueueWhileTheRestIsWritten() throws Exception {
-        connect.kafka().createTopic("mixed", 1);
-        Map<String, String> props = sinkProps("mixed", "iot", "mixed");
-        props.put("tasks.max", "1");
-        withDeadLetterQueue(props, "mixed-dlq");
-        connect.configureConnector("mixed-sink", props);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed-sink", 1, "sink did not start");
+        ConsumerRecord<byte[], byte[]> dead = theOneDeadLetter("mixed", sinkProps("mixed", "iot", "mixed"), 50, 17,
+                "{\"seq\":17,\"temperature\":21.5}");
 
-        for (int seq = 0; seq < 50; seq++) {
-            String value = seq == 17 ? "{\"seq\":17,\"temperature\":21.5}" : reading(seq, seq % DEVICES);
-            connect.kafka().produce("mixed", "dev-" + (seq % DEVICES), value);
-        }
-        await("the 49 good records are written", () -> documents("iot", "mixed").size() >= 49);
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "mixed-dlq", r -> !r.isEmpty(), TIMEOUT);
-        assertThat(dead).hasSize(1);
-        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"seq\":17");
-        assertThat(header(dead.get(0), "__connect.errors.exception.message"))
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"seq\":17");
+        assertThat(header(dead, "__connect.errors.exception.message"))
                 .isEqualTo("Record mixed-0@17 cannot be mapped to a document: the document has no value at partition key path /deviceId");
-        assertThat(header(dead.get(0), "__connect.errors.stage")).isEqualTo("TASK_PUT");
-        assertThat(documents("iot", "mixed")).hasSize(49);
-        assertThat(connect.connectorStatus("mixed-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
-        connect.deleteConnector("mixed-sink");
+        assertThat(header(dead, "__connect.errors.stage")).isEqualTo("TASK_PUT");
+    }
+
+    /**
+     * Runs a one-task sink with a dead letter queue from topic {@code name} into container {@code name} over
+     * {@code records} readings, the one at {@code bad} replaced by {@code badValue}; checks that every other record is
+     * written, the task still runs, and exactly one record is dead-lettered, and returns that one.
+     */
+    private static ConsumerRecord<byte[], byte[]> theOneDeadLetter(String name, Map<String, String> props, int records, int bad,
+                                                                    String badValue) throws Exception {
+        connect.kafka().createTopic(name, 1);
+        props.put("tasks.max", "1");
+        withDeadLetterQueue(props, name + "-dlq");
+        connect.configureConnector(name + "-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name + "-sink", 1, "sink did not start");
+        for (int seq = 0; seq < records; seq++) {
+            connect.kafka().produce(name, "dev-" + (seq % DEVICES), seq == bad ? badValue : reading(seq, seq % DEVICES));
+        }
+        await("the " + (records - 1) + " good records are written", () -> documents("iot", name).size() >= records - 1);
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), name + "-dlq", r -> !r.isEmpty(), TIMEOUT);
+        assertThat(dead).hasSize(1);
+        assertThat(documents("iot", name)).hasSize(records - 1);
+        assertThat(connect.connectorStatus(name + "-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
+        connect.deleteConnector(name + "-sink");
+        return dead.get(0);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
