@@ -6,24 +6,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** A container's partition key definition (one path, or two or three for a hierarchical key) and its values in documents. */
 public final class PartitionKeys {
 
     private final List<String> paths;
     private final String[][] segments;
+    private final Set<String> topLevelFields;
 
     public PartitionKeys(List<String> paths) {
         this.paths = List.copyOf(paths);
         this.segments = new String[paths.size()][];
+        Set<String> roots = new HashSet<>();
         for (int i = 0; i < paths.size(); i++) {
             segments[i] = paths.get(i).substring(1).split("/");
+            roots.add(segments[i][0]);
         }
+        this.topLevelFields = Set.copyOf(roots);
     }
 
     public List<String> paths() {
         return paths;
+    }
+
+    /** The top-level fields of a document that hold its partition key values (the first segment of each path). */
+    public Set<String> topLevelFields() {
+        return topLevelFields;
     }
 
     /**

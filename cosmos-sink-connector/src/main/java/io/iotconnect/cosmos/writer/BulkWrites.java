@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * attempt. A call starts with the container's first operation and takes the others as they are added, so Cosmos DB
  * writes the first micro-batches while the rest of a {@code put()} batch is still being mapped.
  */
-final class BulkWrites implements OperationWriter {
+final class BulkWrites implements OperationWriter.Streaming {
 
     private final int concurrency;
 

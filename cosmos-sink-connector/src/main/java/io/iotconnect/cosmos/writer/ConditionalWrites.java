@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Upsert-if-newer: keeps the newest state per document by a version field (a reading time) however records arrive.
- * Reads the stored documents of a batch with {@code readMany} (in chunks of {@value #READ_MANY_IDS} ids), then creates the missing ones and replaces older ones
- * on the stored ETag ({@code If-Match}); a document that changed meanwhile answers 409 or 412, and the writer reads
+ * Reads the stored documents of a batch with {@code readMany} (in chunks of {@value #READ_MANY_IDS} ids), then creates
+ * the missing ones and replaces older ones on the stored ETag ({@code If-Match}); a document that changed meanwhile answers 409 or 412, and the writer reads
  * and decides again.
  */
 final class ConditionalWrites implements OperationWriter {

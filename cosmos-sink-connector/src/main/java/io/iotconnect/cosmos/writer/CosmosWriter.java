@@ -32,9 +32,9 @@ import java.util.function.Supplier;
 
 /**
  * Writes one {@code put()} batch: maps each record to an operation, has the strategy's {@link OperationWriter} send
- * them (bulk, upsert-if-newer or patch; bulk operations go out while the rest of the batch is still being mapped), retries throttled and transient ones with back-off (honouring retry-after)
- * within a time budget, and sends records Cosmos DB rejects to the dead letter queue. Returns only when every record
- * is written or routed.
+ * them (bulk, upsert-if-newer or patch; bulk operations go out while the rest of the batch is still being mapped),
+ * retries throttled and transient ones with back-off (honouring retry-after) within a time budget, and sends records
+ * Cosmos DB rejects to the dead letter queue. Returns only when every record is written or routed.
  */
 public final class CosmosWriter {
 
@@ -171,10 +171,12 @@ public final class CosmosWriter {
         }
         long started = System.nanoTime();
         long deadline = started + retryBudget.toNanos();
-        List<Attempt> results = switch (strategy) {
-            case UPSERT_IF_NEWER, PATCH -> attempt(collect(records));
-            default -> streamed(records instanceof List<SinkRecord> list ? list : new ArrayList<>(records));
-        };
+        // Upserts, creates, replaces (and their tombstone deletes) can go out while the batch is mapped; upsert-if-newer
+        // compares the versions within a batch first, and patches keep every record.
+        boolean lastRecordWins = strategy != WriteStrategy.UPSERT_IF_NEWER && strategy != WriteStrategy.PATCH;
+        List<Attempt> results = lastRecordWins && operations instanceof OperationWriter.Streaming streaming
+                ? streamed(streaming, records instanceof List<SinkRecord> list ? list : new ArrayList<>(records))
+                : attempt(collect(records));
         int attempt = 0;
         while (true) {
             List<Pending> retry = new ArrayList<>();
@@ -269,13 +271,12 @@ public final class CosmosWriter {
      * record fails the batch, and the attempt is abandoned as soon as one is met (operations already sent may be
      * written; Connect delivers the batch again).
      */
-    private List<Attempt> streamed(List<SinkRecord> records) {
+    private List<Attempt> streamed(OperationWriter.Streaming operations, List<SinkRecord> records) {
         OperationWriter.Feed feed = operations.open();
         boolean open = true; // to be abandoned if mapping ends in an exception
         try {
             Set<String> seen = new HashSet<>();
-            List<SinkRecord> unmapped = new ArrayList<>();
-            List<DataException> reasons = new ArrayList<>();
+            List<Unmapped> unmapped = new ArrayList<>();
             for (ListIterator<SinkRecord> backwards = records.listIterator(records.size()); backwards.hasPrevious(); ) {
                 SinkRecord record = backwards.previous();
                 Pending pending;
@@ -288,16 +289,17 @@ public final class CosmosWriter {
                         open = false;
                         failAtFirstUnmappable(records, record, e);
                     }
-                    unmapped.add(record);
-                    reasons.add(e);
+                    unmapped.add(new Unmapped(record, e));
                     continue;
                 }
                 if (pending != null && seen.add(pending.documentKey())) {
                     feed.add(pending);
                 }
             }
+            // Met from the last record to the first: reported in record order.
             for (int i = unmapped.size() - 1; i >= 0; i--) {
-                fail(unmapped.get(i), "cannot be mapped to a document: " + reasons.get(i).getMessage(), reasons.get(i));
+                Unmapped failed = unmapped.get(i);
+                fail(failed.record(), "cannot be mapped to a document: " + failed.reason().getMessage(), failed.reason());
             }
             open = false;
         } finally {
@@ -306,6 +308,10 @@ public final class CosmosWriter {
             }
         }
         return guarded(feed::finish, feed::added);
+    }
+
+    /** A record of the batch that cannot be mapped to a document, and why. */
+    private record Unmapped(SinkRecord record, DataException reason) {
     }
 
     /** Fails the batch naming its first record that cannot be mapped ({@code found} is one, if not the first). */
@@ -329,6 +335,9 @@ public final class CosmosWriter {
      * within the budget, and after it Connect delivers the batch again.
      */
     private List<Attempt> attempt(List<Pending> todo) {
+        if (todo.isEmpty()) {
+            return List.of();
+        }
         return guarded(() -> operations.write(todo), () -> todo);
     }
 
@@ -377,7 +386,7 @@ public final class CosmosWriter {
             case PATCH -> {
                 pending = new Pending(record, target, id, key, OperationKind.PATCH);
                 pending.document = document;
-                pending.patch = patchPlan.operations(document, target.partitionKeys().paths());
+                pending.patch = patchPlan.operations(document, target.partitionKeys());
             }
             case CREATE -> {
                 pending = new Pending(record, target, id, key, OperationKind.CREATE);

@@ -1,8 +1,6 @@
 package io.iotconnect.cosmos.writer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,37 +19,13 @@ interface OperationWriter {
     List<Attempt> write(List<CosmosWriter.Pending> todo);
 
     /**
-     * An attempt fed one operation at a time, while the rest of the batch is still being mapped. By default the
-     * operations are collected and written when the feed is finished; {@link BulkWrites} sends them as they come.
+     * A writer that can also take an attempt's operations one at a time, sending them while the rest of the batch is
+     * still being mapped ({@link BulkWrites}).
      */
-    default Feed open() {
-        OperationWriter writer = this;
-        return new Feed() {
-            private final List<CosmosWriter.Pending> added = new ArrayList<>();
+    interface Streaming extends OperationWriter {
 
-            @Override
-            public void add(CosmosWriter.Pending pending) {
-                added.add(pending);
-            }
-
-            @Override
-            public List<Attempt> finish() {
-                return added.isEmpty() ? List.of() : writer.write(added());
-            }
-
-            @Override
-            public List<CosmosWriter.Pending> added() {
-                // CosmosWriter feeds a batch from its last record to its first; written in record order.
-                List<CosmosWriter.Pending> inRecordOrder = new ArrayList<>(added);
-                Collections.reverse(inRecordOrder);
-                return inRecordOrder;
-            }
-
-            @Override
-            public void abort() {
-                added.clear();
-            }
-        };
+        /** Opens a first attempt to be fed operation by operation. */
+        Feed open();
     }
 
     /** One attempt whose operations are handed over one by one; single-threaded. */

@@ -4,6 +4,7 @@ import com.azure.cosmos.models.CosmosPatchOperations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.PatchOperation;
+import io.iotconnect.cosmos.mapping.PartitionKeys;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.util.ArrayList;
@@ -24,63 +25,59 @@ public final class PatchPlan {
     static final int MAX_OPERATIONS = 10;
 
     private final PatchOperation defaultOperation;
-    private final Map<String, PatchOperation> fields;
+    /** The configured fields, with their paths split and written as JSON pointers once, not per record. */
+    private final List<NamedField> fields = new ArrayList<>();
     private final Set<String> namedTopLevel = new HashSet<>();
-    /** Per container's partition key paths (a handful per task), so no record computes them again. */
-    private final Map<List<String>, Set<String>> protectedByPaths = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A field of cosmos.patch.fields: its dotted name, path segments, JSON pointer and operation. */
+    private record NamedField(String name, String[] segments, String pointer, PatchOperation operation) {
+    }
 
     public PatchPlan(PatchOperation defaultOperation, Map<String, PatchOperation> fields) {
         this.defaultOperation = defaultOperation;
-        this.fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
-        for (String field : fields.keySet()) {
-            namedTopLevel.add(field.split("\\.", 2)[0]);
+        for (Map.Entry<String, PatchOperation> field : fields.entrySet()) {
+            String[] segments = field.getKey().split("\\.");
+            StringBuilder pointer = new StringBuilder();
+            for (String segment : segments) {
+                pointer.append('/').append(escape(segment));
+            }
+            this.fields.add(new NamedField(field.getKey(), segments, pointer.toString(), field.getValue()));
+            namedTopLevel.add(segments[0]);
         }
     }
 
-    /** The top-level fields never patched in a container with these partition key paths: id and the keys' roots. */
-    private static Set<String> protectedTopLevel(List<String> partitionKeyPaths) {
-        Set<String> protectedTopLevel = new HashSet<>();
-        protectedTopLevel.add("id");
-        for (String path : partitionKeyPaths) {
-            protectedTopLevel.add(path.substring(1).split("/", 2)[0]);
-        }
-        return protectedTopLevel;
+    /** Never patched: the id, and the fields holding the partition key values. */
+    private static boolean isProtected(String topLevelField, PartitionKeys partitionKeys) {
+        return topLevelField.equals("id") || partitionKeys.topLevelFields().contains(topLevelField);
     }
 
     /** One field operation: the JSON pointer path, what to do and the value. */
     record FieldOperation(String path, PatchOperation operation, JsonNode value) {
     }
 
-    /** The operations for one document in a container partitioned by {@code partitionKeyPaths}. */
-    List<FieldOperation> operations(ObjectNode document, List<String> partitionKeyPaths) {
-        Set<String> protectedTopLevel = protectedByPaths.computeIfAbsent(partitionKeyPaths, PatchPlan::protectedTopLevel);
+    /** The operations for one document in a container partitioned by {@code partitionKeys}. */
+    List<FieldOperation> operations(ObjectNode document, PartitionKeys partitionKeys) {
         List<FieldOperation> operations = new ArrayList<>();
         if (defaultOperation != PatchOperation.IGNORE) {
             Iterator<Map.Entry<String, JsonNode>> entries = document.fields();
             while (entries.hasNext()) {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 String name = entry.getKey();
-                if (!protectedTopLevel.contains(name) && !namedTopLevel.contains(name)) {
+                if (!isProtected(name, partitionKeys) && !namedTopLevel.contains(name)) {
                     operations.add(operation("/" + escape(name), defaultOperation, entry.getValue(), name));
                 }
             }
         }
-        for (Map.Entry<String, PatchOperation> field : fields.entrySet()) {
-            if (field.getValue() == PatchOperation.IGNORE) {
-                continue;
-            }
-            String[] segments = field.getKey().split("\\.");
-            if (protectedTopLevel.contains(segments[0])) {
+        for (NamedField field : fields) {
+            if (field.operation() == PatchOperation.IGNORE || isProtected(field.segments()[0], partitionKeys)) {
                 continue;
             }
             JsonNode value = document;
-            StringBuilder path = new StringBuilder();
-            for (String segment : segments) {
+            for (String segment : field.segments()) {
                 value = value == null ? null : value.get(segment);
-                path.append('/').append(escape(segment));
             }
             if (value != null) {
-                operations.add(operation(path.toString(), field.getValue(), value, field.getKey()));
+                operations.add(operation(field.pointer(), field.operation(), value, field.name()));
             }
         }
         return operations;

@@ -213,7 +213,7 @@ class CosmosWriterTest {
     }
 
     /** An OperationWriter whose feed records what it is given, and whether it was finished or abandoned. */
-    private static final class RecordingFeeds implements OperationWriter {
+    private static final class RecordingFeeds implements OperationWriter.Streaming {
         final List<String> events = new ArrayList<>();
 
         @Override

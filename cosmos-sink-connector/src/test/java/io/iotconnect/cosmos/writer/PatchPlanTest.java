@@ -3,6 +3,7 @@ package io.iotconnect.cosmos.writer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.PatchOperation;
+import io.iotconnect.cosmos.mapping.PartitionKeys;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class PatchPlanTest {
         PatchPlan plan = new PatchPlan(PatchOperation.SET, fields);
         ObjectNode doc = document("{\"id\":\"dev-1\",\"deviceId\":\"dev-1\",\"day\":\"2026-11-23\",\"temp\":21.5,\"count\":1,"
                 + "\"firmware\":\"2.0\",\"site\":{\"room\":\"r1\",\"floor\":2},\"alerts\":{\"kind\":\"high\"},\"a/b\":true}");
-        assertThat(describe(plan.operations(doc, List.of("/deviceId", "/day")))).containsExactly(
+        assertThat(describe(plan.operations(doc, new PartitionKeys(List.of("/deviceId", "/day"))))).containsExactly(
                 "SET /temp 21.5", "SET /a~1b true", "INCREMENT /count 1", "SET /site/room \"r1\"", "APPEND /alerts {\"kind\":\"high\"}");
     }
 
@@ -43,20 +44,20 @@ class PatchPlanTest {
     void nestedPartitionKeysProtectTheirTopLevelField() throws Exception {
         PatchPlan plan = new PatchPlan(PatchOperation.SET, Map.of("site.room", PatchOperation.SET));
         ObjectNode doc = document("{\"id\":\"x\",\"site\":{\"id\":\"s1\",\"room\":\"r\"},\"temp\":1}");
-        assertThat(describe(plan.operations(doc, List.of("/site/id")))).containsExactly("SET /temp 1");
+        assertThat(describe(plan.operations(doc, new PartitionKeys(List.of("/site/id"))))).containsExactly("SET /temp 1");
     }
 
     @Test
     void ignoreByDefaultPatchesOnlyNamedFieldsAndMissingOnesAreSkipped() throws Exception {
         PatchPlan plan = new PatchPlan(PatchOperation.IGNORE, Map.of("lastSeen", PatchOperation.SET, "count", PatchOperation.INCREMENT));
         ObjectNode doc = document("{\"id\":\"x\",\"deviceId\":\"d\",\"lastSeen\":5,\"temp\":1}");
-        assertThat(describe(plan.operations(doc, List.of("/deviceId")))).containsExactly("SET /lastSeen 5");
+        assertThat(describe(plan.operations(doc, new PartitionKeys(List.of("/deviceId"))))).containsExactly("SET /lastSeen 5");
     }
 
     @Test
     void incrementsNeedNumbers() throws Exception {
         PatchPlan plan = new PatchPlan(PatchOperation.INCREMENT, Map.of());
-        assertThatThrownBy(() -> plan.operations(document("{\"id\":\"x\",\"n\":\"one\"}"), List.of("/id")))
+        assertThatThrownBy(() -> plan.operations(document("{\"id\":\"x\",\"n\":\"one\"}"), new PartitionKeys(List.of("/id"))))
                 .isInstanceOf(DataException.class)
                 .hasMessage("field 'n' is to be incremented (cosmos.patch.*) but its value is not a number: \"one\"");
     }
@@ -68,7 +69,7 @@ class PatchPlanTest {
             json.append(",\"f").append(i).append("\":").append(i);
         }
         List<PatchPlan.FieldOperation> operations = new PatchPlan(PatchOperation.SET, Map.of())
-                .operations(document(json.append('}').toString()), List.of("/id"));
+                .operations(document(json.append('}').toString()), new PartitionKeys(List.of("/id")));
         assertThat(operations).hasSize(23);
         assertThat(PatchPlan.requests(operations)).hasSize(3);
         assertThat(PatchPlan.requests(List.of())).isEmpty();
