@@ -3,6 +3,9 @@ package io.iotconnect.testing;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,19 +32,28 @@ public final class PluginMetricsJmx {
 
     /** An attribute summed over every task of the connector that has it: a connector's total over its tasks. */
     public static double total(String connector, String attribute) throws Exception {
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         double total = 0;
-        for (ObjectName name : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-            if (connector.equals(unquoted(name.getKeyProperty("connector"))) && name.getKeyProperty("task") != null
-                    && name.getKeyProperty("transformation") == null && name.getKeyProperty("predicate") == null) {
-                try {
-                    total += value(name, attribute);
-                } catch (javax.management.AttributeNotFoundException notThisPlugin) {
-                    // another plugin of the same task (a converter, say) has no such metric
-                }
-            }
+        for (ObjectName task : tasks(connector, attribute)) {
+            total += value(task, attribute);
         }
         return total;
+    }
+
+    /**
+     * The MBeans of the connector's task plugins (not their transformations or predicates) that have the attribute,
+     * one per task once every task is running.
+     */
+    public static List<ObjectName> tasks(String connector, String attribute) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        List<ObjectName> tasks = new ArrayList<>();
+        for (ObjectName name : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+            if (connector.equals(unquoted(name.getKeyProperty("connector"))) && name.getKeyProperty("task") != null
+                    && name.getKeyProperty("transformation") == null && name.getKeyProperty("predicate") == null
+                    && Arrays.stream(jmx.getMBeanInfo(name).getAttributes()).anyMatch(info -> info.getName().equals(attribute))) {
+                tasks.add(name);
+            }
+        }
+        return tasks;
     }
 
     /** A numeric attribute of such an MBean. */

@@ -27,12 +27,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -289,18 +286,9 @@ public final class CosmosSinkBenchmark {
      * only (querying all MBeans every few milliseconds cost the connector's run CPU).
      */
     private static List<ObjectName> awaitMetrics(String connector, int tasks) throws Exception {
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            List<ObjectName> found = new ArrayList<>();
-            for (ObjectName name : jmx.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-                String tag = name.getKeyProperty("connector");
-                if (tag != null && connector.equals(tag.startsWith("\"") ? ObjectName.unquote(tag) : tag)
-                        && name.getKeyProperty("task") != null && Arrays.stream(jmx.getMBeanInfo(name).getAttributes())
-                        .anyMatch(attribute -> attribute.getName().equals(WRITTEN))) {
-                    found.add(name);
-                }
-            }
+            List<ObjectName> found = PluginMetricsJmx.tasks(connector, WRITTEN);
             if (found.size() == tasks) {
                 return found;
             }

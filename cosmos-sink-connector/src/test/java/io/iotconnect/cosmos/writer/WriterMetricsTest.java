@@ -1,20 +1,16 @@
 package io.iotconnect.cosmos.writer;
 
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Metrics;
+import io.iotconnect.testing.WorkerPluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The metrics in Kafka's own plugin metrics registry, with two tasks in one worker as Connect runs them. */
 class WriterMetricsTest {
 
-    private final Metrics worker = new Metrics();
+    private final WorkerPluginMetrics worker = new WorkerPluginMetrics();
 
     @AfterEach
     void close() {
@@ -22,12 +18,11 @@ class WriterMetricsTest {
     }
 
     private PluginMetricsImpl task(int task) {
-        return new PluginMetricsImpl(worker, Map.of("connector", "cosmos-sink", "task", Integer.toString(task)));
+        return worker.task("cosmos-sink", task);
     }
 
     private double value(PluginMetricsImpl task, String name) {
-        MetricName metric = task.metricName(name, "", new LinkedHashMap<>());
-        return ((Number) worker.metrics().get(metric).metricValue()).doubleValue();
+        return worker.value(task, name);
     }
 
     @Test

@@ -1,21 +1,17 @@
 package io.iotconnect.mqtt.metrics;
 
 import io.iotconnect.mqtt.client.ConnectionState;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Metrics;
+import io.iotconnect.testing.WorkerPluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The metrics in Kafka's own plugin metrics registry, with two tasks in one worker as Connect runs them. */
 class MqttSourceMetricsTest {
 
-    private final Metrics worker = new Metrics();
+    private final WorkerPluginMetrics worker = new WorkerPluginMetrics();
 
     @AfterEach
     void close() {
@@ -23,12 +19,11 @@ class MqttSourceMetricsTest {
     }
 
     private PluginMetricsImpl task(int task) {
-        return new PluginMetricsImpl(worker, Map.of("connector", "mqtt-source", "task", Integer.toString(task)));
+        return worker.task("mqtt-source", task);
     }
 
     private double value(PluginMetricsImpl task, String name) {
-        MetricName metric = task.metricName(name, "", new LinkedHashMap<>());
-        return ((Number) worker.metrics().get(metric).metricValue()).doubleValue();
+        return worker.value(task, name);
     }
 
     @Test
