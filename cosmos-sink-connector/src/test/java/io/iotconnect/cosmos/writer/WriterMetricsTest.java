@@ -17,18 +17,10 @@ class WriterMetricsTest {
         worker.close();
     }
 
-    private PluginMetricsImpl task(int task) {
-        return worker.task("cosmos-sink", task);
-    }
-
-    private double value(PluginMetricsImpl task, String name) {
-        return worker.value(task, name);
-    }
-
     @Test
     void eachTaskInAWorkerCountsItsOwnWrites() {
-        PluginMetricsImpl first = task(0);
-        PluginMetricsImpl second = task(1);
+        PluginMetricsImpl first = worker.task("cosmos-sink", 0);
+        PluginMetricsImpl second = worker.task("cosmos-sink", 1);
         WriterMetrics task0 = new WriterMetrics(first);
         WriterMetrics task1 = new WriterMetrics(second);
 
@@ -40,14 +32,14 @@ class WriterMetricsTest {
         task1.throttled();
         task1.retried(3);
 
-        assertThat(value(first, "documents-written-total")).isEqualTo(2.0);
-        assertThat(value(second, "documents-written-total")).isEqualTo(1.0);
-        assertThat(value(first, "request-units-total")).isEqualTo(10.5);
-        assertThat(value(second, "request-units-total")).isZero();
-        assertThat(value(first, "throttled-total")).isZero();
-        assertThat(value(second, "throttled-total")).isEqualTo(1.0);
-        assertThat(value(second, "retries-total")).isEqualTo(3.0);
-        assertThat(value(first, "batch-latency-max-ms")).isEqualTo(4.0);
-        assertThat(value(second, "batch-latency-max-ms")).isNaN();
+        assertThat(worker.value(first, "documents-written-total")).isEqualTo(2.0);
+        assertThat(worker.value(second, "documents-written-total")).isEqualTo(1.0);
+        assertThat(worker.value(first, "request-units-total")).isEqualTo(10.5);
+        assertThat(worker.value(second, "request-units-total")).isZero();
+        assertThat(worker.value(first, "throttled-total")).isZero();
+        assertThat(worker.value(second, "throttled-total")).isEqualTo(1.0);
+        assertThat(worker.value(second, "retries-total")).isEqualTo(3.0);
+        assertThat(worker.value(first, "batch-latency-max-ms")).isEqualTo(4.0);
+        assertThat(worker.value(second, "batch-latency-max-ms")).isNaN();
     }
 }

@@ -18,18 +18,10 @@ class MqttSourceMetricsTest {
         worker.close();
     }
 
-    private PluginMetricsImpl task(int task) {
-        return worker.task("mqtt-source", task);
-    }
-
-    private double value(PluginMetricsImpl task, String name) {
-        return worker.value(task, name);
-    }
-
     @Test
     void eachTaskInAWorkerCountsItsOwnMessages() {
-        PluginMetricsImpl first = task(0);
-        PluginMetricsImpl second = task(1);
+        PluginMetricsImpl first = worker.task("mqtt-source", 0);
+        PluginMetricsImpl second = worker.task("mqtt-source", 1);
         MqttSourceMetrics task0 = new MqttSourceMetrics(first, () -> 7, () -> ConnectionState.CONNECTED);
         MqttSourceMetrics task1 = new MqttSourceMetrics(second, () -> 0, () -> ConnectionState.CONNECTED);
 
@@ -38,11 +30,11 @@ class MqttSourceMetricsTest {
         task0.connected(true);
         task1.malformedMessage();
 
-        assertThat(value(first, "malformed-messages-total")).isEqualTo(2.0);
-        assertThat(value(second, "malformed-messages-total")).isEqualTo(1.0);
-        assertThat(value(first, "reconnects-total")).isEqualTo(1.0);
-        assertThat(value(second, "reconnects-total")).isZero();
-        assertThat(value(first, "queue-size")).isEqualTo(7.0);
-        assertThat(value(second, "queue-size")).isZero();
+        assertThat(worker.value(first, "malformed-messages-total")).isEqualTo(2.0);
+        assertThat(worker.value(second, "malformed-messages-total")).isEqualTo(1.0);
+        assertThat(worker.value(first, "reconnects-total")).isEqualTo(1.0);
+        assertThat(worker.value(second, "reconnects-total")).isZero();
+        assertThat(worker.value(first, "queue-size")).isEqualTo(7.0);
+        assertThat(worker.value(second, "queue-size")).isZero();
     }
 }
