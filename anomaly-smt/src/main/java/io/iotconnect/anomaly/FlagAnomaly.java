@@ -8,15 +8,12 @@ import io.iotconnect.anomaly.metrics.TransformMetrics;
 import io.iotconnect.anomaly.output.StructExtender;
 import io.iotconnect.anomaly.reading.DeviceIdSource;
 import io.iotconnect.anomaly.reading.Values;
-import io.iotconnect.anomaly.spec.Durations;
 import io.iotconnect.anomaly.spec.RuleSpecParser;
-import io.iotconnect.anomaly.spec.RuleSyntaxException;
 import io.iotconnect.common.config.PluginVersion;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Time;
@@ -28,6 +25,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,6 +38,8 @@ import java.util.Map;
  */
 public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
 
+    private static final Logger log = LoggerFactory.getLogger(FlagAnomaly.class);
+
     public static final String OVERVIEW_DOC = "Flags anomalous readings with detectors per field: static thresholds with "
             + "warning and critical levels, a rolling z-score over an exponentially weighted mean and variance per device, "
             + "the rate of change per second between a device's readings, a flatline (the same value N times in a row), and "
@@ -49,7 +50,9 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             + "Per-device state is per task and bounded: keep each device on one task (records keyed by device id on a sink; "
             + "unshared MQTT filters or one task on the MQTT source). Use the concrete transformation type designed for the "
             + "record key (<code>" + FlagAnomaly.class.getName() + "$Key</code>) or value (<code>" + FlagAnomaly.class.getName()
-            + "$Value</code>). Tombstones (null) and records a source sent to its error topic (raw payload with a '<source>.error.reason' header) pass unchanged.";
+            + "$Value</code>). Tombstones (null), values that are not an object (a bare number, string, array or bytes: "
+            + "ValidateReading marks those invalid) and records a source sent to its error topic (raw payload with a "
+            + "'<source>.error.reason' header) pass unchanged.";
 
     public static final String DETECTORS_CONFIG = "detectors";
     private static final String DETECTORS_DOC = "The detectors, one list per field, separated by ';'. Each list is a field path "
@@ -78,7 +81,8 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     public static final String TIMESTAMP_FIELD_CONFIG = "timestamp.field";
     private static final String TIMESTAMP_FIELD_DOC = "Field path holding the reading's time, for rates and gaps (a Connect "
             + "Timestamp, epoch milliseconds or an ISO-8601 string). Empty: the record timestamp (the iot-connect sources set it "
-            + "to the reading time when configured to), else the worker's clock.";
+            + "to the reading time when configured to), else the worker's clock. A reading whose field holds no readable time is "
+            + "assessed at its record timestamp and counted in records-timestamp-unreadable-total.";
 
     public static final String TIMESTAMP_UNIT_CONFIG = "timestamp.unit";
     private static final String TIMESTAMP_UNIT_DOC = "Unit of numeric values in timestamp.field: ms (epoch milliseconds) or s "
@@ -102,24 +106,30 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private static final String READING_GROUP = "Reading";
     private static final String OUTPUT_GROUP = "Output";
 
+    private static final String GAP_OFF = "to turn the gap detector off";
+
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(DETECTORS_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, DETECTORS_DOC,
+            .define(DETECTORS_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.detectors(), ConfigDef.Importance.HIGH, DETECTORS_DOC,
                     DETECTORS_GROUP, 1, ConfigDef.Width.LONG, "Detectors")
-            .define(GAP_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, GAP_DOC,
+            .define(GAP_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.positiveDurationOrEmpty(GAP_OFF),
+                    ConfigDef.Importance.MEDIUM, GAP_DOC,
                     DETECTORS_GROUP, 2, ConfigDef.Width.SHORT, "Gap: maximum silence")
             .define(GAP_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
                     ConfigDef.Importance.LOW, GAP_SEVERITY_DOC, DETECTORS_GROUP, 3, ConfigDef.Width.SHORT, "Gap severity")
             .define(MAX_DEVICES_CONFIG, ConfigDef.Type.INT, 100_000, ConfigDef.Range.between(1, 50_000_000),
                     ConfigDef.Importance.MEDIUM, MAX_DEVICES_DOC, DETECTORS_GROUP, 4, ConfigDef.Width.SHORT, "Maximum devices in state")
-            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, DEVICE_ID_FIELD_DOC,
+            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.fieldPath(), ConfigDef.Importance.MEDIUM,
+                    DEVICE_ID_FIELD_DOC,
                     READING_GROUP, 1, ConfigDef.Width.MEDIUM, "Device id field")
-            .define(TIMESTAMP_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, TIMESTAMP_FIELD_DOC,
+            .define(TIMESTAMP_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.fieldPath(), ConfigDef.Importance.MEDIUM,
+                    TIMESTAMP_FIELD_DOC,
                     READING_GROUP, 2, ConfigDef.Width.MEDIUM, "Timestamp field")
             .define(TIMESTAMP_UNIT_CONFIG, ConfigDef.Type.STRING, "ms", ConfigDef.ValidString.in("ms", "s"), ConfigDef.Importance.LOW,
                     TIMESTAMP_UNIT_DOC, READING_GROUP, 3, ConfigDef.Width.SHORT, "Timestamp unit")
             .define(OUTPUT_HEADERS_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW, OUTPUT_HEADERS_DOC,
                     OUTPUT_GROUP, 1, ConfigDef.Width.SHORT, "Anomaly headers")
-            .define(OUTPUT_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, OUTPUT_FIELD_DOC,
+            .define(OUTPUT_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.topLevelField("anomaly"), ConfigDef.Importance.LOW,
+                    OUTPUT_FIELD_DOC,
                     OUTPUT_GROUP, 2, ConfigDef.Width.MEDIUM, "Anomaly field");
 
     static final Schema RESULT_SCHEMA = SchemaBuilder.struct().name("io.iotconnect.anomaly.AnomalyResult").optional()
@@ -141,6 +151,8 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private final Counter flagged = new Counter();
     private final Counter critical = new Counter();
     private final Counter withoutDevice = new Counter();
+    private final Counter notReadings = new Counter();
+    private final Counter unreadableTimestamps = new Counter();
 
     private FlagAnomaly(RecordOperand part, Time time) {
         this.part = part;
@@ -149,58 +161,29 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
 
     @Override
     public void configure(Map<String, ?> configs) {
+        // Every key alone was checked by its validator while AbstractConfig parsed it, as in config/validate.
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
         String spec = config.getString(DETECTORS_CONFIG);
-        Duration gap = parseGap(config.getString(GAP_CONFIG));
-        Severity gapSeverity = config.getString(GAP_SEVERITY_CONFIG).equals("critical") ? Severity.CRITICAL : Severity.WARNING;
-        try {
-            detector = new AnomalyDetector(RuleSpecParser.parse(spec), gap, gapSeverity, config.getInt(MAX_DEVICES_CONFIG));
-        } catch (RuleSyntaxException e) {
-            throw new ConfigException(DETECTORS_CONFIG, spec, e.getMessage());
-        }
-        if (spec.isBlank() && gap == null) {
-            throw new ConfigException(DETECTORS_CONFIG, spec, "no detector is configured; write at least one, like "
-                    + "\"temperature: above(warning=35, critical=80)\", or set " + GAP_CONFIG);
-        }
-        FieldPath deviceField = parsePath(DEVICE_ID_FIELD_CONFIG, config.getString(DEVICE_ID_FIELD_CONFIG));
-        deviceIds = DeviceIdSource.of(deviceField == null ? "" : deviceField.toString());
-        timestampField = parsePath(TIMESTAMP_FIELD_CONFIG, config.getString(TIMESTAMP_FIELD_CONFIG));
+        Duration gap = ConfigChecks.positiveDuration(config.getString(GAP_CONFIG), GAP_OFF);
+        Severity gapSeverity = Severity.parse(config.getString(GAP_SEVERITY_CONFIG));
+        detector = new AnomalyDetector(RuleSpecParser.parse(spec), gap, gapSeverity, config.getInt(MAX_DEVICES_CONFIG));
+        deviceIds = DeviceIdSource.of(config.getString(DEVICE_ID_FIELD_CONFIG));
+        String timestamp = config.getString(TIMESTAMP_FIELD_CONFIG);
+        timestampField = timestamp.isBlank() ? null : FieldPath.parse(timestamp);
         timestampSeconds = config.getString(TIMESTAMP_UNIT_CONFIG).equals("s");
         headers = config.getBoolean(OUTPUT_HEADERS_CONFIG);
         String field = config.getString(OUTPUT_FIELD_CONFIG).trim();
-        if (field.contains(".")) {
-            throw new ConfigException(OUTPUT_FIELD_CONFIG, field, "must be a top-level field name without dots, like anomaly");
-        }
         outputField = field.isEmpty() ? null : new StructExtender(field, RESULT_SCHEMA);
+        // Checks across keys cannot run in config/validate (Connect validates a transformation's keys one by one), so
+        // a combination that makes the transform useless is reported, not refused: start() refuses nothing that
+        // validation passed.
+        if (spec.isBlank() && gap == null) {
+            log.warn("FlagAnomaly has no detector: neither {} nor {} is set, so no reading will be flagged; write at least "
+                    + "one, like \"temperature: above(warning=35, critical=80)\"", DETECTORS_CONFIG, GAP_CONFIG);
+        }
         if (!headers && outputField == null) {
-            throw new ConfigException(OUTPUT_HEADERS_CONFIG, false, "with output.headers=false and no output.field the result "
-                    + "would go nowhere; set output.field or keep the headers");
-        }
-    }
-
-    private static Duration parseGap(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            Duration gap = Durations.parse(text);
-            if (gap.isZero()) {
-                throw new ConfigException(GAP_CONFIG, text, "must be above zero; leave it empty to turn the gap detector off");
-            }
-            return gap;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(GAP_CONFIG, text, e.getMessage());
-        }
-    }
-
-    private static FieldPath parsePath(String key, String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return FieldPath.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, text, e.getMessage());
+            log.warn("FlagAnomaly writes its result nowhere: {}=false and {} is empty; set {} or keep the headers",
+                    OUTPUT_HEADERS_CONFIG, OUTPUT_FIELD_CONFIG, OUTPUT_FIELD_CONFIG);
         }
     }
 
@@ -211,6 +194,10 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                 .count("records-flagged-total", "Readings flagged as anomalous (warning or critical).", flagged)
                 .count("records-flagged-critical-total", "Readings flagged critical.", critical)
                 .count("records-without-device-total", "Readings without a device id; only stateless detectors ran.", withoutDevice)
+                .count("records-not-readings-total", "Values that are not a Struct or Map (a bare number, string, array, "
+                        + "bytes, or a source's error record): passed unchanged, not assessed.", notReadings)
+                .count("records-timestamp-unreadable-total", "Readings whose timestamp.field held no readable time; they were "
+                        + "assessed at their record timestamp.", unreadableTimestamps)
                 .gauge("devices-tracked", "Devices whose state this task holds.", () -> detector.devicesTracked())
                 .gauge("devices-evicted-total", "Devices forgotten because state.max.devices was reached.", () -> detector.devicesEvicted());
     }
@@ -222,10 +209,10 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             return record;
         }
         if (!(operand instanceof Struct) && !(operand instanceof Map)) {
-            if (RecordContext.isSourceErrorRecord(record)) {
-                return record;
-            }
-            throw RecordContext.notAReading(getClass(), operand, record);
+            // Nothing to assess: a bare number, string or array, or a source's error record. ValidateReading names it
+            // invalid when it runs first; either way the record goes on unchanged.
+            notReadings.increment();
+            return record;
         }
         Object deviceId = deviceIds.deviceId(record.key(), operand);
         if (deviceId == null && detector.stateful()) {
@@ -276,9 +263,9 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                 try {
                     return Values.epochMillis(value, timestampSeconds);
                 } catch (IllegalArgumentException e) {
-                    throw new DataException("Field '" + timestampField + "'=" + Values.show(value) + " in " + RecordContext.describe(record)
-                            + " " + e.getMessage() + "; fix " + TIMESTAMP_FIELD_CONFIG + " or " + TIMESTAMP_UNIT_CONFIG
-                            + ", or validate the field first with ValidateReading");
+                    // A device's broken clock field must not stop the pipeline: assess the reading at its record time,
+                    // and count it (ValidateReading's 'timestamp' rule is the place to reject such readings).
+                    unreadableTimestamps.increment();
                 }
             }
         }

@@ -2,7 +2,6 @@ package io.iotconnect.anomaly;
 
 import io.iotconnect.anomaly.reading.Values;
 import org.apache.kafka.connect.connector.ConnectRecord;
-import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -28,11 +27,22 @@ final class RecordContext {
         return false;
     }
 
-    /** The DataException for a value that is not a parsed reading. */
-    static DataException notAReading(Class<?> transform, Object operand, ConnectRecord<?> record) {
-        return new DataException(transform.getName() + " needs a Struct or a Map, got " + operand.getClass().getSimpleName()
-                + " in " + describe(record) + "; parse the payload first (the MQTT source's mqtt.value.format=json, "
-                + "or a JsonConverter)");
+    /**
+     * The validation error for a value that is not a parsed reading: a bare number, string or array a device sent,
+     * or bytes no converter parsed. It names what the value is, so the error topic says what to fix.
+     */
+    static String notAnObject(Object operand) {
+        String what;
+        if (operand instanceof java.util.List<?> list) {
+            what = "an array of " + list.size();
+        } else if (operand instanceof byte[] || operand instanceof java.nio.ByteBuffer) {
+            what = "bytes (parse the payload first: the MQTT source's mqtt.value.format=json, or a JsonConverter)";
+        } else if (operand instanceof String text) {
+            what = "a string of " + text.length() + " characters";
+        } else {
+            what = operand.getClass().getSimpleName() + " " + Values.show(operand);
+        }
+        return "not an object: the value is " + what;
     }
 
     static String describe(ConnectRecord<?> record) {

@@ -5,13 +5,11 @@ import io.iotconnect.anomaly.metrics.TransformMetrics;
 import io.iotconnect.anomaly.output.StructExtender;
 import io.iotconnect.anomaly.reading.DeviceIdSource;
 import io.iotconnect.anomaly.spec.RuleSpecParser;
-import io.iotconnect.anomaly.spec.RuleSyntaxException;
 import io.iotconnect.anomaly.validate.ReadingValidator;
 import io.iotconnect.common.config.PluginVersion;
 import io.iotconnect.common.config.Validators;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.metrics.Monitorable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Time;
@@ -23,11 +21,12 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks each reading against rules an operator writes in the connector config, and fails, tags or drops the
@@ -35,13 +34,18 @@ import java.util.regex.PatternSyntaxException;
  */
 public abstract class ValidateReading<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
 
+    private static final Logger log = LoggerFactory.getLogger(ValidateReading.class);
+
     public static final String OVERVIEW_DOC = "Checks each reading against per-field rules: presence, type, physical range, "
             + "allowed values, pattern, timestamp sanity, and a device id. A reading that breaks a rule is failed with a "
             + "DataException naming the field, the value and the rule (so Connect's errors.tolerance and dead letter queue "
             + "take it), tagged with a '" + AnomalyHeaders.VALIDATION_ERRORS + "' header (and optionally a field) for the "
             + "IsInvalid predicate to route, or dropped. Works on Struct values with a schema and on schemaless maps; "
             + "use the concrete transformation type designed for the record key (<code>" + ValidateReading.class.getName()
-            + "$Key</code>) or value (<code>" + ValidateReading.class.getName() + "$Value</code>). Tombstones (null) and records a source sent to its error topic (raw payload with a '<source>.error.reason' header) pass unchanged.";
+            + "$Key</code>) or value (<code>" + ValidateReading.class.getName() + "$Value</code>). A value that is not an object "
+            + "(a bare number, string, array or bytes) is an invalid reading with the error 'not an object', handled by "
+            + "on.invalid like any other and kept as it is. Tombstones (null) and records a source sent to its error topic "
+            + "(raw payload with a '<source>.error.reason' header) pass unchanged.";
 
     public static final String RULES_CONFIG = "rules";
     private static final String RULES_DOC = "The rules, one list per field, separated by ';'. Each list is a field path "
@@ -65,7 +69,8 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
 
     public static final String TAG_FIELD_CONFIG = "tag.field";
     private static final String TAG_FIELD_DOC = "With on.invalid=tag, also write the errors into this top-level field (an "
-            + "optional array of strings, null on valid readings; a Struct's schema gains the field). Empty: header only.";
+            + "optional array of strings, null on valid readings; a Struct's schema gains the field). Empty: header only. Ignored, with a warning in "
+            + "the log, unless on.invalid=tag.";
 
     public static final String DEVICE_ID_FIELD_CONFIG = "device.id.field";
     private static final String DEVICE_ID_FIELD_DOC = "Field path holding the device id. Empty: the record key, as the "
@@ -83,17 +88,20 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
     private static final String DEVICE_GROUP = "Device id";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(RULES_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, RULES_DOC,
+            .define(RULES_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.validationRules(), ConfigDef.Importance.HIGH, RULES_DOC,
                     RULES_GROUP, 1, ConfigDef.Width.LONG, "Rules")
             .define(ON_INVALID_CONFIG, ConfigDef.Type.STRING, "fail", Validators.oneOf(OnInvalid.class), ConfigDef.Importance.HIGH,
                     ON_INVALID_DOC, RULES_GROUP, 2, ConfigDef.Width.SHORT, "On invalid reading")
-            .define(TAG_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, TAG_FIELD_DOC,
+            .define(TAG_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.topLevelField("validation_errors"),
+                    ConfigDef.Importance.LOW, TAG_FIELD_DOC,
                     RULES_GROUP, 3, ConfigDef.Width.MEDIUM, "Errors field")
-            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, DEVICE_ID_FIELD_DOC,
+            .define(DEVICE_ID_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.fieldPath(), ConfigDef.Importance.MEDIUM,
+                    DEVICE_ID_FIELD_DOC,
                     DEVICE_GROUP, 1, ConfigDef.Width.MEDIUM, "Device id field")
             .define(DEVICE_ID_REQUIRED_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.MEDIUM, DEVICE_ID_REQUIRED_DOC,
                     DEVICE_GROUP, 2, ConfigDef.Width.SHORT, "Device id required")
-            .define(DEVICE_ID_PATTERN_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, DEVICE_ID_PATTERN_DOC,
+            .define(DEVICE_ID_PATTERN_CONFIG, ConfigDef.Type.STRING, "", Validators.regex(), ConfigDef.Importance.LOW,
+                    DEVICE_ID_PATTERN_DOC,
                     DEVICE_GROUP, 3, ConfigDef.Width.MEDIUM, "Device id pattern");
 
     private static final Schema ERRORS_SCHEMA = SchemaBuilder.array(Schema.STRING_SCHEMA).optional()
@@ -118,43 +126,20 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
 
     @Override
     public void configure(Map<String, ?> configs) {
+        // Every key alone was checked by its validator while AbstractConfig parsed it, as in config/validate.
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
         onInvalid = Validators.parseEnum(OnInvalid.class, config.getString(ON_INVALID_CONFIG));
-        String rules = config.getString(RULES_CONFIG);
-        Pattern idPattern = compileDevicePattern(config.getString(DEVICE_ID_PATTERN_CONFIG));
-        String deviceField = config.getString(DEVICE_ID_FIELD_CONFIG);
-        DeviceIdSource deviceIds;
-        try {
-            deviceIds = DeviceIdSource.of(deviceField);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(DEVICE_ID_FIELD_CONFIG, deviceField, e.getMessage());
-        }
-        try {
-            validator = new ReadingValidator(RuleSpecParser.parse(rules), deviceIds,
-                    config.getBoolean(DEVICE_ID_REQUIRED_CONFIG), idPattern);
-        } catch (RuleSyntaxException e) {
-            throw new ConfigException(RULES_CONFIG, rules, e.getMessage());
-        }
+        String pattern = config.getString(DEVICE_ID_PATTERN_CONFIG);
+        validator = new ReadingValidator(RuleSpecParser.parse(config.getString(RULES_CONFIG)),
+                DeviceIdSource.of(config.getString(DEVICE_ID_FIELD_CONFIG)), config.getBoolean(DEVICE_ID_REQUIRED_CONFIG),
+                pattern.isBlank() ? null : Pattern.compile(pattern));
         String tag = config.getString(TAG_FIELD_CONFIG).trim();
         if (!tag.isEmpty() && onInvalid != OnInvalid.TAG) {
-            throw new ConfigException(TAG_FIELD_CONFIG, tag, "only applies with on.invalid=tag; remove it or set on.invalid=tag");
-        }
-        if (tag.contains(".")) {
-            throw new ConfigException(TAG_FIELD_CONFIG, tag, "must be a top-level field name without dots, like validation_errors");
+            // A check across keys, which config/validate cannot make: reported, not refused at start.
+            log.warn("ValidateReading ignores {}={}: it only applies with {}=tag", TAG_FIELD_CONFIG, tag, ON_INVALID_CONFIG);
+            tag = "";
         }
         tagField = tag.isEmpty() ? null : new StructExtender(tag, ERRORS_SCHEMA);
-    }
-
-    private static Pattern compileDevicePattern(String regex) {
-        if (regex == null || regex.isBlank()) {
-            return null;
-        }
-        try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new ConfigException(DEVICE_ID_PATTERN_CONFIG, regex, "not a valid regular expression: " + e.getDescription()
-                    + " near index " + e.getIndex());
-        }
     }
 
     @Override
@@ -171,13 +156,12 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
         if (operand == null) {
             return record;
         }
-        if (!(operand instanceof Struct) && !(operand instanceof Map)) {
-            if (RecordContext.isSourceErrorRecord(record)) {
-                return record;
-            }
-            throw RecordContext.notAReading(getClass(), operand, record);
+        boolean reading = operand instanceof Struct || operand instanceof Map;
+        if (!reading && RecordContext.isSourceErrorRecord(record)) {
+            return record;
         }
-        List<String> errors = validator.validate(record.key(), operand, time.milliseconds());
+        List<String> errors = reading ? validator.validate(record.key(), operand, time.milliseconds())
+                : List.of(RecordContext.notAnObject(operand));
         if (errors == null) {
             valid.increment();
             return tagField == null ? record : withTagField(record, operand, null, record.headers());
@@ -190,7 +174,8 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
             case TAG:
                 Headers headers = record.headers().duplicate();
                 headers.addString(AnomalyHeaders.VALIDATION_ERRORS, String.join(AnomalyHeaders.SEPARATOR, errors));
-                return tagField == null ? part.with(record, part.schema(record), operand, headers)
+                // A value that is not an object has no field to hold the errors: the header carries them alone.
+                return tagField == null || !reading ? part.with(record, part.schema(record), operand, headers)
                         : withTagField(record, operand, errors, headers);
             default:
                 throw new DataException("Reading in " + RecordContext.describe(record) + " failed validation: "

@@ -225,14 +225,32 @@ class ValidateReadingTest {
     }
 
     @Test
-    void tombstonesPassAndUnparsedValuesAreAClearDataException() {
+    void tombstonesPassAndValuesThatAreNotObjectsAreInvalidReadings() {
         ValidateReading<SinkRecord> transform = transform();
         SinkRecord tombstone = Readings.record("dev-1", null);
         assertThat(transform.apply(tombstone)).isSameAs(tombstone);
-        SinkRecord raw = new SinkRecord("telemetry", 0, null, "dev-1", Schema.BYTES_SCHEMA, new byte[] {1, 2}, 7L);
-        assertThatThrownBy(() -> transform.apply(raw)).isInstanceOf(DataException.class)
-                .hasMessageContaining("needs a Struct or a Map, got byte[] in topic 'telemetry' partition 0 offset 7")
-                .hasMessageContaining("mqtt.value.format=json");
+        Map<Object, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(42.0, "not an object: the value is Double 42");
+        expected.put("hello", "not an object: the value is a string of 5 characters");
+        expected.put(List.of(1.0, 2.0, 3.0), "not an object: the value is an array of 3");
+        expected.put(new byte[] {1, 2}, "not an object: the value is bytes (parse the payload first");
+        expected.put(true, "not an object: the value is Boolean true");
+        for (Map.Entry<Object, String> value : expected.entrySet()) {
+            SinkRecord raw = new SinkRecord("telemetry", 0, null, "dev-1", null, value.getKey(), 7L);
+            SinkRecord tagged = transform.apply(raw);
+            assertThat(errors(tagged)).as("%s", value.getKey()).startsWith(value.getValue());
+            assertThat(tagged.value()).as("the original value is kept").isSameAs(value.getKey());
+        }
+        // Tagged with a tag.field too: a value that is not an object has no field to hold it, so the header alone.
+        SinkRecord withField = transform("tag.field", "validation_errors").apply(new SinkRecord("telemetry", 0, null, "dev-1", null, 42.0, 7L));
+        assertThat(withField.value()).isEqualTo(42.0);
+        assertThat(errors(withField)).startsWith("not an object");
+        // on.invalid=fail: a DataException Connect's error handling routes; drop: gone and counted.
+        assertThatThrownBy(() -> transform("on.invalid", "fail").apply(new SinkRecord("telemetry", 0, null, "dev-1", null, 42.0, 7L)))
+                .isInstanceOf(DataException.class).hasMessageContaining("not an object: the value is Double 42")
+                .hasMessageContaining("topic 'telemetry' partition 0 offset 7");
+        assertThat(transform("on.invalid", "drop").apply(new SinkRecord("telemetry", 0, null, "dev-1", null, 42.0, 7L))).isNull();
+
         SinkRecord sourceError = new SinkRecord("telemetry-errors", 0, null, "dev-1", Schema.BYTES_SCHEMA, new byte[] {'{'}, 8L);
         sourceError.headers().addString("mqtt.error.reason", "truncated JSON");
         assertThat(transform.apply(sourceError)).as("the source's error records pass unchanged").isSameAs(sourceError);
@@ -249,16 +267,28 @@ class ValidateReadingTest {
         assertConfigError(Map.of("rules", "id: pattern('[')"), "rules", "invalid regular expression");
         assertConfigError(Map.of("rules", "s: in()"), "rules", "needs the allowed values");
         assertConfigError(Map.of("on.invalid", "ignore"), "on.invalid", "fail, tag, drop");
-        assertConfigError(Map.of("tag.field", "errors"), "tag.field", "only applies with on.invalid=tag");
+        assertConfigError(Map.of("tag.field", "a.b"), "tag.field", "without dots");
         assertConfigError(Map.of("device.id.pattern", "("), "device.id.pattern", "not a valid regular expression");
         assertConfigError(Map.of("device.id.field", "a..b"), "device.id.field", "empty segment");
     }
 
+    @Test
+    void aTagFieldWithoutTaggingIsIgnoredNotRefusedAtStart() {
+        // A check across keys: config/validate cannot make it, so start() does not refuse it either.
+        ValidateReading<SinkRecord> transform = transform("on.invalid", "drop", "tag.field", "errors");
+        assertThat(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 500.0, 50.0)))).isNull();
+    }
+
+    /** The error must come both from configure() and from the ConfigDef validators config/validate runs. */
     private static void assertConfigError(Map<String, String> config, String key, String message) {
         ValidateReading<SinkRecord> transform = new ValidateReading.Value<>();
         assertThatThrownBy(() -> transform.configure(config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(key)
                 .hasMessageContaining(message);
+        assertThat(ValidateReading.CONFIG_DEF.validate(config))
+                .filteredOn(value -> value.name().equals(key))
+                .singleElement()
+                .satisfies(value -> assertThat(value.errorMessages()).anySatisfy(error -> assertThat(error).contains(message)));
     }
 }

@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly.detect;
 
+import java.util.List;
 import java.util.Locale;
 
 /** How serious a finding is; a reading takes the highest of its findings. */
@@ -8,6 +9,16 @@ public enum Severity {
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A configured severity: {@code warning} or {@code critical}, in any case. */
+    public static Severity parse(String word) {
+        for (Severity severity : List.of(WARNING, CRITICAL)) {
+            if (severity.word().equalsIgnoreCase(word.trim())) {
+                return severity;
+            }
+        }
+        throw new IllegalArgumentException("'" + word + "' is not a severity; write warning or critical");
     }
 
     public boolean atLeast(Severity other) {

@@ -69,6 +69,50 @@ public final class Validators {
         };
     }
 
+    /**
+     * A string the plugin's own parser accepts: {@code check} parses the value the way {@code configure()} or
+     * {@code start()} will, and throws {@link IllegalArgumentException} (or {@link ConfigException}) with what is
+     * wrong. Connect runs a key's validator in {@code config/validate} (a transformation's keys included), so what
+     * would fail at start fails there, on its key, with the same message. A null value is passed as the empty string.
+     *
+     * @param description what the value must be, for the generated configuration reference
+     */
+    public static ConfigDef.Validator parsedBy(String description, java.util.function.Consumer<String> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String text = value == null ? "" : value.toString();
+                try {
+                    check.accept(text);
+                } catch (ConfigException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
+    }
+
+    /** Empty, or a Java regular expression that compiles. */
+    public static ConfigDef.Validator regex() {
+        return parsedBy("empty or a Java regular expression", text -> {
+            if (text.isBlank()) {
+                return;
+            }
+            try {
+                Pattern.compile(text);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("not a valid regular expression: " + e.getDescription() + " near index "
+                        + e.getIndex(), e);
+            }
+        });
+    }
+
     /** A valid Kafka topic name, or empty when {@code allowEmpty}. */
     public static ConfigDef.Validator kafkaTopic(boolean allowEmpty) {
         return new ConfigDef.Validator() {

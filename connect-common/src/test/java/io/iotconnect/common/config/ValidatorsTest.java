@@ -1,5 +1,6 @@
 package io.iotconnect.common.config;
 
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,32 @@ class ValidatorsTest {
         assertThatThrownBy(() -> Validators.kafkaTopic(false).ensureValid("k", ""))
                 .isInstanceOf(ConfigException.class);
         assertThat(Validators.isValidKafkaTopic("..")).isFalse();
+    }
+
+    @Test
+    void parsedByNamesTheKeyWithTheParsersMessage() {
+        ConfigDef.Validator positive = Validators.parsedBy("a positive number", text -> {
+            if (Integer.parseInt(text) <= 0) {
+                throw new IllegalArgumentException("must be above zero");
+            }
+        });
+        positive.ensureValid("k", "3");
+        assertThatThrownBy(() -> positive.ensureValid("k", "-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("k")
+                .hasMessageContaining("must be above zero");
+        assertThatThrownBy(() -> positive.ensureValid("k", "x"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("For input string");
+        assertThat(positive.toString()).isEqualTo("a positive number");
+    }
+
+    @Test
+    void regexMustCompile() {
+        Validators.regex().ensureValid("k", "");
+        Validators.regex().ensureValid("k", "sensor-[0-9]{3}");
+        assertThatThrownBy(() -> Validators.regex().ensureValid("k", "sensor-[0-9"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a valid regular expression");
     }
 }
