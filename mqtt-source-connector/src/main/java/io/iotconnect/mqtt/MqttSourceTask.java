@@ -71,8 +71,9 @@ public class MqttSourceTask extends SourceTask {
             events = metrics;
         }
         subscriber = subscriberFactory.create(config, queue, events);
-        log.info("Starting MQTT source task {} as client {} on {} for {}", config.taskIndex(), config.clientId(),
-                config.serverUris(), config.taskFilters());
+        log.info("Starting MQTT source task {} as client {} on {} for {} at QoS {}{}", config.taskIndex(), config.clientId(),
+                config.serverUris(), config.taskFilters(), config.subscriptionQos(),
+                config.qos() == config.subscriptionQos() ? "" : " (mqtt.qos=" + config.qos() + ": QoS 1 is what survives a worker crash)");
         subscriber.start();
     }
 

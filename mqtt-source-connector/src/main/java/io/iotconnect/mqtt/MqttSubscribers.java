@@ -31,7 +31,7 @@ final class MqttSubscribers {
                 config.clientId(),
                 config.serverUris(),
                 config.taskFilters(),
-                config.qos(),
+                config.subscriptionQos(),
                 config.cleanStart(),
                 config.sessionExpirySeconds(),
                 config.keepAliveSeconds(),

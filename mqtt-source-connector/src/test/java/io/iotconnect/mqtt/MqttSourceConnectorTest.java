@@ -48,6 +48,10 @@ class MqttSourceConnectorTest {
                 .anySatisfy(m -> assertThat(m).contains("must start with tcp://, ssl://, ws:// or wss://"));
         assertThat(errors(props("mqtt.server.uris", "tcp://:1883")).get("mqtt.server.uris"))
                 .anySatisfy(m -> assertThat(m).contains("has no host"));
+        assertThat(errors(props("mqtt.server.uris", "tcp://127.0.0.1:99999")).get("mqtt.server.uris"))
+                .anySatisfy(m -> assertThat(m).contains("has port 99999; a port is a number from 1 to 65535"));
+        assertThat(errors(props("mqtt.server.uris", "tcp://127.0.0.1:0")).get("mqtt.server.uris"))
+                .anySatisfy(m -> assertThat(m).contains("has port 0"));
         assertThat(errors(props("mqtt.topics", "a/#/b")).get("mqtt.topics"))
                 .anySatisfy(m -> assertThat(m).contains("'#' must be a whole level"));
         assertThat(errors(props("mqtt.qos", "3")).get("mqtt.qos")).isNotEmpty();

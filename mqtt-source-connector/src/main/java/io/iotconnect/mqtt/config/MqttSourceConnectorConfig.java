@@ -91,9 +91,14 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public static final String QOS_CONFIG = "mqtt.qos";
     public static final int QOS_DEFAULT = 1;
-    private static final String QOS_DOC = "QoS of the subscriptions: 0 (at most once), 1 (at least once) or 2 (exactly once "
-            + "to the client). With 1 or 2 a message is acknowledged to the broker only after Kafka has acknowledged its record. "
-            + "The broker delivers at the lower of this and the QoS each message was published with.";
+    private static final String QOS_DOC = "What delivery the connector asks of the broker. 0: at most once (a message in the "
+            + "task's queue when a worker dies is lost). 1: at least once end to end: a message is acknowledged (PUBACK) only "
+            + "after Kafka has acknowledged its record, so a message the worker had not written when it died is delivered "
+            + "again, and duplicates after a crash are possible. 2 is accepted and delivers exactly what 1 delivers: the "
+            + "connector subscribes at QoS 1, because an MQTT client must answer a QoS 2 PUBLISH with PUBREC, after which "
+            + "the broker never sends it again, so a message still in the queue of a worker that crashed would be lost. "
+            + "Kafka itself keeps at least once, so QoS 2 on the subscription could promise nothing more. Devices may still "
+            + "publish at QoS 2; the broker delivers at the lower of the subscription's and the message's QoS.";
 
     public static final String SHARED_GROUP_CONFIG = "mqtt.shared.subscription.group";
     private static final String SHARED_GROUP_DOC = "When set, every ordinary filter in " + TOPICS_CONFIG + " is subscribed as "
@@ -194,8 +199,13 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema cached per task.";
 
     public static final String VALUE_MAX_BYTES_CONFIG = "mqtt.value.max.bytes";
-    private static final String VALUE_MAX_BYTES_DOC = "Largest payload accepted; larger ones are malformed. Keep it within the "
-            + "producer's max.request.size.";
+    public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
+    private static final String VALUE_MAX_BYTES_DOC = "Largest payload turned into a record; a larger one is malformed "
+            + "(reason 'payload of N bytes exceeds ...') and goes to the error topic as a bounded prefix with its size and "
+            + "SHA-256 digest, so no record the producer would refuse is ever produced. The default keeps a record, with "
+            + "its key, headers and the converter's overhead, within the producer's default max.request.size (1 MiB) and "
+            + "the broker's default message.max.bytes. If you raised those (producer.override.max.request.size and the "
+            + "topic's max.message.bytes), raise this one with them.";
 
     public static final String JSON_MAX_DEPTH_CONFIG = "mqtt.value.json.max.depth";
     private static final String JSON_MAX_DEPTH_DOC = "Deepest nesting of JSON objects and arrays accepted; deeper payloads are malformed.";
@@ -226,6 +236,13 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String ERROR_TOPIC_DOC = "Kafka topic for malformed messages. The record holds the raw payload (bytes) "
             + "and headers mqtt.error.reason, mqtt.error.stage, mqtt.error.position and the usual mqtt.* metadata. Empty: "
             + "'<connector name>-errors'.";
+
+    public static final String ERROR_PAYLOAD_MAX_BYTES_CONFIG = "mqtt.error.payload.max.bytes";
+    public static final int ERROR_PAYLOAD_MAX_BYTES_DEFAULT = 64 * 1024;
+    private static final String ERROR_PAYLOAD_MAX_BYTES_DOC = "How much of a malformed message's payload its error record "
+            + "keeps: longer payloads are cut to this many bytes, and every error record carries the full payload's size "
+            + "(mqtt.error.payload.bytes) and SHA-256 digest (mqtt.error.payload.sha256), so a device's message can be "
+            + "identified without shipping it whole.";
 
     // ---- Flow control ----
     public static final String QUEUE_CAPACITY_CONFIG = "mqtt.queue.capacity";
@@ -387,6 +404,19 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         return getInt(VALUE_MAX_BYTES_CONFIG);
     }
 
+    public int errorPayloadMaxBytes() {
+        return getInt(ERROR_PAYLOAD_MAX_BYTES_CONFIG);
+    }
+
+    /**
+     * The QoS the subscriptions ask for: {@link #qos()}, but 1 where 2 was configured. Paho answers a QoS 2 PUBLISH with
+     * PUBREC before the task has the message in Kafka, and the broker never resends a PUBLISH after PUBREC, so only
+     * QoS 1's acknowledgement can wait for Kafka and survive a worker crash.
+     */
+    public int subscriptionQos() {
+        return Math.min(qos(), 1);
+    }
+
     public Optional<FieldPath> timestampField() {
         return optionalPath(TIMESTAMP_FIELD_CONFIG);
     }
@@ -532,7 +562,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 JSON_NUMBER_MODE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number mode");
         def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
-        def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, 1024 * 1024, ConfigDef.Range.between(1, 64 * 1024 * 1024), Importance.LOW,
+        def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024), Importance.LOW,
                 VALUE_MAX_BYTES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max payload bytes");
         def.define(JSON_MAX_DEPTH_CONFIG, Type.INT, 64, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 JSON_MAX_DEPTH_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max JSON depth");
@@ -548,6 +578,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 ERROR_HANDLING_DOC, ERRORS_GROUP, ++order, Width.SHORT, "Malformed message handling");
         def.define(ERROR_TOPIC_CONFIG, Type.STRING, "", Validators.kafkaTopic(true), Importance.MEDIUM,
                 ERROR_TOPIC_DOC, ERRORS_GROUP, ++order, Width.MEDIUM, "Error topic");
+        def.define(ERROR_PAYLOAD_MAX_BYTES_CONFIG, Type.INT, ERROR_PAYLOAD_MAX_BYTES_DEFAULT, ConfigDef.Range.between(0, 512 * 1024),
+                Importance.LOW, ERROR_PAYLOAD_MAX_BYTES_DOC, ERRORS_GROUP, ++order, Width.SHORT, "Error payload max bytes");
 
         order = 0;
         def.define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
@@ -574,6 +606,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             return "'" + text + "' has no host; write it as " + uri.getScheme() + "://host:port";
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return "'" + text + "' has port " + uri.getPort() + "; a port is a number from 1 to 65535, like "
+                    + uri.getScheme() + "://" + uri.getHost() + ":1883";
         }
         return null;
     }

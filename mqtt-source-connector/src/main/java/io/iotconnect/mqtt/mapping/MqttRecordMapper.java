@@ -45,6 +45,8 @@ public final class MqttRecordMapper {
     public static final String HEADER_ERROR_POSITION = "mqtt.error.position";
     public static final String HEADER_ERROR_CONNECTOR = "mqtt.error.connector";
     public static final String HEADER_ERROR_PAYLOAD_BYTES = "mqtt.error.payload.bytes";
+    public static final String HEADER_ERROR_PAYLOAD_SHA256 = "mqtt.error.payload.sha256";
+    public static final String HEADER_ERROR_PAYLOAD_TRUNCATED = "mqtt.error.payload.truncated";
 
     private final KafkaTopicTemplate topicTemplate;
     private final KeySource keySource;
@@ -58,6 +60,7 @@ public final class MqttRecordMapper {
     private final TimestampParser timestampParser;
     private final boolean headersEnabled;
     private final int maxPayloadBytes;
+    private final int maxErrorPayloadBytes;
     private final String errorTopic;
     private final String connectorName;
 
@@ -74,6 +77,7 @@ public final class MqttRecordMapper {
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();
         this.maxPayloadBytes = config.valueMaxBytes();
+        this.maxErrorPayloadBytes = config.errorPayloadMaxBytes();
         this.errorTopic = config.errorTopic();
         this.connectorName = config.connectorName();
     }
@@ -113,6 +117,10 @@ public final class MqttRecordMapper {
                     throw new MalformedMessageException(mqttTopic, Stage.VALUE, "invalid JSON: " + e.reason(), e.position());
                 }
                 jsonTree = parsed.value();
+                if (jsonTree == null) {
+                    // Kafka reads a null value as a tombstone: a device's literal null must not delete its state downstream.
+                    throw new MalformedMessageException(mqttTopic, Stage.VALUE, "payload is JSON null, not a reading", null);
+                }
                 if (jsonStruct) {
                     SchemaAndValue converted = schemaInference.toConnect(parsed);
                     valueSchema = converted.schema();
@@ -134,8 +142,9 @@ public final class MqttRecordMapper {
     }
 
     /**
-     * The record that carries a malformed message to the error topic: the raw payload as bytes (cut at
-     * mqtt.value.max.bytes), the device id as key when the topic gives one, and the reason in headers.
+     * The record that carries a malformed message to the error topic: the raw payload as bytes, cut at
+     * mqtt.error.payload.max.bytes so the record is never too large to produce, the device id as key when the topic
+     * gives one, and in headers the reason and the whole payload's size and SHA-256 digest.
      */
     public MqttSourceRecord errorRecord(MqttMessageEnvelope message, MalformedMessageException failure) {
         ConnectHeaders headers = metadataHeaders(message);
@@ -146,9 +155,11 @@ public final class MqttRecordMapper {
         }
         headers.addString(HEADER_ERROR_CONNECTOR, connectorName);
         byte[] payload = message.payload();
-        if (payload.length > maxPayloadBytes) {
-            headers.addLong(HEADER_ERROR_PAYLOAD_BYTES, payload.length);
-            payload = Arrays.copyOf(payload, maxPayloadBytes);
+        headers.addLong(HEADER_ERROR_PAYLOAD_BYTES, payload.length);
+        headers.addString(HEADER_ERROR_PAYLOAD_SHA256, sha256(payload));
+        if (payload.length > maxErrorPayloadBytes) {
+            headers.addBoolean(HEADER_ERROR_PAYLOAD_TRUNCATED, true);
+            payload = Arrays.copyOf(payload, maxErrorPayloadBytes);
         }
         String key = null;
         if (keySource == KeySource.TOPIC_LEVEL) {
@@ -246,6 +257,14 @@ public final class MqttRecordMapper {
         }
         decoder.flush(out);
         return out.flip().toString();
+    }
+
+    private static String sha256(byte[] payload) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     static String describe(Object value) {

@@ -20,6 +20,10 @@ class MqttRecordMapperTest {
     private static final long ARRIVAL = 1_700_000_000_000L;
 
     private static MqttRecordMapper mapper(String... keyValues) {
+        return new MqttRecordMapper(new MqttSourceConnectorConfig(props(keyValues)));
+    }
+
+    private static Map<String, String> props(String... keyValues) {
         Map<String, String> props = new HashMap<>();
         props.put("name", "plant-a");
         props.put("mqtt.server.uris", "tcp://127.0.0.1:1883");
@@ -29,7 +33,7 @@ class MqttRecordMapperTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
-        return new MqttRecordMapper(new MqttSourceConnectorConfig(props));
+        return props;
     }
 
     private static MqttMessageEnvelope message(String topic, String payload) {
@@ -158,15 +162,41 @@ class MqttRecordMapperTest {
     }
 
     @Test
-    void oversizedPayloadIsCutInTheErrorRecord() {
-        MqttRecordMapper mapper = mapper("mqtt.value.max.bytes", "10", "mqtt.error.topic", "bad");
+    void oversizedPayloadGoesToTheErrorTopicAsABoundedPrefixWithItsSizeAndDigest() throws Exception {
+        MqttRecordMapper mapper = mapper("mqtt.value.max.bytes", "10", "mqtt.error.payload.max.bytes", "4", "mqtt.error.topic", "bad");
         MqttMessageEnvelope big = message("devices/d/telemetry", "{\"t\":\"0123456789\"}");
         MalformedMessageException failure = catchMalformed(mapper, big);
-        assertThat(failure.reason()).contains("exceeds mqtt.value.max.bytes=10");
+        assertThat(failure.reason()).isEqualTo("payload of 18 bytes exceeds mqtt.value.max.bytes=10");
         MqttSourceRecord error = mapper.errorRecord(big, failure);
         assertThat(error.topic()).isEqualTo("bad");
-        assertThat((byte[]) error.value()).hasSize(10);
+        assertThat((byte[]) error.value()).isEqualTo("{\"t\"".getBytes(StandardCharsets.UTF_8));
         assertThat(header(error, "mqtt.error.payload.bytes")).isEqualTo((long) big.payload().length);
+        assertThat(header(error, "mqtt.error.payload.truncated")).isEqualTo(true);
+        assertThat(header(error, "mqtt.error.payload.sha256")).isEqualTo(
+                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(big.payload())));
+    }
+
+    @Test
+    void defaultsKeepEveryRecordWithinTheProducersDefaultRequestSize() {
+        MqttRecordMapper mapper = mapper();
+        int producerDefault = 1024 * 1024;
+        byte[] huge = new byte[5 * producerDefault];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        MqttMessageEnvelope message = message("devices/d/telemetry", huge);
+        MqttSourceRecord error = mapper.errorRecord(message, catchMalformed(mapper, message));
+        assertThat(((byte[]) error.value()).length).isLessThanOrEqualTo(64 * 1024);
+        assertThat(header(error, "mqtt.error.payload.bytes")).isEqualTo((long) huge.length);
+        // The largest payload that still becomes a record leaves room for the key, headers and converter overhead.
+        assertThat(new MqttSourceConnectorConfig(props()).valueMaxBytes()).isLessThanOrEqualTo(producerDefault / 2);
+    }
+
+    @Test
+    void jsonNullIsMalformedNotATombstone() {
+        MqttRecordMapper mapper = mapper();
+        MalformedMessageException failure = catchMalformed(mapper, message("devices/d/telemetry", "null"));
+        assertThat(failure.reason()).isEqualTo("payload is JSON null, not a reading");
+        assertThat(catchMalformed(mapper, message("devices/d/telemetry", "")).reason()).startsWith("invalid JSON: empty payload");
+        assertThat(mapper.toRecord(message("devices/d/telemetry", "42")).value()).as("a bare number is JSON; the SMTs judge it").isEqualTo(42L);
     }
 
     @Test
