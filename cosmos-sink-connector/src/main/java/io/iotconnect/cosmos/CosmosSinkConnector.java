@@ -82,9 +82,9 @@ public class CosmosSinkConnector extends SinkConnector {
             problems.add(auth);
         }
         IdStrategy strategy = config.idStrategy();
-        if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isBlank()) {
+        if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isEmpty()) {
             problems.add(Map.entry(CosmosSinkConfig.ID_TEMPLATE_CONFIG,
-                    "cosmos.id.strategy=template needs a template, like ${deviceId}-${ts}"));
+                    "cosmos.id.strategy=template needs a template, like ${value.deviceId}-${value.ts}"));
         }
         if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
             problems.add(Map.entry(CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id"));

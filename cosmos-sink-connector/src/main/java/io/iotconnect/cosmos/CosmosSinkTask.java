@@ -9,12 +9,14 @@ import io.iotconnect.cosmos.mapping.IdResolver;
 import io.iotconnect.cosmos.writer.CosmosWriter;
 import io.iotconnect.cosmos.writer.WriteSettings;
 import io.iotconnect.cosmos.writer.WriterMetrics;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -25,6 +27,9 @@ import java.util.Map;
 public class CosmosSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(CosmosSinkTask.class);
+
+    /** How soon Connect delivers a batch again after the retry budget was spent. */
+    static final Duration REDELIVERY_DELAY = Duration.ofSeconds(1);
 
     private CosmosAsyncClient client;
     private CosmosWriter writer;
@@ -42,14 +47,22 @@ public class CosmosSinkTask extends SinkTask {
         writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty()),
                 new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), WriteSettings.from(config), reporter,
                 new WriterMetrics(context.pluginMetrics()));
-        log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, dead letter queue {}",
-                config.database(), config.containersByTopic(), config.idStrategy(), config.writeStrategy(),
+        log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, retry budget {} ms up to {} "
+                        + "times in a row, dead letter queue {}", config.database(), config.containersByTopic(), config.idStrategy(),
+                config.writeStrategy(), config.retryBudget().toMillis(), config.retryBudgetExhaustedMax(),
                 reporter == null ? "off" : "on");
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        writer.write(records);
+        try {
+            writer.write(records);
+        } catch (RetriableException e) {
+            // Without a timeout Connect waits for the next offset commit (offset.flush.interval.ms, 60 s by default)
+            // before it delivers the batch again; the writer has already backed off within its budget.
+            context.timeout(REDELIVERY_DELAY.toMillis());
+            throw e;
+        }
     }
 
     @Override

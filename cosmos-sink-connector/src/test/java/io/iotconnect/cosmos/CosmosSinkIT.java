@@ -393,6 +393,142 @@ class CosmosSinkIT {
         }
     }
 
+    /**
+     * Cosmos DB keeps answering 500 for one document (record refused-0@17, id refused-0-17) inside otherwise
+     * successful bulk responses. With a 2 s retry budget that may be spent twice in a row, the record goes to the dead
+     * letter queue with the status and reason after two budgets (plus Connect's 1 s redelivery), every other record is
+     * written, and the task keeps running.
+     */
+    @Test
+    void aDocumentCosmosDbKeepsRefusingGoesToTheDeadLetterQueueWithinTheBound() throws Exception {
+        try (CosmosFaultProxy proxy = CosmosFaultProxy.start(cosmos)) {
+            proxy.failDocument("refused-0-17");
+            Map<String, String> props = refusingSink("refused", proxy);
+            withDeadLetterQueue(props, "refused-dlq");
+            long started = System.nanoTime();
+            connect.configureConnector("refused-sink", props);
+
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readUntil(connect.kafka(), "refused-dlq", r -> !r.isEmpty(),
+                    Duration.ofSeconds(30));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(dead).singleElement().satisfies(record -> {
+                assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"seq\":17");
+                assertThat(header(record, "__connect.errors.exception.message")).startsWith("Record refused-0@17 was not "
+                        + "written: Cosmos DB answered status 500 in container 'refused' (id 'refused-0-17') through 2 retry "
+                        + "budgets in a row (cosmos.retry.budget.ms=2000, cosmos.retry.budget.exhausted.max=2)");
+                assertThat(header(record, "__connect.errors.exception.class.name"))
+                        .isEqualTo("org.apache.kafka.connect.errors.ConnectException");
+                assertThat(header(record, "__connect.errors.topic")).isEqualTo("refused");
+                assertThat(header(record, "__connect.errors.offset")).isEqualTo("17");
+            });
+            assertThat(took).as("two budgets of 2 s, a redelivery and the start of the connector").isLessThan(Duration.ofSeconds(25));
+            await("the 49 other records are written", () -> documents("iot", "refused").size() == 49);
+            assertThat(documents("iot", "refused")).extracting(doc -> doc.get("id").asText()).doesNotContain("refused-0-17");
+            assertThat(proxy.failedOperations()).as("the bulk operations answered 500").isGreaterThanOrEqualTo(2);
+            assertThat(PluginMetricsJmx.total("refused-sink", "retry-budget-exhausted-total")).isEqualTo(2.0);
+            assertThat(connect.connectorStatus("refused-sink").tasks()).allMatch(task -> task.state().equals("RUNNING"));
+
+            // The record is behind it: later records are written as usual.
+            connect.kafka().produce("refused", "dev-0", reading(50, 0));
+            await("a later record is written", () -> documents("iot", "refused").size() == 50);
+            connect.deleteConnector("refused-sink");
+        }
+    }
+
+    /** The same without a dead letter queue: the task fails within the bound, naming the record and the status. */
+    @Test
+    void withoutADeadLetterQueueARecordCosmosDbKeepsRefusingFailsTheTaskWithinTheBound() throws Exception {
+        try (CosmosFaultProxy proxy = CosmosFaultProxy.start(cosmos)) {
+            proxy.failDocument("strict-0-17");
+            long started = System.nanoTime();
+            connect.configureConnector("strict-sink", refusingSink("strict", proxy));
+            connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict-sink", 1, "the task did not fail");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            String trace = connect.connectorStatus("strict-sink").tasks().get(0).trace();
+            assertThat(trace).contains("Record strict-0@17 was not written: Cosmos DB answered status 500 in container "
+                    + "'strict' (id 'strict-0-17') through 2 retry budgets in a row")
+                    .contains("configure errors.tolerance=all and errors.deadletterqueue.topic.name");
+            assertThat(took).as("two budgets of 2 s, a redelivery and the start of the connector").isLessThan(Duration.ofSeconds(25));
+            List<String> ids = documents("iot", "strict").stream().map(doc -> doc.get("id").asText()).toList();
+            assertThat(ids).as("the records before it are written").contains("strict-0-0", "strict-0-16").doesNotContain("strict-0-17");
+            connect.deleteConnector("strict-sink");
+        }
+    }
+
+    /**
+     * 50 readings on a one-partition topic, produced before a one-task sink through {@code proxy} starts, so they
+     * reach it in one batch; retry budgets of 2 s, twice in a row at most.
+     */
+    private static Map<String, String> refusingSink(String name, CosmosFaultProxy proxy) {
+        connect.kafka().createTopic(name, 1);
+        for (int seq = 0; seq < 50; seq++) {
+            connect.kafka().produce(name, "dev-" + (seq % DEVICES), reading(seq, seq % DEVICES));
+        }
+        Map<String, String> props = sinkProps(name, "iot", name);
+        props.put("tasks.max", "1");
+        props.put("cosmos.endpoint", proxy.endpoint());
+        props.put("cosmos.retry.budget.ms", "2000");
+        props.put("cosmos.retry.budget.exhausted.max", "2");
+        return props;
+    }
+
+    /**
+     * Live state per device with upsert-if-newer, and devices that first report after the connector started, one
+     * at a time: each batch then reads one stored document that does not exist yet (a point read in the SDK, which
+     * the stock local server answered with 500 instead of 404, stalling the sink).
+     */
+    @Test
+    void upsertIfNewerWritesDevicesThatAppearAfterTheStart() throws Exception {
+        connect.kafka().createTopic("arrivals", 1);
+        Map<String, String> props = sinkProps("arrivals", "iot", "arrivals");
+        props.put("tasks.max", "1");
+        props.put("cosmos.id.strategy", "key");
+        props.put("cosmos.write.strategy", "upsert-if-newer");
+        props.put("cosmos.write.newer.field", "ts");
+        props.put("cosmos.retry.budget.ms", "2000");
+        props.put("cosmos.retry.budget.exhausted.max", "1");
+        for (int seq = 0; seq < 20; seq++) {
+            connect.kafka().produce("arrivals", "dev-" + (seq % 3), reading(seq, seq % 3));
+        }
+        connect.configureConnector("arrivals-sink", props);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("arrivals-sink", 1, "sink did not start");
+        awaitRunning("arrivals-sink", "the first three devices are written", () -> documents("iot", "arrivals").size() == 3);
+
+        for (int device = 3; device < DEVICES; device++) {
+            int seq = 100 + device;
+            connect.kafka().produce("arrivals", "dev-" + device, reading(seq, device));
+            int expected = device + 1;
+            awaitRunning("arrivals-sink", "dev-" + device + ", first seen now, is written",
+                    () -> documents("iot", "arrivals").size() == expected);
+        }
+        // And a newer reading of a device that appeared late replaces its document.
+        connect.kafka().produce("arrivals", "dev-7", reading(200, 7));
+        awaitRunning("arrivals-sink", "dev-7's newer reading is written", () -> documents("iot", "arrivals").stream()
+                .anyMatch(doc -> doc.get("id").asText().equals("dev-7") && doc.get("seq").asInt() == 200));
+
+        List<ObjectNode> docs = documents("iot", "arrivals");
+        assertThat(docs).hasSize(DEVICES);
+        int[] newestOfTheFirst = {18, 19, 17}; // the last of seq 0-19 with seq % 3 == device
+        for (ObjectNode doc : docs) {
+            int device = Integer.parseInt(doc.get("id").asText().substring(4));
+            int newest = device < 3 ? newestOfTheFirst[device] : device == 7 ? 200 : 100 + device;
+            assertThat(doc.get("seq").asInt()).as("device %d", device).isEqualTo(newest);
+        }
+        connect.deleteConnector("arrivals-sink");
+    }
+
+    /** Like {@link #await}, but fails at once with the task's trace if the connector's task failed. */
+    private static void awaitRunning(String connector, String what, BooleanSupplier condition) throws InterruptedException {
+        await(what, () -> {
+            connect.connectorStatus(connector).tasks().stream().filter(task -> task.state().equals("FAILED")).findFirst()
+                    .ifPresent(task -> {
+                        throw new AssertionError("the task failed while waiting until " + what + ": " + task.trace());
+                    });
+            return condition.getAsBoolean();
+        });
+    }
+
     @Test
     void jsonTextValuesBecomeDocumentsAndBrokenTextGoesToTheDeadLetterQueue() throws Exception {
         Map<String, String> props = sinkProps("text", "iot", "text");

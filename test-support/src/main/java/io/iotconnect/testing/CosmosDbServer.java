@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Cosmos DB (NoSQL API) endpoint on 127.0.0.1: npm {@code @vercel/cosmosdb-server}, pinned in
- * {@code test-support/cosmosdb-server/package-lock.json} and installed with {@code npm ci} on first use. In memory:
+ * {@code test-support/cosmosdb-server/package-lock.json}, installed with {@code npm ci} on first use and patched by
+ * {@code test-support/cosmosdb-server/patch-server.js} (a missing document reads as 404, as in Cosmos DB). In memory:
  * empty at each start. Clients must set {@code COSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true} (its
  * certificate is self-signed and expired) and use gateway mode; any account key is accepted.
  */
@@ -18,6 +19,12 @@ public final class CosmosDbServer implements AutoCloseable {
 
     /** The Cosmos emulator's well-known key; the server accepts any, clients need a valid base64 one. */
     public static final String KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+    /**
+     * Fixes the pinned server where it differs from Cosmos DB: a point read of a missing document answers 404, not
+     * 500. Run after {@code npm ci} by this class, and by anyone installing the server another way.
+     */
+    static final String PATCH_SCRIPT = "patch-server.js";
 
     private final Process process;
     private final int port;
@@ -68,21 +75,23 @@ public final class CosmosDbServer implements AutoCloseable {
 
     private static synchronized Path install() {
         Path home = home();
-        if (Files.exists(home.resolve("node_modules/@vercel/cosmosdb-server/lib/cli.js"))) {
-            return home;
+        if (!Files.exists(home.resolve("node_modules/@vercel/cosmosdb-server/lib/cli.js"))) {
+            run(home, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), "npm ci");
         }
+        // Also on an existing install, which may predate the patch; the script leaves a patched file as it is.
+        run(home, List.of("node", PATCH_SCRIPT), "node " + PATCH_SCRIPT);
+        return home;
+    }
+
+    private static void run(Path home, List<String> command, String what) {
         try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(npm.getInputStream().readAllBytes());
-            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                throw new IllegalStateException("npm ci in " + home + " failed:\n" + output);
+            Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(what + " in " + home + " failed:\n" + output);
             }
-            return home;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run npm ci in " + home + " (needs Node.js and npm on the PATH)", e);
+            throw new UncheckedIOException("cannot run " + what + " in " + home + " (needs Node.js and npm on the PATH)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted installing cosmosdb-server", e);

@@ -1,5 +1,8 @@
 package io.iotconnect.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -31,12 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTPS interposer in front of a {@link CosmosDbServer} that answers a chosen share of document writes with what
- * Cosmos DB sends when throttling: status 429, sub-status 3200 and {@code x-ms-retry-after-ms}. Everything else is
- * forwarded unchanged, except that the account's endpoints are rewritten to point at the interposer, so the SDK keeps
- * talking to it. The local server never throttles; this is how tests get real 429s over the real protocol.
+ * Cosmos DB sends when throttling: status 429, sub-status 3200 and {@code x-ms-retry-after-ms}; and can fail every
+ * operation on one document id with 500, as a failed operation inside a bulk response (the others of the bulk request
+ * are written) or as a failed point request. Everything else is forwarded unchanged, except that the account's
+ * endpoints are rewritten to point at the interposer, so the SDK keeps talking to it. The local server never throttles
+ * or fails; this is how tests get real 429s and 500s over the real protocol.
  */
 public final class CosmosFaultProxy implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "transfer-encoding", "keep-alive");
 
     private final CosmosDbServer upstream;
@@ -49,6 +55,8 @@ public final class CosmosFaultProxy implements AutoCloseable {
     private volatile String lastToken;
     private volatile double throttleShare;
     private volatile long retryAfterMillis;
+    private volatile String failingId;
+    private final AtomicLong failedOperations = new AtomicLong();
 
     private CosmosFaultProxy(CosmosDbServer upstream) throws Exception {
         this.upstream = upstream;
@@ -87,6 +95,20 @@ public final class CosmosFaultProxy implements AutoCloseable {
     public void throttleWrites(double share, Duration retryAfter) {
         this.retryAfterMillis = retryAfter.toMillis();
         this.throttleShare = share;
+    }
+
+    /**
+     * From now on, answer 500 for every operation on documents with this id (null: none): in a bulk request that
+     * operation's result (the request answers 207 and the others are forwarded), and a point read, create, upsert,
+     * replace, patch or delete as a whole. Queries are forwarded unchanged.
+     */
+    public void failDocument(String id) {
+        this.failingId = id;
+    }
+
+    /** Operations answered with 500 by {@link #failDocument} so far. */
+    public long failedOperations() {
+        return failedOperations.get();
     }
 
     /** Requests answered with 429 so far. */
@@ -137,11 +159,112 @@ public final class CosmosFaultProxy implements AutoCloseable {
                 exchange.getResponseBody().write(answer);
                 return;
             }
-            forward(exchange, method, body);
+            String failing = failingId;
+            if (failing != null && path.contains("/docs")) {
+                if (method.equals("POST") && "true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("x-ms-cosmos-is-batch-request"))) {
+                    bulkFailing(exchange, body, failing);
+                    return;
+                }
+                if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("x-ms-documentdb-isquery"))
+                        && (path.endsWith("/docs/" + java.net.URLEncoder.encode(failing, StandardCharsets.UTF_8).replace("+", "%20"))
+                        || method.equals("POST") && failing.equals(idOf(parse(body))))) {
+                    failedOperations.incrementAndGet();
+                    byte[] answer = ("{\"code\":\"InternalServerError\",\"message\":\"injected failure of document '" + failing
+                            + "'\"}").getBytes(StandardCharsets.UTF_8);
+                    Headers headers = exchange.getResponseHeaders();
+                    headers.set("Content-Type", "application/json");
+                    headers.set("x-ms-activity-id", UUID.randomUUID().toString());
+                    headers.set("x-ms-request-charge", "0");
+                    exchange.sendResponseHeaders(500, answer.length);
+                    exchange.getResponseBody().write(answer);
+                    return;
+                }
+            }
+            relay(exchange, forward(exchange, method, body));
         }
     }
 
-    private void forward(HttpExchange exchange, String method, byte[] body) throws IOException {
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    /** The id an operation or document names: a bulk operation's own, or its resource body's. */
+    private static String idOf(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode id = node.hasNonNull("id") ? node.get("id") : node.path("resourceBody").get("id");
+        return id == null || !id.isTextual() ? null : id.asText();
+    }
+
+    /**
+     * A bulk request with operations on the failing document: those are answered 500 in their places, the others
+     * are forwarded as one smaller bulk request and their answers put back around them; 207 as Cosmos DB answers a
+     * bulk request with failed operations.
+     */
+    private void bulkFailing(HttpExchange exchange, byte[] body, String failing) throws IOException {
+        JsonNode operations = JSON.readTree(body);
+        ArrayNode kept = JSON.createArrayNode();
+        List<Boolean> failed = new java.util.ArrayList<>();
+        for (JsonNode operation : operations) {
+            boolean fails = failing.equals(idOf(operation));
+            failed.add(fails);
+            if (!fails) {
+                kept.add(operation);
+            }
+        }
+        if (!failed.contains(true)) {
+            relay(exchange, forward(exchange, "POST", body));
+            return;
+        }
+        Upstream upstreamAnswer = kept.isEmpty() ? null : forward(exchange, "POST", JSON.writeValueAsBytes(kept));
+        if (upstreamAnswer != null && (upstreamAnswer.status() < 200 || upstreamAnswer.status() >= 300)) {
+            relay(exchange, upstreamAnswer); // the request as a whole failed upstream: so it does here
+            return;
+        }
+        java.util.Iterator<JsonNode> answers = upstreamAnswer == null ? java.util.Collections.emptyIterator()
+                : JSON.readTree(upstreamAnswer.body()).iterator();
+        ArrayNode results = JSON.createArrayNode();
+        for (boolean fails : failed) {
+            if (fails) {
+                failedOperations.incrementAndGet();
+                results.addObject().put("statusCode", 500).put("subStatusCode", 0).put("requestCharge", 0);
+            } else {
+                results.add(answers.next());
+            }
+        }
+        byte[] answer = JSON.writeValueAsBytes(results);
+        Headers headers = exchange.getResponseHeaders();
+        if (upstreamAnswer != null) {
+            upstreamAnswer.headers().forEach(headers::put);
+        } else {
+            headers.set("x-ms-activity-id", UUID.randomUUID().toString());
+            headers.set("x-ms-request-charge", "0");
+        }
+        headers.set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(207, answer.length);
+        exchange.getResponseBody().write(answer);
+    }
+
+    /** What the local server answered: status, the headers to pass on, body. */
+    private record Upstream(int status, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    private void relay(HttpExchange exchange, Upstream answer) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        answer.headers().forEach(headers::put);
+        boolean empty = answer.body().length == 0 || answer.status() == 204 || answer.status() == 304;
+        exchange.sendResponseHeaders(answer.status(), empty ? -1 : answer.body().length);
+        if (!empty) {
+            exchange.getResponseBody().write(answer.body());
+        }
+    }
+
+    private Upstream forward(HttpExchange exchange, String method, byte[] body) throws IOException {
         forwarded.incrementAndGet();
         URI target = URI.create(upstream.endpoint()).resolve(exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
@@ -174,17 +297,13 @@ public final class CosmosFaultProxy implements AutoCloseable {
                     .replace(":" + upstream.port() + "/", ":" + server.getAddress().getPort() + "/")
                     .getBytes(StandardCharsets.UTF_8);
         }
-        Headers headers = exchange.getResponseHeaders();
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
             if (header.getKey() != null && !HOP_BY_HOP.contains(header.getKey().toLowerCase())) {
                 headers.put(header.getKey(), header.getValue());
             }
         }
-        boolean empty = answer.length == 0 || status == 204 || status == 304;
-        exchange.sendResponseHeaders(status, empty ? -1 : answer.length);
-        if (!empty) {
-            exchange.getResponseBody().write(answer);
-        }
+        return new Upstream(status, headers, answer);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.iotconnect.cosmos.config;
 
 import io.iotconnect.common.config.Validators;
+import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -90,11 +91,13 @@ public class CosmosSinkConfig extends AbstractConfig {
             + "Cosmos DB forbids in ids (/ \\ ? #) are replaced with '_'.";
 
     public static final String ID_FIELD_CONFIG = "cosmos.id.field";
-    private static final String ID_FIELD_DOC = "With cosmos.id.strategy=field: the value field holding the id (dots for nesting).";
+    private static final String ID_FIELD_DOC = "With cosmos.id.strategy=field: the value field holding the id (dots for nesting, "
+            + "like reading.id).";
 
     public static final String ID_TEMPLATE_CONFIG = "cosmos.id.template";
-    private static final String ID_TEMPLATE_DOC = "With cosmos.id.strategy=template: the id built from value fields, like "
-            + "'${deviceId}-${ts}'; also ${topic}, ${partition}, ${offset} and ${key}.";
+    private static final String ID_TEMPLATE_DOC = "With cosmos.id.strategy=template: the id built from text and variables: "
+            + "value fields as ${value.<field>} (dots for nesting), ${topic}, ${partition}, ${offset} and ${key}, like "
+            + "'${value.deviceId}-${value.ts}'. A '${' that is not closed or names no variable is a configuration error.";
 
     public static final String HEADERS_PROPERTY_CONFIG = "cosmos.document.headers.property";
     private static final String HEADERS_PROPERTY_DOC = "Keep the record's Kafka headers in the document under this property, as "
@@ -129,7 +132,7 @@ public class CosmosSinkConfig extends AbstractConfig {
 
     public static final String NEWER_FIELD_CONFIG = "cosmos.write.newer.field";
     private static final String NEWER_FIELD_DOC = "With cosmos.write.strategy=upsert-if-newer: the document field whose larger "
-            + "value is newer (dots for nesting), a number such as epoch milliseconds or an ISO-8601 UTC string.";
+            + "value is newer (dots for nesting, like meta.ts), a number such as epoch milliseconds or an ISO-8601 UTC string.";
 
     public static final String TOMBSTONES_CONFIG = "cosmos.tombstones";
     private static final String TOMBSTONES_DOC = "What a record with a null value (a tombstone) does: 'delete' the document "
@@ -143,22 +146,44 @@ public class CosmosSinkConfig extends AbstractConfig {
             + "operations.";
 
     public static final String RETRY_BUDGET_CONFIG = "cosmos.retry.budget.ms";
-    private static final String RETRY_BUDGET_DOC = "How long one put() keeps retrying throttled (429) and transient failures, "
-            + "honouring the retry-after Cosmos DB sends. When it is spent, the task throws a RetriableException and Connect "
-            + "calls put() again with the same records: nothing is lost, and the task stays alive.";
+    private static final String RETRY_BUDGET_DOC = "How long one put() keeps retrying throttled (429) and transient failures "
+            + "(408, 410, 449, 500, 502, 503, no answer), honouring the retry-after Cosmos DB sends. When it is spent, the "
+            + "task throws a RetriableException and Connect calls put() again with the same records about 1 s later, up to "
+            + "cosmos.retry.budget.exhausted.max times in a row.";
+
+    public static final String RETRY_EXHAUSTED_MAX_CONFIG = "cosmos.retry.budget.exhausted.max";
+    private static final String RETRY_EXHAUSTED_MAX_DOC = "How many put() calls in a row may spend the whole "
+            + "cosmos.retry.budget.ms before the records still failing become failed records: with a dead letter queue "
+            + "(errors.tolerance=all, errors.deadletterqueue.topic.name) each goes there with the status Cosmos DB last "
+            + "answered and the rest of the batch stays written; without one the task fails, naming the first such record "
+            + "(topic-partition@offset) and the status. A put() that writes everything starts the count again. So a "
+            + "record Cosmos DB keeps refusing holds its partitions for at most this many budgets (and a second between "
+            + "them), never for ever.";
+    private static final int RETRY_EXHAUSTED_MAX_DEFAULT = 3;
 
     private static final ConfigDef.Validator CONTAINERS_VALIDATOR =
             new ParsedListValidator(CosmosSinkConfig::parseContainers, "topic#container[,topic#container...]");
     private static final ConfigDef.Validator PATCH_FIELDS_VALIDATOR =
             new ParsedListValidator(CosmosSinkConfig::parsePatchFields, "field:operation[,field:operation...]");
 
+    private static final ConfigDef.Validator FIELD_PATH_VALIDATOR = Validators.parsedBy("a field path like reading.id, or empty",
+            text -> {
+                if (!text.isBlank()) {
+                    FieldPath.parse(text);
+                }
+            });
+    private static final ConfigDef.Validator ID_TEMPLATE_VALIDATOR =
+            Validators.parsedBy("text with ${value.<field>}, ${topic}, ${partition}, ${offset}, ${key}, or empty", IdTemplate::parse);
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private final Map<String, String> containersByTopic;
+    private final IdTemplate idTemplate;
 
     public CosmosSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
         containersByTopic = parseContainers(getList(CONTAINERS_CONFIG));
+        idTemplate = IdTemplate.parse(getString(ID_TEMPLATE_CONFIG));
     }
 
     private static ConfigDef configDef() {
@@ -196,18 +221,18 @@ public class CosmosSinkConfig extends AbstractConfig {
         order = 0;
         def.define(ID_STRATEGY_CONFIG, Type.STRING, "kafka-coordinates", Validators.oneOf(IdStrategy.class), Importance.HIGH,
                 ID_STRATEGY_DOC, DOCUMENTS_GROUP, ++order, Width.MEDIUM, "Id strategy");
-        def.define(ID_FIELD_CONFIG, Type.STRING, "id", Importance.MEDIUM, ID_FIELD_DOC, DOCUMENTS_GROUP, ++order, Width.MEDIUM,
-                "Id field");
-        def.define(ID_TEMPLATE_CONFIG, Type.STRING, "", Importance.MEDIUM, ID_TEMPLATE_DOC, DOCUMENTS_GROUP, ++order, Width.LONG,
-                "Id template");
+        def.define(ID_FIELD_CONFIG, Type.STRING, "id", FIELD_PATH_VALIDATOR, Importance.MEDIUM, ID_FIELD_DOC, DOCUMENTS_GROUP,
+                ++order, Width.MEDIUM, "Id field");
+        def.define(ID_TEMPLATE_CONFIG, Type.STRING, "", ID_TEMPLATE_VALIDATOR, Importance.MEDIUM, ID_TEMPLATE_DOC, DOCUMENTS_GROUP,
+                ++order, Width.LONG, "Id template");
         def.define(HEADERS_PROPERTY_CONFIG, Type.STRING, "", Importance.LOW, HEADERS_PROPERTY_DOC, DOCUMENTS_GROUP, ++order,
                 Width.MEDIUM, "Headers property");
 
         order = 0;
         def.define(WRITE_STRATEGY_CONFIG, Type.STRING, "upsert", Validators.oneOf(WriteStrategy.class), Importance.HIGH,
                 WRITE_STRATEGY_DOC, WRITES_GROUP, ++order, Width.SHORT, "Write strategy");
-        def.define(NEWER_FIELD_CONFIG, Type.STRING, "ts", Importance.MEDIUM, NEWER_FIELD_DOC, WRITES_GROUP, ++order,
-                Width.MEDIUM, "Newer-than field");
+        def.define(NEWER_FIELD_CONFIG, Type.STRING, "ts", FIELD_PATH_VALIDATOR, Importance.MEDIUM, NEWER_FIELD_DOC, WRITES_GROUP,
+                ++order, Width.MEDIUM, "Newer-than field");
         def.define(PATCH_DEFAULT_OPERATION_CONFIG, Type.STRING, "set", Validators.oneOf(PatchOperation.class), Importance.MEDIUM,
                 PATCH_DEFAULT_OPERATION_DOC, WRITES_GROUP, ++order, Width.SHORT, "Patch default operation");
         def.define(PATCH_FIELDS_CONFIG, Type.LIST, "", PATCH_FIELDS_VALIDATOR, Importance.MEDIUM, PATCH_FIELDS_DOC,
@@ -220,6 +245,8 @@ public class CosmosSinkConfig extends AbstractConfig {
                 WRITES_GROUP, ++order, Width.SHORT, "Bulk concurrency");
         def.define(RETRY_BUDGET_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.between(0, 3_600_000), Importance.LOW,
                 RETRY_BUDGET_DOC, WRITES_GROUP, ++order, Width.SHORT, "Retry budget");
+        def.define(RETRY_EXHAUSTED_MAX_CONFIG, Type.INT, RETRY_EXHAUSTED_MAX_DEFAULT, ConfigDef.Range.between(1, 100),
+                Importance.LOW, RETRY_EXHAUSTED_MAX_DOC, WRITES_GROUP, ++order, Width.SHORT, "Retry budgets in a row");
         return def;
     }
 
@@ -316,11 +343,11 @@ public class CosmosSinkConfig extends AbstractConfig {
     }
 
     public String idField() {
-        return getString(ID_FIELD_CONFIG);
+        return getString(ID_FIELD_CONFIG).trim();
     }
 
-    public String idTemplate() {
-        return getString(ID_TEMPLATE_CONFIG);
+    public IdTemplate idTemplate() {
+        return idTemplate;
     }
 
     public String headersProperty() {
@@ -358,6 +385,11 @@ public class CosmosSinkConfig extends AbstractConfig {
 
     public Duration retryBudget() {
         return Duration.ofMillis(getLong(RETRY_BUDGET_CONFIG));
+    }
+
+    /** How many put() calls in a row may spend the retry budget before the records still failing are failed records. */
+    public int retryBudgetExhaustedMax() {
+        return getInt(RETRY_EXHAUSTED_MAX_CONFIG);
     }
 
     static Map<String, String> parseContainers(List<String> pairs) {

@@ -3,6 +3,7 @@ package io.iotconnect.cosmos.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.IdStrategy;
+import io.iotconnect.cosmos.config.IdTemplate;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -10,36 +11,29 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Makes a document id by the configured strategy, sanitised for Cosmos DB. */
 public final class IdResolver {
 
     /** Cosmos DB ids are at most 1,023 characters. */
     static final int MAX_LENGTH = 1023;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
 
     private final IdStrategy strategy;
     private final String[] fieldPath;
-    private final List<Object> template = new ArrayList<>();
+    private final List<IdTemplate.Part> template;
+    private final List<String[]> templateFields;
 
-    public IdResolver(IdStrategy strategy, String field, String template) {
+    /**
+     * @param field with {@link IdStrategy#FIELD}: the value field holding the id (dots for nesting)
+     * @param template with {@link IdStrategy#TEMPLATE}: the parsed template
+     */
+    public IdResolver(IdStrategy strategy, String field, IdTemplate template) {
         this.strategy = strategy;
-        this.fieldPath = field.split("\\.");
-        if (strategy == IdStrategy.TEMPLATE) {
-            Matcher matcher = PLACEHOLDER.matcher(template);
-            int last = 0;
-            while (matcher.find()) {
-                if (matcher.start() > last) {
-                    this.template.add(template.substring(last, matcher.start()));
-                }
-                this.template.add(new String[] {matcher.group(1)});
-                last = matcher.end();
-            }
-            if (last < template.length()) {
-                this.template.add(template.substring(last));
-            }
+        this.fieldPath = field.trim().split("\\.");
+        this.template = template.parts();
+        this.templateFields = new ArrayList<>(this.template.size());
+        for (IdTemplate.Part part : this.template) {
+            templateFields.add(part.field() == null ? null : part.field().toArray(new String[0]));
         }
     }
 
@@ -79,18 +73,19 @@ public final class IdResolver {
 
     private String fromTemplate(SinkRecord record, ObjectNode document) {
         StringBuilder id = new StringBuilder();
-        for (Object part : template) {
-            if (part instanceof String literal) {
-                id.append(literal);
+        for (int i = 0; i < template.size(); i++) {
+            IdTemplate.Part part = template.get(i);
+            if (part.source() == null) {
+                id.append(part.literal());
                 continue;
             }
-            String name = ((String[]) part)[0];
-            switch (name) {
-                case "topic" -> id.append(record.topic());
-                case "partition" -> id.append(record.kafkaPartition());
-                case "offset" -> id.append(record.kafkaOffset());
-                case "key" -> id.append(idFromKey(record));
-                default -> id.append(text(lookup(document, name.split("\\.")), "template field '" + name + "'"));
+            switch (part.source()) {
+                case TOPIC -> id.append(record.topic());
+                case PARTITION -> id.append(record.kafkaPartition());
+                case OFFSET -> id.append(record.kafkaOffset());
+                case KEY -> id.append(idFromKey(record));
+                default -> id.append(text(lookup(document, templateFields.get(i)),
+                        "template field '" + String.join(".", part.field()) + "'"));
             }
         }
         return id.toString();

@@ -8,9 +8,12 @@ import org.apache.kafka.connect.errors.RetriableException;
 import reactor.core.publisher.Sinks;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,8 +104,16 @@ final class BulkWrites implements OperationWriter.Streaming {
                 throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
             }
             if (attempts.size() != added.size()) {
-                throw new RetriableException("Cosmos DB answered " + attempts.size() + " of " + added.size()
-                        + " bulk operations; Connect will deliver the batch again");
+                // Operations without an answer are retried like any unanswered one, within the writer's budget.
+                Set<CosmosWriter.Pending> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+                attempts.forEach(attempt -> answered.add(attempt.pending()));
+                IllegalStateException noAnswer = new IllegalStateException("the bulk call ended without an answer for "
+                        + "this operation (" + attempts.size() + " of " + added.size() + " answered)");
+                for (CosmosWriter.Pending pending : added) {
+                    if (!answered.contains(pending)) {
+                        attempts.add(Attempt.failed(pending, noAnswer));
+                    }
+                }
             }
             return attempts;
         }

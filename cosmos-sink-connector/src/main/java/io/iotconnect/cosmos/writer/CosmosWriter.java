@@ -6,6 +6,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.cosmos.config.TombstoneHandling;
 import io.iotconnect.cosmos.config.WriteStrategy;
 import io.iotconnect.cosmos.mapping.DocumentMapper;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +53,12 @@ public final class CosmosWriter {
     private final WriteStrategy strategy;
     private final TombstoneHandling tombstones;
     private final Duration retryBudget;
+    private final int exhaustedMax;
     private final ErrantRecordReporter reporter;
     private final WriterMetrics metrics;
     private final Sleeper sleeper;
+    /** put() calls in a row that spent the whole retry budget; back to 0 when one writes (or routes) everything. */
+    private int exhaustedInARow;
 
     /** Pauses between retries; replaced in tests. */
     interface Sleeper {
@@ -146,6 +151,7 @@ public final class CosmosWriter {
         this.strategy = settings.strategy();
         this.tombstones = settings.tombstones();
         this.retryBudget = settings.retryBudget();
+        this.exhaustedMax = settings.retryBudgetExhaustedMax();
         this.reporter = reporter;
         this.metrics = metrics;
         this.sleeper = sleeper;
@@ -164,7 +170,11 @@ public final class CosmosWriter {
         };
     }
 
-    /** Writes the batch; throws RetriableException when the retry budget runs out, ConnectException on a failed record without a DLQ. */
+    /**
+     * Writes the batch. When the retry budget runs out, throws RetriableException so that Connect delivers the batch
+     * again, up to {@code retryBudgetExhaustedMax} times in a row; then the records still failing are failed records.
+     * A failed record without a dead letter queue is a ConnectException naming it.
+     */
     public void write(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
             return;
@@ -179,7 +189,7 @@ public final class CosmosWriter {
                 : attempt(collect(records));
         int attempt = 0;
         while (true) {
-            List<Pending> retry = new ArrayList<>();
+            List<Attempt> retry = new ArrayList<>();
             Duration retryAfter = Duration.ZERO;
             for (Attempt result : results) {
                 Pending pending = result.pending();
@@ -193,7 +203,7 @@ public final class CosmosWriter {
                         }
                     }
                     case RETRY -> {
-                        retry.add(pending);
+                        retry.add(result);
                         if (result.status() == 429) {
                             metrics.throttled();
                         }
@@ -213,9 +223,8 @@ public final class CosmosWriter {
             attempt++;
             Duration backoff = backoff(attempt, retryAfter);
             if (System.nanoTime() + backoff.toNanos() > deadline) {
-                throw new RetriableException(retry.size() + " of " + records.size() + " records were not written (throttled "
-                        + "or transient failures) within cosmos.retry.budget.ms=" + retryBudget.toMillis() + "; Connect will "
-                        + "deliver the batch again");
+                budgetSpent(retry, records.size());
+                break;
             }
             metrics.retried(retry.size());
             log.debug("Retrying {} operations in {} ms (attempt {})", retry.size(), backoff.toMillis(), attempt);
@@ -225,9 +234,63 @@ public final class CosmosWriter {
                 Thread.currentThread().interrupt();
                 throw new RetriableException("interrupted while backing off", e);
             }
-            results = attempt(retry);
+            results = attempt(retry.stream().map(Attempt::pending).toList());
         }
+        exhaustedInARow = 0;
         metrics.batch(records.size(), System.nanoTime() - started);
+    }
+
+    /**
+     * The retry budget is spent with {@code stillFailing} not written. Below the limit of budgets in a row: a
+     * RetriableException, and Connect delivers the batch again (the records written stay written; writing them again
+     * converges). At the limit: each record still failing is a failed record, in offset order, so that no record
+     * Cosmos DB keeps refusing holds its partitions for ever.
+     */
+    private void budgetSpent(List<Attempt> stillFailing, int batchSize) {
+        exhaustedInARow++;
+        metrics.retryBudgetExhausted();
+        String statuses = statuses(stillFailing);
+        if (exhaustedInARow < exhaustedMax) {
+            log.warn("Retry budget spent ({} of {} times in a row): {} of {} records not written, last answered {}; Connect "
+                    + "delivers the batch again", exhaustedInARow, exhaustedMax, stillFailing.size(), batchSize, statuses);
+            throw new RetriableException(stillFailing.size() + " of " + batchSize + " records were not written (throttled "
+                    + "or transient failures, last answered " + statuses + ") within cosmos.retry.budget.ms="
+                    + retryBudget.toMillis() + "; Connect will deliver the batch again (" + exhaustedInARow + " of "
+                    + CosmosSinkConfig.RETRY_EXHAUSTED_MAX_CONFIG + "=" + exhaustedMax + " in a row)");
+        }
+        int times = exhaustedInARow;
+        exhaustedInARow = 0;
+        log.warn("Retry budget spent {} of {} times in a row: the {} records still not written (last answered {}) are failed "
+                + "records, {}", times, exhaustedMax, stillFailing.size(), statuses,
+                reporter == null ? "and the task fails (no dead letter queue)" : "sent to the dead letter queue");
+        List<Attempt> inOrder = new ArrayList<>(stillFailing);
+        inOrder.sort(Comparator.comparing((Attempt attempt) -> attempt.pending().record().topic())
+                .thenComparing(attempt -> attempt.pending().record().kafkaPartition())
+                .thenComparingLong(attempt -> attempt.pending().record().kafkaOffset()));
+        for (Attempt attempt : inOrder) {
+            Pending pending = attempt.pending();
+            String answer = attempt.status() == 0
+                    ? (attempt.error() == null ? "no write: an earlier record of the same document was still failing"
+                    : "no answer (status 0)")
+                    : "status " + attempt.status() + (attempt.subStatus() != 0 ? "/" + attempt.subStatus() : "");
+            fail(pending.record(), "was not written: Cosmos DB answered " + answer + " in container '" + pending.target().name()
+                    + "' (id '" + pending.id() + "') through " + times + (times == 1 ? " retry budget" : " retry budgets in a row")
+                    + " (cosmos.retry.budget.ms="
+                    + retryBudget.toMillis() + ", " + CosmosSinkConfig.RETRY_EXHAUSTED_MAX_CONFIG + "=" + exhaustedMax + ")"
+                    + (attempt.error() != null ? ": " + attempt.error().getMessage() : ""), attempt.error());
+        }
+    }
+
+    /** The statuses of the last answers, most frequent first, like "500 (3), 429 (1)"; status 0 is no answer. */
+    private static String statuses(List<Attempt> attempts) {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (Attempt attempt : attempts) {
+            counts.merge(attempt.status(), 1, Integer::sum);
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed())
+                .map(entry -> "status " + entry.getKey() + " (" + entry.getValue() + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**

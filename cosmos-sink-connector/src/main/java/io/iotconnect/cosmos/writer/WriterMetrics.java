@@ -11,7 +11,8 @@ import org.apache.kafka.common.metrics.stats.Max;
 /**
  * The sink task's metrics as Kafka Connect plugin metrics (KIP-877), in JMX under
  * {@code kafka.connect:type=plugins,connector=..,task=..}: documents-written-total, request-units-total,
- * throttled-total, retries-total, records-failed-total, batch-latency-avg-ms / -max-ms.
+ * throttled-total, retries-total, records-failed-total, records-skipped-older-total, retry-budget-exhausted-total,
+ * batch-latency-avg-ms / -max-ms.
  */
 public final class WriterMetrics {
 
@@ -22,6 +23,7 @@ public final class WriterMetrics {
     private final Sensor failed;
     private final Sensor batchLatency;
     private final Sensor skippedOlder;
+    private final Sensor budgetExhausted;
 
     public WriterMetrics(PluginMetrics pluginMetrics) {
         PluginSensors metrics = new PluginSensors(pluginMetrics);
@@ -33,6 +35,8 @@ public final class WriterMetrics {
                 new CumulativeCount());
         skippedOlder = metrics.sensor("records-skipped-older-total", "Records upsert-if-newer did not write because the "
                 + "stored document was as new or newer.", new CumulativeCount());
+        budgetExhausted = metrics.sensor("retry-budget-exhausted-total", "put() calls that spent the whole "
+                + "cosmos.retry.budget.ms with records still failing.", new CumulativeCount());
         batchLatency = metrics.sensor("batch-latency");
         batchLatency.add(metrics.name("batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
         batchLatency.add(metrics.name("batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
@@ -46,6 +50,7 @@ public final class WriterMetrics {
         failed = null;
         batchLatency = null;
         skippedOlder = null;
+        budgetExhausted = null;
     }
 
     /** Metrics that record nothing, for unit tests. */
@@ -71,6 +76,10 @@ public final class WriterMetrics {
 
     void skippedOlder() {
         record(skippedOlder, 1);
+    }
+
+    void retryBudgetExhausted() {
+        record(budgetExhausted, 1);
     }
 
     void failed() {

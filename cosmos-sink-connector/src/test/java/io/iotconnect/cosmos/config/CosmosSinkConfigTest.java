@@ -136,6 +136,62 @@ class CosmosSinkConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cosmos.id.strategy: cosmos.write.strategy=upsert-if-newer");
     }
 
+    /** What config/validate says about each key, for the connector with these id settings. */
+    private static Map<String, List<String>> validateIds(String... idSettings) {
+        Map<String, String> props = props(idSettings);
+        props.put("topics", "telemetry");
+        props.put("connector.class", CosmosSinkConnector.class.getName());
+        return errors(new CosmosSinkConnector().validate(props));
+    }
+
+    @Test
+    void idTemplatesThatAreNotClosedOrNameNoVariableFailValidationOnTheirKey() {
+        assertThat(validateIds("cosmos.id.strategy", "template", "cosmos.id.template", "${deviceId-${ts"))
+                .containsOnlyKeys("cosmos.id.template")
+                .extractingByKey("cosmos.id.template").asList().singleElement().asString()
+                .contains("'${' at position 0 is not closed by '}'").contains("like ${value.deviceId}-${value.ts}");
+        assertThat(validateIds("cosmos.id.strategy", "template", "cosmos.id.template", "${nosuchvar}"))
+                .containsOnlyKeys("cosmos.id.template")
+                .extractingByKey("cosmos.id.template").asList().singleElement().asString()
+                .contains("${nosuchvar} is not a variable").contains("${topic}, ${partition}, ${offset}, ${key}")
+                .contains("a value field as ${value.nosuchvar}");
+        assertThat(validateIds("cosmos.id.template", "a-${value.}")).extractingByKey("cosmos.id.template").asList()
+                .singleElement().asString().contains("${value.} names no value field");
+        assertThat(validateIds("cosmos.id.strategy", "template", "cosmos.id.template", "${value.site.id}-${key}/${topic}"))
+                .as("a template of known variables").isEmpty();
+    }
+
+    @Test
+    void startRefusesTheTemplatesValidationRefusesWithTheSameMessage() {
+        Map<String, String> props = props("cosmos.id.strategy", "template", "cosmos.id.template", "${nosuchvar}",
+                "topics", "telemetry");
+        String validation = validateIds("cosmos.id.strategy", "template", "cosmos.id.template", "${nosuchvar}")
+                .get("cosmos.id.template").get(0);
+        assertThatThrownBy(() -> new CosmosSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(validation);
+        assertThatThrownBy(() -> new CosmosSinkConfig(props)).as("as a task's start() parses it")
+                .isInstanceOf(ConfigException.class).hasMessageContaining(validation);
+    }
+
+    @Test
+    void idAndNewerFieldsMustBeFieldPaths() {
+        assertThat(validateIds("cosmos.id.strategy", "field", "cosmos.id.field", "reading..id"))
+                .extractingByKey("cosmos.id.field").asList().singleElement().asString().contains("has an empty segment");
+        assertThat(validateIds("cosmos.write.newer.field", ".ts")).extractingByKey("cosmos.write.newer.field").asList()
+                .singleElement().asString().contains("has an empty segment");
+        assertThat(validateIds("cosmos.id.strategy", "field", "cosmos.id.field", "reading.id")).isEmpty();
+        assertThat(validateIds("cosmos.id.strategy", "field", "cosmos.id.field", " ")).extractingByKey("cosmos.id.field")
+                .asList().singleElement().asString().contains("needs the field holding the id");
+    }
+
+    @Test
+    void theRetryBudgetMayBeSpentAFewTimesInARow() {
+        assertThat(new CosmosSinkConfig(props()).retryBudgetExhaustedMax()).isEqualTo(3);
+        assertThat(new CosmosSinkConfig(props("cosmos.retry.budget.exhausted.max", "1")).retryBudgetExhaustedMax()).isEqualTo(1);
+        assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.retry.budget.exhausted.max", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cosmos.retry.budget.exhausted.max");
+    }
+
     private static Map<String, List<String>> errors(Config result) {
         Map<String, List<String>> errors = new HashMap<>();
         for (ConfigValue value : result.configValues()) {

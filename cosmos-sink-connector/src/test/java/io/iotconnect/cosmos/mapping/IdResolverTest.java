@@ -2,6 +2,7 @@ package io.iotconnect.cosmos.mapping;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.IdStrategy;
+import io.iotconnect.cosmos.config.IdTemplate;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -29,13 +30,13 @@ class IdResolverTest {
 
     @Test
     void kafkaCoordinates() {
-        assertThat(id(new IdResolver(IdStrategy.KAFKA_COORDINATES, "id", ""), record("k", Map.of("a", 1))))
+        assertThat(id(new IdResolver(IdStrategy.KAFKA_COORDINATES, "id", IdTemplate.parse("")), record("k", Map.of("a", 1))))
                 .isEqualTo("telemetry-3-1234");
     }
 
     @Test
     void keyPlainOrIdOfAStructKey() {
-        IdResolver resolver = new IdResolver(IdStrategy.KEY, "id", "");
+        IdResolver resolver = new IdResolver(IdStrategy.KEY, "id", IdTemplate.parse(""));
         assertThat(id(resolver, record("dev-1", Map.of("a", 1)))).isEqualTo("dev-1");
         Schema keySchema = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).build();
         SinkRecord structKey = new SinkRecord("t", 0, keySchema, new Struct(keySchema).put("id", "dev/2"), null, Map.of("a", 1), 1L);
@@ -46,15 +47,15 @@ class IdResolverTest {
 
     @Test
     void fieldAndNestedField() {
-        assertThat(id(new IdResolver(IdStrategy.FIELD, "reading.id", ""), record("k", Map.of("reading", Map.of("id", 42)))))
+        assertThat(id(new IdResolver(IdStrategy.FIELD, "reading.id", IdTemplate.parse("")), record("k", Map.of("reading", Map.of("id", 42)))))
                 .isEqualTo("42");
-        assertThatThrownBy(() -> id(new IdResolver(IdStrategy.FIELD, "uuid", ""), record("k", Map.of("a", 1))))
+        assertThatThrownBy(() -> id(new IdResolver(IdStrategy.FIELD, "uuid", IdTemplate.parse("")), record("k", Map.of("a", 1))))
                 .hasMessageContaining("field 'uuid' is missing");
     }
 
     @Test
     void templateOverFieldsAndCoordinates() {
-        IdResolver resolver = new IdResolver(IdStrategy.TEMPLATE, "id", "${deviceId}-${ts}@${topic}/${partition}/${offset}");
+        IdResolver resolver = new IdResolver(IdStrategy.TEMPLATE, "id", IdTemplate.parse("${value.deviceId}-${value.ts}@${topic}/${partition}/${offset}"));
         assertThat(id(resolver, record("k", Map.of("deviceId", "dev-1", "ts", 1795000000000L))))
                 .isEqualTo("dev-1-1795000000000@telemetry_3_1234");
     }

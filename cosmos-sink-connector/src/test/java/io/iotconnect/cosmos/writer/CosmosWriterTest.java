@@ -3,6 +3,7 @@ package io.iotconnect.cosmos.writer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.cosmos.config.IdStrategy;
+import io.iotconnect.cosmos.config.IdTemplate;
 import io.iotconnect.cosmos.config.PatchOperation;
 import io.iotconnect.cosmos.config.TombstoneHandling;
 import io.iotconnect.cosmos.config.WriteStrategy;
@@ -111,8 +112,8 @@ class CosmosWriterTest {
                                        List<Duration> sleeps) {
         ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
         WriteSettings settings = new WriteSettings(strategy, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
-                tombstones, 4, Duration.ofSeconds(1));
-        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", ""),
+                tombstones, 4, Duration.ofSeconds(1), 3);
+        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", IdTemplate.parse("")),
                 settings, null, WriterMetrics.none(), sleeps::add, operations);
     }
 
@@ -253,8 +254,8 @@ class CosmosWriterTest {
     private static CosmosWriter writer(OperationWriter operations, ErrantRecordReporter reporter) {
         ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
         WriteSettings settings = new WriteSettings(WriteStrategy.UPSERT, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
-                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1));
-        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", ""),
+                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1), 3);
+        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", IdTemplate.parse("")),
                 settings, reporter, WriterMetrics.none(), duration -> { }, operations);
     }
 
@@ -299,5 +300,122 @@ class CosmosWriterTest {
                 .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
                 .hasMessageContaining("Record telemetry-0@3 cannot be mapped to a document");
         assertThat(twoBad.events).as("offset 5 is met first, before anything is sent").containsExactly("abort");
+    }
+
+    /** Answers 500 for every operation on one document id, and 200 for the others; counts the calls. */
+    private static final class OneFailingDocument implements OperationWriter {
+        private final String failingId;
+        int calls;
+
+        OneFailingDocument(String failingId) {
+            this.failingId = failingId;
+        }
+
+        @Override
+        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+            calls++;
+            return todo.stream().map(pending -> pending.id().equals(failingId)
+                    ? new Attempt(pending, 500, 0, Duration.ZERO, 1.0, null)
+                    : Attempt.succeeded(pending, 200, 1.0)).toList();
+        }
+    }
+
+    /** A writer of upserts with a 1 s retry budget that may be spent {@code exhaustedMax} times in a row. */
+    private static CosmosWriter writer(OperationWriter operations, ErrantRecordReporter reporter, int exhaustedMax,
+                                       WriterMetrics metrics) {
+        ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
+        WriteSettings settings = new WriteSettings(WriteStrategy.UPSERT, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
+                TombstoneHandling.DELETE, 4, Duration.ofSeconds(1), exhaustedMax);
+        return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id",
+                IdTemplate.parse("")), settings, reporter, metrics, duration -> { }, operations);
+    }
+
+    /** A dead letter queue that keeps each record's offset and error message. */
+    private static final class DeadLetters implements ErrantRecordReporter {
+        final Map<Long, String> messages = new java.util.LinkedHashMap<>();
+
+        @Override
+        public java.util.concurrent.Future<Void> report(SinkRecord record, Throwable error) {
+            messages.put(record.kafkaOffset(), error.getMessage());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }
+
+    @Test
+    void aRecordThatOutlastsTheBudgetTimesInARowGoesToTheDeadLetterQueueAndTheRestStaysWritten() {
+        io.iotconnect.testing.WorkerPluginMetrics worker = new io.iotconnect.testing.WorkerPluginMetrics();
+        try (worker) {
+            org.apache.kafka.common.metrics.internals.PluginMetricsImpl task = worker.task("cosmos-sink", 0);
+            OneFailingDocument operations = new OneFailingDocument("dev-2");
+            DeadLetters dlq = new DeadLetters();
+            CosmosWriter writer = writer(operations, dlq, 3, new WriterMetrics(task));
+            List<SinkRecord> records = batch("dev-1", "dev-2", "dev-3");
+
+            for (int time = 1; time <= 2; time++) {
+                int exhausted = time;
+                assertThatThrownBy(() -> writer.write(records))
+                        .as("budget spent %d of 3 times: Connect delivers the batch again", exhausted)
+                        .isInstanceOf(RetriableException.class)
+                        .hasMessageContaining("1 of 3 records were not written")
+                        .hasMessageContaining("last answered status 500 (1)")
+                        .hasMessageContaining("(" + exhausted + " of cosmos.retry.budget.exhausted.max=3 in a row)");
+                assertThat(dlq.messages).isEmpty();
+            }
+            writer.write(records);
+
+            assertThat(dlq.messages).containsOnlyKeys(1L);
+            assertThat(dlq.messages.get(1L)).startsWith("Record telemetry-0@1 was not written: Cosmos DB answered status 500 "
+                    + "in container 'devices' (id 'dev-2') through 3 retry budgets in a row (cosmos.retry.budget.ms=1000, "
+                    + "cosmos.retry.budget.exhausted.max=3)");
+            assertThat(worker.value(task, "retry-budget-exhausted-total")).isEqualTo(3.0);
+            assertThat(worker.value(task, "records-failed-total")).isEqualTo(1.0);
+            assertThat(worker.value(task, "documents-written-total")).as("dev-1 and dev-3, each of the 3 deliveries")
+                    .isEqualTo(6.0);
+        }
+    }
+
+    @Test
+    void withoutADeadLetterQueueTheLastBudgetFailsTheTaskNamingTheRecordAndTheStatus() {
+        OneFailingDocument operations = new OneFailingDocument("dev-2");
+        CosmosWriter writer = writer(operations, null, 2, WriterMetrics.none());
+        List<SinkRecord> records = batch("dev-1", "dev-2", "dev-3");
+
+        assertThatThrownBy(() -> writer.write(records)).isInstanceOf(RetriableException.class);
+        assertThatThrownBy(() -> writer.write(records))
+                .isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .isNotInstanceOf(RetriableException.class)
+                .hasMessageStartingWith("Record telemetry-0@1 was not written: Cosmos DB answered status 500")
+                .hasMessageContaining("through 2 retry budgets in a row")
+                .hasMessageContaining("errors.deadletterqueue.topic.name");
+    }
+
+    @Test
+    void aBatchThatIsWrittenStartsTheCountAgain() {
+        OneFailingDocument operations = new OneFailingDocument("dev-2");
+        DeadLetters dlq = new DeadLetters();
+        CosmosWriter writer = writer(operations, dlq, 3, WriterMetrics.none());
+        List<SinkRecord> failing = batch("dev-1", "dev-2");
+
+        assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(RetriableException.class).hasMessageContaining("(1 of");
+        assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(RetriableException.class).hasMessageContaining("(2 of");
+        writer.write(batch("dev-1", "dev-3"));
+        assertThatThrownBy(() -> writer.write(failing)).as("counted from 1 again after a written batch")
+                .isInstanceOf(RetriableException.class).hasMessageContaining("(1 of");
+        assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(RetriableException.class).hasMessageContaining("(2 of");
+        writer.write(failing);
+        assertThat(dlq.messages).containsOnlyKeys(1L);
+        assertThatThrownBy(() -> writer.write(failing)).as("and again after the failed records were routed")
+                .isInstanceOf(RetriableException.class).hasMessageContaining("(1 of");
+    }
+
+    @Test
+    void withAMaximumOfOneTheFirstSpentBudgetRoutesTheRecordsInOffsetOrder() {
+        OperationWriter allFailing = todo -> todo.stream()
+                .map(pending -> new Attempt(pending, 503, 0, Duration.ZERO, 0.0, null)).toList();
+        DeadLetters dlq = new DeadLetters();
+        writer(allFailing, dlq, 1, WriterMetrics.none()).write(batch("dev-3", "dev-1", "dev-2"));
+        assertThat(dlq.messages.keySet()).containsExactly(0L, 1L, 2L);
+        assertThat(dlq.messages.values()).allSatisfy(message -> assertThat(message)
+                .contains("Cosmos DB answered status 503").contains("through 1 retry budget ("));
     }
 }
