@@ -7,6 +7,7 @@ import io.iotconnect.anomaly.metrics.Counter;
 import io.iotconnect.anomaly.metrics.TransformMetrics;
 import io.iotconnect.anomaly.output.StructExtender;
 import io.iotconnect.anomaly.reading.DeviceIdSource;
+import io.iotconnect.anomaly.reading.EpochUnit;
 import io.iotconnect.anomaly.reading.Values;
 import io.iotconnect.anomaly.spec.RuleSpecParser;
 import io.iotconnect.common.config.PluginVersion;
@@ -85,8 +86,9 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             + "assessed at its record timestamp and counted in records-timestamp-unreadable-total.";
 
     public static final String TIMESTAMP_UNIT_CONFIG = "timestamp.unit";
-    private static final String TIMESTAMP_UNIT_DOC = "Unit of numeric values in timestamp.field: ms (epoch milliseconds) or s "
-            + "(epoch seconds).";
+    private static final String TIMESTAMP_UNIT_DOC = "How numbers in timestamp.field are read: auto (epoch seconds below 1e11, "
+            + "epoch milliseconds from there on, as the MQTT source's mqtt.timestamp.format=auto), ms (epoch milliseconds) or "
+            + "s (epoch seconds).";
 
     public static final String MAX_DEVICES_CONFIG = "state.max.devices";
     private static final String MAX_DEVICES_DOC = "Devices whose detector state is kept per task; beyond it the least recently "
@@ -124,7 +126,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             .define(TIMESTAMP_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.fieldPath(), ConfigDef.Importance.MEDIUM,
                     TIMESTAMP_FIELD_DOC,
                     READING_GROUP, 2, ConfigDef.Width.MEDIUM, "Timestamp field")
-            .define(TIMESTAMP_UNIT_CONFIG, ConfigDef.Type.STRING, "ms", ConfigDef.ValidString.in("ms", "s"), ConfigDef.Importance.LOW,
+            .define(TIMESTAMP_UNIT_CONFIG, ConfigDef.Type.STRING, "auto", ConfigDef.ValidString.in("auto", "ms", "s"), ConfigDef.Importance.LOW,
                     TIMESTAMP_UNIT_DOC, READING_GROUP, 3, ConfigDef.Width.SHORT, "Timestamp unit")
             .define(OUTPUT_HEADERS_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW, OUTPUT_HEADERS_DOC,
                     OUTPUT_GROUP, 1, ConfigDef.Width.SHORT, "Anomaly headers")
@@ -144,7 +146,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private AnomalyDetector detector;
     private DeviceIdSource deviceIds;
     private FieldPath timestampField;
-    private boolean timestampSeconds;
+    private EpochUnit timestampUnit;
     private boolean headers;
     private StructExtender outputField;
     private final Counter checked = new Counter();
@@ -170,7 +172,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
         deviceIds = DeviceIdSource.of(config.getString(DEVICE_ID_FIELD_CONFIG));
         String timestamp = config.getString(TIMESTAMP_FIELD_CONFIG);
         timestampField = timestamp.isBlank() ? null : FieldPath.parse(timestamp);
-        timestampSeconds = config.getString(TIMESTAMP_UNIT_CONFIG).equals("s");
+        timestampUnit = EpochUnit.of(config.getString(TIMESTAMP_UNIT_CONFIG));
         headers = config.getBoolean(OUTPUT_HEADERS_CONFIG);
         String field = config.getString(OUTPUT_FIELD_CONFIG).trim();
         outputField = field.isEmpty() ? null : new StructExtender(field, RESULT_SCHEMA);
@@ -261,7 +263,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             Object value = timestampField.get(operand);
             if (value != null) {
                 try {
-                    return Values.epochMillis(value, timestampSeconds);
+                    return Values.epochMillis(value, timestampUnit);
                 } catch (IllegalArgumentException e) {
                     // A device's broken clock field must not stop the pipeline: assess the reading at its record time,
                     // and count it (ValidateReading's 'timestamp' rule is the place to reject such readings).

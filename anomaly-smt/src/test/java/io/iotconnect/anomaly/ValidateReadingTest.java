@@ -273,6 +273,21 @@ class ValidateReadingTest {
     }
 
     @Test
+    void timestampsAreReadAsTheMqttSourceReadsThemInAuto() {
+        ValidateReading<SinkRecord> transform = transform("rules", "ts: required timestamp max.future(5m) max.age(7d)");
+        for (Object ts : new Object[] {NOW, NOW / 1000, NOW / 1000.0 + 0.25, java.time.Instant.ofEpochMilli(NOW).toString(),
+                java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(NOW), java.time.ZoneOffset.ofHours(2)).toString()}) {
+            Map<String, Object> reading = new HashMap<>();
+            reading.put("ts", ts);
+            assertThat(errors(transform.apply(Readings.record("dev-1", reading)))).as("ts %s", ts).isNull();
+        }
+        ValidateReading<SinkRecord> millis = transform("rules", "ts: required timestamp(unit=ms) max.age(7d)");
+        Map<String, Object> seconds = new HashMap<>();
+        seconds.put("ts", NOW / 1000);
+        assertThat(errors(millis.apply(Readings.record("dev-1", seconds)))).as("seconds read as milliseconds are 1970").contains("ts=");
+    }
+
+    @Test
     void aTagFieldWithoutTaggingIsIgnoredNotRefusedAtStart() {
         // A check across keys: config/validate cannot make it, so start() does not refuse it either.
         ValidateReading<SinkRecord> transform = transform("on.invalid", "drop", "tag.field", "errors");

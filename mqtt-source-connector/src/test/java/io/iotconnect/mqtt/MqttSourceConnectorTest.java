@@ -2,6 +2,7 @@ package io.iotconnect.mqtt;
 
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.mqtt.config.MqttSourceTaskConfig;
+import io.iotconnect.mqtt.config.TimestampFormat;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -63,6 +64,18 @@ class MqttSourceConnectorTest {
         assertThat(errors(props("mqtt.key.topic.level", "0")).get("mqtt.key.topic.level"))
                 .anySatisfy(m -> assertThat(m).contains("count topic levels from 1"));
         assertThat(errors(props("mqtt.version", "4")).get("mqtt.version")).isNotEmpty();
+        assertThat(errors(props("mqtt.timestamp.format", "epoch")).get("mqtt.timestamp.format"))
+                .anySatisfy(m -> assertThat(m).contains("use one of [auto, epoch-millis, epoch-seconds, iso-8601]"));
+    }
+
+    @Test
+    void timestampFormatDefaultsToAutoAndKeepsTheFixedFormats() {
+        assertThat(new MqttSourceConnectorConfig(props()).timestampFormat()).isEqualTo(TimestampFormat.AUTO);
+        for (String format : List.of("auto", "epoch-millis", "epoch-seconds", "iso-8601", "EPOCH_MILLIS")) {
+            assertThat(errors(props("mqtt.timestamp.format", format))).as(format).isEmpty();
+        }
+        assertThat(new MqttSourceConnectorConfig(props("mqtt.timestamp.format", "iso-8601")).timestampFormat())
+                .isEqualTo(TimestampFormat.ISO_8601);
     }
 
     @Test

@@ -90,10 +90,12 @@ class MqttSourceCrashIT {
                 }
             });
             // Kill once the task is well into the burst, with messages in flight between the broker, its queue and Kafka.
-            awaitAtLeast(kafkaTopic, MESSAGES / 5, Duration.ofSeconds(60));
-            log.info("Killing worker (SIGKILL) of {} mid-burst", name);
+            int before = awaitAtLeast(kafkaTopic, MESSAGES / 10, Duration.ofSeconds(60));
+            log.info("Killing worker (SIGKILL) of {} mid-burst, {} records in Kafka", name, before);
             worker.kill();
-            assertThat(publishing).as("the worker must die while messages are still being published").isNotDone();
+            // Mid-burst: the publisher may be done (the broker then holds the rest for the task's session), but
+            // most messages are still between the broker, the task's queue and Kafka.
+            assertThat(before).as("records in Kafka when the worker died").isLessThan(MESSAGES / 2);
             worker = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
             publishing.get(180, TimeUnit.SECONDS);
         }
@@ -140,9 +142,11 @@ class MqttSourceCrashIT {
         return topics;
     }
 
-    private static void awaitAtLeast(String topic, int count, Duration timeout) {
+    /** Waits until {@code count} records are in the topic; returns how many were read. */
+    private static int awaitAtLeast(String topic, int count, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(kafka, topic, read -> read.size() >= count, timeout);
         assertThat(records.size()).as("records in %s before the kill", topic).isGreaterThanOrEqualTo(count);
+        return records.size();
     }
 
     /** Reads until every id in [0, expected) arrived; returns the distinct ids seen and the total record count. */

@@ -49,7 +49,7 @@ public final class Values {
      *
      * @throws IllegalArgumentException saying what was expected
      */
-    public static long epochMillis(Object value, boolean seconds) {
+    public static long epochMillis(Object value, EpochUnit unit) {
         if (value instanceof Date date) {
             return date.getTime();
         }
@@ -58,7 +58,7 @@ public final class Values {
             if (!Double.isFinite(d)) {
                 throw new IllegalArgumentException("is not a finite number");
             }
-            return seconds ? Math.round(d * 1000.0) : Math.round(d);
+            return unit.toMillis(d);
         }
         if (value instanceof String text) {
             try {
@@ -67,8 +67,11 @@ public final class Values {
                 throw new IllegalArgumentException("is not an ISO-8601 time with a zone, like 2026-11-22T14:03:42Z");
             }
         }
-        throw new IllegalArgumentException("is " + typeName(value) + ", not a time (epoch " + (seconds ? "seconds" : "milliseconds")
-                + " or an ISO-8601 string)");
+        throw new IllegalArgumentException("is " + typeName(value) + ", not a time (epoch " + switch (unit) {
+            case SECONDS -> "seconds";
+            case MILLIS -> "milliseconds";
+            case AUTO -> "seconds or milliseconds";
+        } + " or an ISO-8601 string)");
     }
 
     /** The value as it appears in a message: strings quoted, long values cut short. */

@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly.validate;
 
+import io.iotconnect.anomaly.reading.EpochUnit;
 import io.iotconnect.anomaly.reading.Values;
 import io.iotconnect.anomaly.spec.Check;
 import io.iotconnect.anomaly.spec.FieldRules;
@@ -32,7 +33,7 @@ final class FieldValidator {
     static FieldValidator compile(FieldRules spec) {
         boolean required = false;
         ValueType type = null;
-        boolean epochSeconds = false;
+        EpochUnit unit = EpochUnit.AUTO;
         List<ValueRule> rules = new ArrayList<>();
         List<Check> timeChecks = new ArrayList<>();
         for (Check check : spec.checks()) {
@@ -44,11 +45,14 @@ final class FieldValidator {
                 type = asType;
                 if (asType == ValueType.TIMESTAMP) {
                     check.accepts(1, Set.of("unit"));
-                    String unit = check.text("unit", 0);
-                    if (unit != null && !unit.equals("ms") && !unit.equals("s")) {
-                        throw check.error("has unit=" + unit + "; numbers are epoch milliseconds (ms, the default) or seconds (s)");
+                    String word = check.text("unit", 0);
+                    if (word != null) {
+                        unit = EpochUnit.of(word);
+                        if (unit == null) {
+                            throw check.error("has unit=" + word + "; numbers are read by magnitude (auto, the default: "
+                                    + "epoch seconds below 1e11, milliseconds above), or as epoch milliseconds (ms) or seconds (s)");
+                        }
                     }
-                    epochSeconds = "s".equals(unit);
                 } else {
                     check.accepts(0, Set.of());
                 }
@@ -114,11 +118,11 @@ final class FieldValidator {
                 throw check.error("needs the field to be declared a timestamp; add 'timestamp' (or 'timestamp(unit=s)') before it");
             }
             Duration limit = check.duration("duration", 0);
-            rules.add(check.name().equals("max.future") ? TimeRules.notAfterNowPlus(limit, epochSeconds)
-                    : TimeRules.notBeforeNowMinus(limit, epochSeconds));
+            rules.add(check.name().equals("max.future") ? TimeRules.notAfterNowPlus(limit, unit)
+                    : TimeRules.notBeforeNowMinus(limit, unit));
         }
         if (type == ValueType.TIMESTAMP && timeChecks.isEmpty()) {
-            rules.add(0, TimeRules.parsable(epochSeconds));
+            rules.add(0, TimeRules.parsable(unit));
         }
         if (type != null && type != ValueType.NUMBER && type != ValueType.INTEGER
                 && rules.stream().anyMatch(rule -> rule instanceof NumericRules.Bound)) {

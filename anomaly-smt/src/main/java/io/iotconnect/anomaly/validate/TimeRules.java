@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly.validate;
 
+import io.iotconnect.anomaly.reading.EpochUnit;
 import io.iotconnect.anomaly.reading.Values;
 import io.iotconnect.anomaly.spec.Durations;
 
@@ -12,10 +13,10 @@ final class TimeRules {
     private TimeRules() {
     }
 
-    static ValueRule parsable(boolean epochSeconds) {
+    static ValueRule parsable(EpochUnit unit) {
         return (value, now) -> {
             try {
-                Values.epochMillis(value, epochSeconds);
+                Values.epochMillis(value, unit);
                 return null;
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
@@ -23,23 +24,23 @@ final class TimeRules {
         };
     }
 
-    static ValueRule notAfterNowPlus(Duration skew, boolean epochSeconds) {
+    static ValueRule notAfterNowPlus(Duration skew, EpochUnit unit) {
         String limit = " in the future (max.future " + Durations.format(skew) + ")";
-        return bounded(skew, epochSeconds, (time, now) -> time - now, limit);
+        return bounded(skew, unit, (time, now) -> time - now, limit);
     }
 
-    static ValueRule notBeforeNowMinus(Duration age, boolean epochSeconds) {
+    static ValueRule notBeforeNowMinus(Duration age, EpochUnit unit) {
         String limit = " old (max.age " + Durations.format(age) + ")";
-        return bounded(age, epochSeconds, (time, now) -> now - time, limit);
+        return bounded(age, unit, (time, now) -> now - time, limit);
     }
 
     /** Fails when {@code distance(time, now)} exceeds the limit; the message shows the distance. */
-    private static ValueRule bounded(Duration limit, boolean epochSeconds, LongBinaryOperator distance, String suffix) {
+    private static ValueRule bounded(Duration limit, EpochUnit unit, LongBinaryOperator distance, String suffix) {
         long limitMillis = limit.toMillis();
         return (value, now) -> {
             long millis;
             try {
-                millis = Values.epochMillis(value, epochSeconds);
+                millis = Values.epochMillis(value, unit);
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +23,34 @@ import java.util.Map;
  *
  * <p>Anything that is not exactly one well-formed JSON document within the limits is rejected with a
  * {@link MalformedPayloadException} carrying the reason and the position: bad UTF-8, truncation, trailing data,
- * duplicate keys, nesting or size beyond the limits, integers outside 64 bits, arrays whose elements disagree in type.
- * Instances are immutable and thread-safe.
+ * duplicate keys, nesting or size beyond the limits, arrays whose elements disagree in type, and numbers the value
+ * cannot hold.
+ *
+ * <p>Numbers, in either {@link NumberMode}: an integer literal beyond 64 bits is rejected; a number whose magnitude
+ * is beyond a 64-bit float's ({@code 1e999999}, {@code -1e400}) is rejected rather than read as an infinity, which no
+ * Connect converter can carry honestly (JSON has no Infinity; Kafka's JsonConverter would write the string
+ * "Infinity"); a non-zero number too small for a 64-bit float ({@code 1e-999999}) reads as 0.0 (-0.0 when negative),
+ * the nearest double, as every JSON reader rounds it; a number literal longer than {@value #MAX_NUMBER_LENGTH}
+ * characters is rejected. Instances are immutable and thread-safe.
  */
 public final class JsonPayloadParser {
 
     /** How JSON numbers become Connect values. */
     public enum NumberMode {
-        /** Integer literals become INT64, others FLOAT64. */
+        /** Integer literals become INT64 (beyond 64 bits: rejected), others FLOAT64 (beyond its range: rejected). */
         INFER,
-        /** Every number becomes FLOAT64; integers beyond +-2^53 are rejected rather than rounded. */
+        /** Every number becomes FLOAT64; integers beyond +-2^53 are rejected rather than rounded, as in {@link #INFER}
+         * numbers beyond a FLOAT64's range. */
         FLOAT64
     }
 
     static final long MAX_EXACT_DOUBLE_INTEGER = 1L << 53;
+
+    /** Longest number literal read, in characters (Jackson's default, stated here because it is part of the contract). */
+    public static final int MAX_NUMBER_LENGTH = 1000;
+
+    /** Number literals longer than this are shown cut short in reasons, which travel in record headers. */
+    private static final int MAX_SHOWN_NUMBER_LENGTH = 40;
 
     private final JsonFactory factory;
     private final NumberMode numberMode;
@@ -51,6 +64,7 @@ public final class JsonPayloadParser {
                         .maxNestingDepth(limits.maxDepth())
                         .maxStringLength(limits.maxStringLength())
                         .maxDocumentLength(limits.maxBytes())
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -77,30 +91,33 @@ public final class JsonPayloadParser {
             throw new MalformedPayloadException("empty payload: expected a JSON document", 0, 1, 1);
         }
         try (JsonParser parser = factory.createParser(payload)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                throw failure(parser, "no JSON value in payload (only white space)");
+            try {
+                return readDocument(parser, withShape);
+            } catch (JsonProcessingException e) {
+                // Limit violations (number length, nesting, string length) carry no location; the parser knows it.
+                JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+                throw new MalformedPayloadException(e.getOriginalMessage(), at.getByteOffset(), at.getLineNr(), at.getColumnNr());
             }
-            StringBuilder shape = withShape ? new StringBuilder(64) : null;
-            Object value = readValue(parser, first, shape, "$");
-            JsonToken trailing = parser.nextToken();
-            if (trailing != null) {
-                throw failure(parser, "unexpected data after the end of the JSON document: " + trailing.asString());
-            }
-            return new ParsedJson(value, shape == null ? null : shape.toString());
         } catch (MalformedPayloadException e) {
             throw e;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String reason = e.getOriginalMessage();
-            if (at == null) {
-                throw new MalformedPayloadException(reason, -1, -1, -1);
-            }
-            throw new MalformedPayloadException(reason, at.getByteOffset(), at.getLineNr(), at.getColumnNr());
         } catch (IOException e) {
             // Parsing a byte array does no I/O; anything here is a parse failure without a location.
             throw new MalformedPayloadException(String.valueOf(e.getMessage()), -1, -1, -1);
         }
+    }
+
+    private ParsedJson readDocument(JsonParser parser, boolean withShape) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            throw failure(parser, "no JSON value in payload (only white space)");
+        }
+        StringBuilder shape = withShape ? new StringBuilder(64) : null;
+        Object value = readValue(parser, first, shape, "$");
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw failure(parser, "unexpected data after the end of the JSON document: " + trailing.asString());
+        }
+        return new ParsedJson(value, shape == null ? null : shape.toString());
     }
 
     private Object readValue(JsonParser parser, JsonToken token, StringBuilder shape, String path) throws IOException {
@@ -116,7 +133,7 @@ public final class JsonPayloadParser {
                 return readInteger(parser, shape, path);
             case VALUE_NUMBER_FLOAT:
                 append(shape, 'd');
-                return parser.getDoubleValue();
+                return readFloat(parser, path);
             case VALUE_TRUE:
                 append(shape, 'b');
                 return Boolean.TRUE;
@@ -133,8 +150,7 @@ public final class JsonPayloadParser {
 
     private Object readInteger(JsonParser parser, StringBuilder shape, String path) throws IOException {
         if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            BigInteger big = parser.getBigIntegerValue();
-            throw failure(parser, "integer " + big + " at " + path + " does not fit in 64 bits");
+            throw failure(parser, "integer " + shownNumber(parser) + " at " + path + " does not fit in 64 bits");
         }
         long value = parser.getLongValue();
         if (numberMode == NumberMode.FLOAT64) {
@@ -147,6 +163,24 @@ public final class JsonPayloadParser {
         }
         append(shape, 'i');
         return value;
+    }
+
+    private static double readFloat(JsonParser parser, String path) throws IOException {
+        double value = parser.getDoubleValue();
+        if (!Double.isFinite(value)) {
+            throw failure(parser, "number " + shownNumber(parser) + " at " + path + " is beyond the range of a 64-bit float "
+                    + "(magnitude up to " + Double.MAX_VALUE + "); it would be read as " + value);
+        }
+        return value;
+    }
+
+    /** The number literal as written, cut short when long. */
+    private static String shownNumber(JsonParser parser) throws IOException {
+        String text = parser.getText();
+        if (text.length() <= MAX_SHOWN_NUMBER_LENGTH) {
+            return text;
+        }
+        return text.substring(0, MAX_SHOWN_NUMBER_LENGTH) + "... (" + text.length() + " characters)";
     }
 
     private Map<String, Object> readObject(JsonParser parser, StringBuilder shape, String path) throws IOException {

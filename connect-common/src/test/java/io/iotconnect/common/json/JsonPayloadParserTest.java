@@ -111,6 +111,74 @@ class JsonPayloadParserTest {
     }
 
     @Test
+    void numbersBeyondADoublesRangeAreRejectedInEveryModeNotReadAsInfinity() {
+        for (JsonPayloadParser.NumberMode mode : JsonPayloadParser.NumberMode.values()) {
+            JsonPayloadParser modeParser = new JsonPayloadParser(JsonLimits.DEFAULT, mode);
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"t\":1e999999}")))
+                    .as("mode %s", mode)
+                    .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("number 1e999999 at $.t is beyond the range of a 64-bit float "
+                                + "(magnitude up to 1.7976931348623157E308); it would be read as Infinity");
+                        assertThat(e.position()).isEqualTo("byte 5, line 1, column 6");
+                    });
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"a\":{\"v\":[1.5,-1e999999]}}")))
+                    .as("mode %s", mode)
+                    .hasMessageContaining("number -1e999999 at $.a.v[1] is beyond the range of a 64-bit float")
+                    .hasMessageContaining("read as -Infinity");
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"t\":1.7976931348623159E308}")))
+                    .as("just past Double.MAX_VALUE, mode %s", mode)
+                    .hasMessageContaining("beyond the range of a 64-bit float");
+            assertThat(((Map<?, ?>) modeParser.parse(utf8("{\"t\":1.7976931348623157E308}")).value()).get("t"))
+                    .as("Double.MAX_VALUE itself, mode %s", mode)
+                    .isEqualTo(Double.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void numbersTooSmallForADoubleReadAsZeroWithTheirSign() {
+        for (JsonPayloadParser.NumberMode mode : JsonPayloadParser.NumberMode.values()) {
+            Map<?, ?> value = (Map<?, ?>) new JsonPayloadParser(JsonLimits.DEFAULT, mode)
+                    .parse(utf8("{\"a\":1e-999999,\"b\":-1e-999999,\"c\":4.9e-324}")).value();
+            assertThat(value.get("a")).as("mode %s", mode).isEqualTo(0.0);
+            assertThat(value.get("b")).as("mode %s", mode).isEqualTo(-0.0);
+            assertThat(value.get("c")).as("smallest subnormal is kept, mode %s", mode).isEqualTo(Double.MIN_VALUE);
+        }
+    }
+
+    @Test
+    void integersBeyond64BitsAreRejectedInEveryModeAndShownCutShort() {
+        String digits400 = "1" + "0".repeat(400);
+        for (JsonPayloadParser.NumberMode mode : JsonPayloadParser.NumberMode.values()) {
+            JsonPayloadParser modeParser = new JsonPayloadParser(JsonLimits.DEFAULT, mode);
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"n\":9223372036854775808}")))
+                    .as("Long.MAX_VALUE + 1, mode %s", mode)
+                    .hasMessageContaining("integer 9223372036854775808 at $.n does not fit in 64 bits");
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"n\":-9223372036854775809}")))
+                    .as("Long.MIN_VALUE - 1, mode %s", mode)
+                    .hasMessageContaining("integer -9223372036854775809 at $.n does not fit in 64 bits");
+            assertThatThrownBy(() -> modeParser.parse(utf8("{\"n\":" + digits400 + "}")))
+                    .as("mode %s", mode)
+                    .isInstanceOfSatisfying(MalformedPayloadException.class, e -> assertThat(e.reason())
+                            .isEqualTo("integer " + digits400.substring(0, 40) + "... (401 characters) at $.n does not fit in 64 bits"));
+        }
+        assertThat(parser.parse(utf8("{\"n\":9223372036854775807}")).value()).isEqualTo(Map.of("n", Long.MAX_VALUE));
+        assertThat(parser.parse(utf8("{\"n\":-9223372036854775808}")).value()).isEqualTo(Map.of("n", Long.MIN_VALUE));
+    }
+
+    @Test
+    void nonNumericNumbersAndOverlongNumbersAreRejected() {
+        assertThatThrownBy(() -> parser.parse(utf8("{\"t\":NaN}"))).isInstanceOf(MalformedPayloadException.class);
+        assertThatThrownBy(() -> parser.parse(utf8("{\"t\":Infinity}"))).isInstanceOf(MalformedPayloadException.class);
+        assertThatThrownBy(() -> parser.parse(utf8("{\"t\":-Infinity}"))).isInstanceOf(MalformedPayloadException.class);
+        String overlong = "0." + "1".repeat(JsonPayloadParser.MAX_NUMBER_LENGTH);
+        assertThatThrownBy(() -> parser.parse(utf8("{\"t\":" + overlong + "}")))
+                .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
+                    assertThat(e.reason()).contains("Number value length").contains("1000");
+                    assertThat(e.byteOffset()).as("position known, not 'unknown'").isPositive();
+                });
+    }
+
+    @Test
     void enforcesDepthAndSizeLimits() {
         JsonPayloadParser strict = new JsonPayloadParser(new JsonLimits(100, 3, 10), JsonPayloadParser.NumberMode.INFER);
         assertThatThrownBy(() -> strict.parse(utf8("{\"a\":{\"b\":{\"c\":{\"d\":1}}}}")))

@@ -193,7 +193,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     public static final String JSON_NUMBER_MODE_DEFAULT = "infer";
     private static final String JSON_NUMBER_MODE_DOC = "With format 'json': 'infer' makes integer literals int64 and others float64; "
             + "'float64' makes every number float64, so a device that prints 21 for 21.0 keeps one schema (integers beyond "
-            + "2^53 are then malformed rather than rounded).";
+            + "2^53 are then malformed rather than rounded). In both modes a number beyond a float64's range (like "
+            + "1e999999) and an integer literal beyond 64 bits are malformed rather than read as Infinity or rounded, with "
+            + "the field and the number in the reason; a non-zero number too small for a float64 (like 1e-999999) reads "
+            + "as 0.0, the nearest float64.";
 
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt.value.json.schema.cache.size";
     private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema cached per task.";
@@ -216,9 +219,14 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
             + "parse in " + "mqtt.timestamp.format makes the message malformed.";
 
     public static final String TIMESTAMP_FORMAT_CONFIG = "mqtt.timestamp.format";
-    public static final String TIMESTAMP_FORMAT_DEFAULT = "epoch-millis";
-    private static final String TIMESTAMP_FORMAT_DOC = "Format of the timestamp field: 'epoch-millis', 'epoch-seconds' (a number, "
-            + "fractions allowed) or 'iso-8601' (2026-11-22T14:03:42.123Z, with an offset or Z).";
+    public static final String TIMESTAMP_FORMAT_DEFAULT = "auto";
+    private static final String TIMESTAMP_FORMAT_DOC = "Format of the timestamp field. 'auto' accepts what fleets send: a number, "
+            + "or a string of one, is epoch seconds when below 1e11 (100000000000; fractions allowed, like 1795356222.123) "
+            + "and epoch milliseconds from 1e11 up to 1e14, which tells them apart for every time from March 1973 to year "
+            + "5138; larger numbers (microseconds, nanoseconds) are malformed. Any other string must be ISO-8601 with an "
+            + "offset or Z (2026-11-22T14:03:42.123Z, 2026-11-22T15:03:42+01:00); a local time without one is malformed, "
+            + "as the device's zone is unknown. Fixed formats: 'epoch-millis', 'epoch-seconds' (a number or a string of "
+            + "one, fractions allowed) or 'iso-8601'. In every format a time before 1970, NaN or an infinity is malformed.";
 
     public static final String HEADERS_ENABLE_CONFIG = "mqtt.headers.enable";
     private static final String HEADERS_ENABLE_DOC = "Add MQTT metadata as record headers: mqtt.topic, mqtt.qos, mqtt.retained, "

@@ -93,6 +93,67 @@ class MqttRecordMapperTest {
     }
 
     @Test
+    void autoIsTheDefaultAndEveryFormOfOneInstantGivesTheSameRecordTimestamp() {
+        long instant = 1_795_341_600_123L; // 2026-11-22T10:00:00.123Z
+        List<String> forms = List.of("1795341600123", "\"1795341600123\"", "1795341600.123", "\"1795341600.123\"",
+                "\"2026-11-22T10:00:00.123Z\"", "\"2026-11-22T11:00:00.123+01:00\"", "\"2026-11-22T10:00:00.123000Z\"");
+        for (String numberMode : List.of("infer", "float64")) {
+            MqttRecordMapper mapper = mapper("mqtt.timestamp.field", "ts", "mqtt.value.json.number.mode", numberMode);
+            for (String form : forms) {
+                assertThat(mapper.toRecord(message("d/a/t", "{\"ts\":" + form + ",\"t\":1.5}")).timestamp())
+                        .as("ts %s in number mode %s", form, numberMode).isEqualTo(instant);
+            }
+            for (String form : List.of("1795341600", "\"1795341600\"", "\"2026-11-22T10:00:00Z\"", "\"2026-11-22T11:00:00+01:00\"")) {
+                assertThat(mapper.toRecord(message("d/a/t", "{\"ts\":" + form + "}")).timestamp())
+                        .as("ts %s in number mode %s", form, numberMode).isEqualTo(instant - 123);
+            }
+        }
+    }
+
+    @Test
+    void badTimestampsInAutoGoToTheErrorTopicWithReasons() {
+        MqttRecordMapper mapper = mapper("mqtt.timestamp.field", "ts");
+        Map<String, String> reasons = Map.of(
+                "\"2026-11-22T10:00:00\"", "timestamp field 'ts': '2026-11-22T10:00:00' has no zone: add Z for UTC",
+                "1795341600123456", "timestamp field 'ts': time 1795341600123456 is too large for epoch milliseconds",
+                "-1", "timestamp field 'ts': time -1 is before 1970",
+                "\"1969-12-31T23:00:00Z\"", "timestamp field 'ts': time '1969-12-31T23:00:00Z' is before 1970",
+                "true", "timestamp field 'ts': expected epoch seconds or milliseconds (a number) or an ISO-8601 string");
+        for (Map.Entry<String, String> bad : reasons.entrySet()) {
+            MqttMessageEnvelope message = message("devices/d/telemetry", "{\"ts\":" + bad.getKey() + "}");
+            MalformedMessageException failure = catchMalformed(mapper, message);
+            assertThat(failure.stage()).as(bad.getKey()).isEqualTo(MalformedMessageException.Stage.TIMESTAMP);
+            assertThat(failure.reason()).as(bad.getKey()).startsWith(bad.getValue());
+            assertThat(header(mapper.errorRecord(message, failure), "mqtt.error.reason")).isEqualTo(failure.reason());
+        }
+    }
+
+    @Test
+    void numbersBeyondADoubleAreMalformedNotInfinity() {
+        for (String numberMode : List.of("infer", "float64")) {
+            MqttRecordMapper mapper = mapper("mqtt.value.json.number.mode", numberMode, "mqtt.value.json.struct", "false");
+            for (String number : List.of("1e999999", "-1e999999")) {
+                MqttMessageEnvelope message = message("devices/d/telemetry", "{\"t\":21.5,\"p\":" + number + "}");
+                MalformedMessageException failure = catchMalformed(mapper, message);
+                assertThat(failure.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+                assertThat(failure.reason()).as("%s in %s", number, numberMode)
+                        .isEqualTo("invalid JSON: number " + number + " at $.p is beyond the range of a 64-bit float "
+                                + "(magnitude up to 1.7976931348623157E308); it would be read as "
+                                + (number.startsWith("-") ? "-Infinity" : "Infinity"));
+                assertThat(failure.position()).isEqualTo("byte 14, line 1, column 15");
+                MqttSourceRecord error = mapper.errorRecord(message, failure);
+                assertThat(error.topic()).isEqualTo("plant-a-errors");
+                assertThat((byte[]) error.value()).isEqualTo(message.payload());
+                assertThat(header(error, "mqtt.error.reason")).isEqualTo(failure.reason());
+            }
+            assertThat(catchMalformed(mapper, message("devices/d/telemetry", "{\"n\":123456789012345678901234567890}")).reason())
+                    .isEqualTo("invalid JSON: integer 123456789012345678901234567890 at $.n does not fit in 64 bits");
+            assertThat(mapper.toRecord(message("devices/d/telemetry", "{\"t\":1e-999999}")).value())
+                    .as("underflow reads as 0.0, in %s", numberMode).isEqualTo(Map.of("t", 0.0));
+        }
+    }
+
+    @Test
     void templatedTopicAndSchemalessMap() {
         MqttSourceRecord record = mapper("mqtt.kafka.topic", "iot.${3}", "mqtt.value.json.struct", "false")
                 .toRecord(message("devices/d1/telemetry", "{\"t\":1.5}"));
@@ -136,8 +197,12 @@ class MqttRecordMapperTest {
         assertThatThrownBy(() -> mapper("mqtt.timestamp.field", "ts").toRecord(message("d/a/t", "{\"ts\":\"yesterday\"}")))
                 .isInstanceOfSatisfying(MalformedMessageException.class, e -> {
                     assertThat(e.stage()).isEqualTo(MalformedMessageException.Stage.TIMESTAMP);
-                    assertThat(e.reason()).contains("expected a number");
+                    assertThat(e.reason()).startsWith("timestamp field 'ts': 'yesterday' is neither epoch seconds or milliseconds "
+                            + "nor an ISO-8601 time with a zone");
                 });
+        assertThatThrownBy(() -> mapper("mqtt.timestamp.field", "ts", "mqtt.timestamp.format", "epoch-millis")
+                .toRecord(message("d/a/t", "{\"ts\":\"yesterday\"}")))
+                .isInstanceOfSatisfying(MalformedMessageException.class, e -> assertThat(e.reason()).contains("expected a number"));
         assertThatThrownBy(() -> mapper("mqtt.timestamp.field", "ts").toRecord(message("d/a/t", "{\"ts\":-5}")))
                 .hasMessageContaining("before 1970");
         assertThatThrownBy(() -> mapper("mqtt.kafka.topic", "t.${5}").toRecord(message("d/a/t", "{}")))
