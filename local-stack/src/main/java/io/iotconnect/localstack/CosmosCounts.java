@@ -5,7 +5,9 @@ import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts the documents the sinks wrote, per container, reading each device's partition (the local Cosmos server has
@@ -36,6 +38,23 @@ final class CosmosCounts implements AutoCloseable {
         } catch (RuntimeException e) {
             return count;
         }
+    }
+
+    /** Each device's document's {@code field} as a number, read by id (the device id); absent devices are left out. */
+    Map<String, Long> numberByDevice(String container, String field) {
+        Map<String, Long> values = new HashMap<>();
+        for (String device : devices) {
+            try {
+                ObjectNode document = client.getDatabase(database).getContainer(container)
+                        .readItem(device, new PartitionKey(device), ObjectNode.class).block().getItem();
+                if (document != null && document.path(field).isNumber()) {
+                    values.put(device, document.get(field).asLong());
+                }
+            } catch (RuntimeException e) {
+                // no document for this device (404), or the container does not exist yet
+            }
+        }
+        return values;
     }
 
     @Override

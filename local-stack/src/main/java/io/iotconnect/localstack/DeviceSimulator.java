@@ -38,6 +38,7 @@ public final class DeviceSimulator implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> newestValid = new java.util.concurrent.ConcurrentHashMap<>();
     private int next;
 
     private static final class Device {
@@ -123,24 +124,43 @@ public final class DeviceSimulator implements AutoCloseable {
     private void publishOne() {
         Device device = devices.get(next++ % devices.size());
         byte[] payload;
+        Kind kind;
+        long ts = System.currentTimeMillis();
         if (random.nextDouble() < MALFORMED_RATE) {
             payload = malformedPayload();
-            malformed.incrementAndGet();
+            kind = Kind.MALFORMED;
         } else {
-            payload = reading(device).getBytes(StandardCharsets.UTF_8);
+            kind = Kind.VALID;
+            if (random.nextDouble() < ANOMALY_RATE) {
+                kind = random.nextInt(3) == 1 ? Kind.INVALID : Kind.ANOMALY;
+            }
+            payload = reading(device, kind, ts).getBytes(StandardCharsets.UTF_8);
         }
         try {
             MqttMessage message = new MqttMessage(payload);
             message.setQos(1);
             IMqttToken token = client.publish("devices/" + device.id + "/telemetry", message);
             token.waitForCompletion(5_000);
-            published.incrementAndGet();
         } catch (MqttException e) {
+            // Not acknowledged by the broker: not published, so it is not counted as such.
             failed.incrementAndGet();
+            return;
+        }
+        published.incrementAndGet();
+        switch (kind) {
+            case MALFORMED -> malformed.incrementAndGet();
+            case INVALID -> invalid.incrementAndGet();
+            case ANOMALY -> {
+                anomalies.incrementAndGet();
+                newestValid.put(device.id, ts);
+            }
+            default -> newestValid.put(device.id, ts);
         }
     }
 
-    private String reading(Device device) {
+    private enum Kind { VALID, ANOMALY, INVALID, MALFORMED }
+
+    private String reading(Device device, Kind kind, long ts) {
         device.temperature += random.nextDouble(-0.2, 0.2);
         device.humidity = clamp(device.humidity + random.nextDouble(-0.5, 0.5), 20, 80);
         device.pressure += random.nextDouble(-0.3, 0.3);
@@ -148,26 +168,19 @@ public final class DeviceSimulator implements AutoCloseable {
         double temperature = device.temperature;
         double humidity = device.humidity;
         double pressure = device.pressure;
-        if (random.nextDouble() < ANOMALY_RATE) {
-            switch (random.nextInt(3)) {
-                case 0 -> {
-                    temperature += 35 + random.nextDouble() * 20;
-                    anomalies.incrementAndGet();
-                }
-                case 1 -> {
-                    // Physically impossible: a broken sensor, which validation rejects rather than flags.
-                    humidity = 101 + random.nextDouble() * 20;
-                    invalid.incrementAndGet();
-                }
-                default -> {
-                    pressure -= 60 + random.nextDouble() * 40;
-                    anomalies.incrementAndGet();
-                }
+        if (kind == Kind.INVALID) {
+            // Physically impossible: a broken sensor, which validation rejects rather than flags.
+            humidity = 101 + random.nextDouble() * 20;
+        } else if (kind == Kind.ANOMALY) {
+            if (random.nextBoolean()) {
+                temperature += 35 + random.nextDouble() * 20;
+            } else {
+                pressure -= 60 + random.nextDouble() * 40;
             }
         }
         return String.format(Locale.ROOT,
                 "{\"deviceId\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f,\"pressure\":%.1f,\"battery\":%.1f}",
-                device.id, System.currentTimeMillis(), temperature, humidity, pressure, device.battery);
+                device.id, ts, temperature, humidity, pressure, device.battery);
     }
 
     private byte[] malformedPayload() {
@@ -209,6 +222,16 @@ public final class DeviceSimulator implements AutoCloseable {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Each device's newest valid reading (anomalies included) the broker acknowledged: its ts, epoch milliseconds. */
+    public java.util.Map<String, Long> newestValidReadings() {
+        return java.util.Map.copyOf(newestValid);
+    }
+
+    /** The ids of the simulated devices. */
+    public List<String> deviceIds() {
+        return devices.stream().map(device -> device.id).toList();
     }
 
     /** Stops publishing; messages already acknowledged by the broker stay published. */

@@ -77,6 +77,11 @@ final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status; only once the JVM has exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     String name() {
         return name;
     }

@@ -6,9 +6,7 @@ import io.iotconnect.testing.CosmosDbServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,64 +17,140 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The whole pipeline on one machine, without Docker: a KRaft broker and a distributed Connect worker as separate JVMs
- * (127.0.0.1:9092 and REST on 127.0.0.1:8083), an MQTT broker, the plugin archives on the worker's plugin.path, the
- * connector configs of connect-config/ validated and applied over REST, a device simulator, and a progress line every
- * few seconds. Stops everything cleanly after --duration seconds or on Ctrl-C, and prints a summary.
+ * The whole pipeline on one machine, without Docker: a KRaft broker and a distributed Connect worker as separate JVMs,
+ * an MQTT broker, a local Cosmos DB server, the plugin archives on the worker's plugin.path, the connector configs of
+ * connect-config/ validated and applied over REST, a device simulator, a progress line every 2 s, and a summary whose
+ * checks decide the exit status. One stack per state directory ({@link StackLock}); ports fall back to free ones
+ * ({@link StackPorts}).
  *
- * <p>Usage: {@code LocalStack [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]}, run from the
- * repository root (run-local.sh does that).
+ * <p>Usage, from the repository root (run-local.sh does that):
+ * {@code LocalStack [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]},
+ * {@code LocalStack status}, {@code LocalStack stop}, {@code LocalStack restart worker|kafka}.
  */
 public final class LocalStack {
 
-    static final int KAFKA_PORT = 9092;
-    static final int CONTROLLER_PORT = 9093;
-    static final int CONNECT_PORT = 8083;
-    static final int MQTT_PORT = 1883;
     static final String DATA_TOPIC = "telemetry";
     static final String ERROR_TOPIC = "telemetry-errors";
     static final String INVALID_TOPIC = "telemetry-invalid";
     static final String ALERTS_TOPIC = "alerts";
-    static final String CONNECTOR = "mqtt-source";
+    static final String SOURCE_CONNECTOR = "mqtt-source";
     static final String ALERTS_CONNECTOR = "mqtt-alerts";
+    static final String READINGS_SINK = "cosmos-sink";
+    static final String DEVICES_SINK = "cosmos-devices";
+    static final List<String> CONNECTORS = List.of(SOURCE_CONNECTOR, ALERTS_CONNECTOR, READINGS_SINK, DEVICES_SINK);
     static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json", "cosmos-sink.json",
             "cosmos-devices.json");
-    static final int COSMOS_PORT = 8081;
     static final String COSMOS_DATABASE = "iot";
+    static final String WORKER = "worker";
+    static final String KAFKA = "kafka";
+    /** Exit status of a run refused because another stack runs from the same state directory. */
+    static final int ALREADY_RUNNING = 3;
 
     private final Path repository;
     private final Path state;
     private final Path logs;
     private final PrintStream out;
     private final List<AutoCloseable> running = new ArrayList<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final Map<String, Restartable> processes = new LinkedHashMap<>();
+    private StackPorts ports;
     private DeviceSimulator simulator;
     private CosmosDbServer cosmos;
-    private int devices;
     private volatile boolean stopping;
 
-    LocalStack(Path repository, PrintStream out) {
+    /** A JVM of the stack that {@code ./run-local.sh restart <name>} can restart. */
+    private final class Restartable implements AutoCloseable {
+        final String name;
+        final java.util.function.Supplier<JavaProcess> starter;
+        JavaProcess process;
+        boolean reportedDead;
+
+        Restartable(String name, java.util.function.Supplier<JavaProcess> starter) {
+            this.name = name;
+            this.starter = starter;
+        }
+
+        void start() {
+            process = starter.get();
+            reportedDead = false;
+        }
+
+        @Override
+        public void close() {
+            if (process != null) {
+                process.stop(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    LocalStack(Path repository, Path state, PrintStream out) {
         this.repository = repository;
-        this.state = repository.resolve(".local-stack");
+        this.state = state;
         this.logs = state.resolve("logs");
         this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        LocalStack stack = new LocalStack(Path.of("").toAbsolutePath(), System.out);
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::shutdown, "local-stack-shutdown"));
-        int status = stack.run(options);
+        Path repository = Path.of("").toAbsolutePath();
+        Path state = repository.resolve(".local-stack");
+        String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
+        switch (command) {
+            case "status" -> System.exit(StackCommands.status(state, System.out));
+            case "stop" -> System.exit(StackCommands.stop(state, System.out));
+            case "restart" -> System.exit(StackCommands.restart(state, args.length > 1 ? args[1] : "", System.out));
+            case "run" -> {
+                Options options;
+                try {
+                    boolean named = args.length > 0 && args[0].equals("run");
+                    options = Options.parse(named ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("run-local.sh: " + e.getMessage());
+                    System.exit(2);
+                    return;
+                }
+                runUntilDone(new LocalStack(repository, state, System.out), options);
+            }
+            default -> {
+                System.err.println("run-local.sh: unknown command '" + command + "'; use run (the default), status, stop, "
+                        + "or restart worker|kafka (see --help)");
+                System.exit(2);
+            }
+        }
+    }
+
+    /**
+     * Runs the stack; on Ctrl-C (or {@code ./run-local.sh stop}) the shutdown hook lets the summary finish first and
+     * then exits with the summary's status.
+     */
+    private static void runUntilDone(LocalStack stack, Options options) {
+        CountDownLatch finished = new CountDownLatch(1);
+        int[] status = {1};
+        Thread hook = new Thread(() -> {
+            stack.requestStop();
+            try {
+                finished.await(3, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stack.shutdown();
+            Runtime.getRuntime().halt(status[0]);
+        }, "local-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        status[0] = stack.run(options);
+        finished.countDown();
         stack.shutdown();
-        System.exit(status);
+        System.exit(status[0]);
     }
 
     record Options(long durationSeconds, int rate, int devices) {
@@ -91,7 +165,13 @@ public final class LocalStack {
                     case "--rate" -> rate = Integer.parseInt(require(args[i], value));
                     case "--devices" -> devices = Integer.parseInt(require(args[i], value));
                     case "--help", "-h" -> {
-                        System.out.println("usage: ./run-local.sh [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]");
+                        System.out.println(String.join("\n",
+                                "usage: ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]",
+                                "       ./run-local.sh status            what runs, on which ports, connector and task states",
+                                "       ./run-local.sh stop              stops the running stack (it prints its summary)",
+                                "       ./run-local.sh restart worker    restarts the Connect worker (or: restart kafka)",
+                                "--duration counts from the moment the devices start publishing; without it the stack runs",
+                                "until Ctrl-C. State and logs are in .local-stack/."));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -112,58 +192,37 @@ public final class LocalStack {
         }
     }
 
-    int run(Options options) throws Exception {
-        long started = System.nanoTime();
+    /** Stops the run at the next progress tick; the summary is still printed. */
+    void requestStop() {
+        stopping = true;
+        stopRequested.countDown();
+    }
+
+    StackPorts ports() {
+        return ports;
+    }
+
+    int run(Options options) {
+        Optional<StackLock> lock = StackLock.tryAcquire(state);
+        if (lock.isEmpty()) {
+            out.println(StackCommands.alreadyRunning(state));
+            return ALREADY_RUNNING;
+        }
+        running.add(lock.get());
         try {
             prepareDirectories();
-            requireFree(KAFKA_PORT, "Kafka");
-            requireFree(CONTROLLER_PORT, "the KRaft controller");
-            requireFree(CONNECT_PORT, "the Connect REST API");
-
-            Path plugins = installPlugins();
-            String classpath = classpath();
-
-            step("MQTT broker");
-            MqttBrokerHandle mqtt = MqttBrokerHandle.start(isFree(MQTT_PORT) ? MQTT_PORT : freePort(), state.resolve("mqtt"));
-            running.add(mqtt);
-            done(mqtt.uri() + " - " + mqtt.description());
-
-            step("Cosmos DB (local server)");
-            cosmos = CosmosDbServer.start(isFree(COSMOS_PORT) ? COSMOS_PORT : freePort());
-            running.add(cosmos);
-            done(cosmos.endpoint() + " - npm @vercel/cosmosdb-server");
-
-            step("Kafka broker (KRaft)");
-            startKafka(classpath);
-            done("127.0.0.1:" + KAFKA_PORT);
-
-            step("Kafka Connect worker (distributed)");
-            startConnect(classpath, plugins);
-            done("http://127.0.0.1:" + CONNECT_PORT + ", plugin.path " + plugins);
-
-            step("connector configs");
-            out.println();
-            applyConfigs(mqtt);
-
-            devices = options.devices();
-            simulator = new DeviceSimulator(mqtt.uri(), options.devices(), options.rate());
-            simulator.start();
-            out.printf(Locale.ROOT, "Simulating %d devices at %d messages/s on %s (devices/<id>/telemetry). %s%n%n",
-                    options.devices(), options.rate(), mqtt.uri(),
-                    options.durationSeconds() > 0 ? "Running for " + options.durationSeconds() + " s." : "Ctrl-C stops everything.");
-
-            try (StackStatus status = new StackStatus("127.0.0.1:" + KAFKA_PORT, "http://127.0.0.1:" + CONNECT_PORT)) {
-                long deadline = options.durationSeconds() > 0 ? started + TimeUnit.SECONDS.toNanos(options.durationSeconds()) : Long.MAX_VALUE;
-                while (!stopping && System.nanoTime() < deadline) {
-                    stopped.await(2, TimeUnit.SECONDS);
-                    if (!stopping) {
-                        out.println(progressLine(started, status));
-                    }
-                }
-                return summary(status);
+            ports = StackPorts.choose();
+            lock.get().describe(ports);
+            String moved = ports.movedPorts();
+            if (!moved.isEmpty()) {
+                out.println("Ports in use, free ones taken instead: " + moved);
             }
+            startServices(options);
+            return flow(options);
         } catch (Exception e) {
             if (stopping) {
+                out.println();
+                out.println("Stopped while starting.");
                 return 130;
             }
             out.println();
@@ -173,100 +232,219 @@ public final class LocalStack {
         }
     }
 
-    private String progressLine(long started, StackStatus status) {
-        long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-        return String.format(Locale.ROOT, "[%4ds] published %d (malformed %d, anomalies %d, invalid %d) | in Kafka: %s %d, %s %d, %s %d, %s %d | %s | %s",
-                elapsed, simulator.published(), simulator.malformed(), simulator.anomalies(), simulator.invalid(),
-                DATA_TOPIC, status.records(DATA_TOPIC), INVALID_TOPIC, status.records(INVALID_TOPIC), ERROR_TOPIC,
-                status.records(ERROR_TOPIC), ALERTS_TOPIC, status.records(ALERTS_TOPIC), status.connectorState(CONNECTOR),
-                status.connectorState(ALERTS_CONNECTOR));
-    }
+    private void startServices(Options options) throws Exception {
+        Path plugins = installPlugins();
+        String classpath = runtimeClasspath();
+        Path logConfig = writeLogConfig();
 
-    /** Stops publishing, lets the pipeline drain, and reports what arrived against what was published. */
-    private int summary(StackStatus status) throws InterruptedException {
-        simulator.close();
-        long published = simulator.published();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long arrived = 0;
-        long anomalies = simulator.anomalies();
-        while (System.nanoTime() < deadline) {
-            arrived = status.records(DATA_TOPIC) + status.records(INVALID_TOPIC) + status.records(ERROR_TOPIC);
-            if (arrived >= published && status.records(ALERTS_TOPIC) >= anomalies) {
-                break;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        long data = status.records(DATA_TOPIC);
-        long invalid = status.records(INVALID_TOPIC);
-        long errors = status.records(ERROR_TOPIC);
-        long alerts = status.records(ALERTS_TOPIC);
+        step("MQTT broker");
+        MqttBrokerHandle mqtt = MqttBrokerHandle.start(ports.mqtt(), state.resolve("mqtt"), logs.resolve("mosquitto.log"));
+        running.add(mqtt);
+        done(mqtt.uri() + " - " + mqtt.description());
+
+        step("Cosmos DB (local server)");
+        cosmos = CosmosDbServer.start(ports.cosmos(), logs.resolve("cosmosdb.log"));
+        running.add(cosmos);
+        done(cosmos.endpoint() + " - npm @vercel/cosmosdb-server, log " + logs.resolve("cosmosdb.log"));
+
+        step("Kafka broker (KRaft)");
+        Path kafkaProperties = writeKafkaConfig();
+        formatKafkaStorage(classpath, logConfig, kafkaProperties);
+        Restartable kafka = new Restartable(KAFKA, () -> JavaProcess.start(KAFKA, classpath, jvmOptions(KAFKA, "512m", logConfig),
+                "kafka.Kafka", List.of(kafkaProperties.toString()), logs.resolve("kafka.log")));
+        startAndAwait(kafka);
+        done(ports.bootstrapServers() + ", log " + logs.resolve("kafka.log"));
+
+        step("Kafka Connect worker (distributed)");
+        Path connectProperties = writeConnectConfig(plugins);
+        Restartable worker = new Restartable(WORKER, () -> {
+            List<String> jvm = new ArrayList<>(jvmOptions("connect", "1g", logConfig));
+            // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
+            jvm.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
+            // The connector configs read the key with ${env:COSMOS_KEY}, as they would a real account's.
+            return JavaProcess.start("connect", classpath, jvm, "org.apache.kafka.connect.cli.ConnectDistributed",
+                    List.of(connectProperties.toString()), logs.resolve("connect.log"), Map.of("COSMOS_KEY", CosmosDbServer.KEY));
+        });
+        startAndAwait(worker);
+        done(ports.connectUrl() + ", plugin.path " + plugins + ", log " + logs.resolve("connect.log"));
+
+        step("connector configs");
         out.println();
-        out.println("Summary");
-        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous and %d invalid readings, %d publish failures)%n",
-                published, simulator.malformed(), anomalies, simulator.invalid(), simulator.failed());
-        out.printf(Locale.ROOT, "  records in Kafka     : %d in %s (valid readings, flagged in headers), %d in %s (quarantined by ValidateReading), %d in %s (malformed)%n",
-                data, DATA_TOPIC, invalid, INVALID_TOPIC, errors, ERROR_TOPIC);
-        out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for %d injected anomalies)%n",
-                alerts, ALERTS_TOPIC, anomalies);
-        out.printf(Locale.ROOT, "  connectors           : %s; %s%n", status.connectorState(CONNECTOR), status.connectorState(ALERTS_CONNECTOR));
-        int exit = cosmosSummary(data, alerts);
-        long missing = published - (data + invalid + errors);
-        if (missing > 0) {
-            out.printf(Locale.ROOT, "  MISSING              : %d messages did not reach Kafka%n", missing);
-            exit = 1;
-        } else {
-            out.printf(Locale.ROOT, "  every published message reached Kafka (%d duplicate deliveries)%n", -missing);
-        }
-        if (alerts < anomalies) {
-            out.printf(Locale.ROOT, "  MISSING              : %d injected anomalies did not reach %s%n", anomalies - alerts, ALERTS_TOPIC);
-            exit = 1;
-        }
-        return exit;
+        applyConfigs(mqtt);
+        checkNotStopped();
+
+        simulator = new DeviceSimulator(mqtt.uri(), options.devices(), options.rate());
+        running.add(simulator);
     }
 
-    /** Waits for the sinks to catch up, prints the documents per container, and returns 1 when any are missing. */
-    private int cosmosSummary(long readings, long alerts) throws InterruptedException {
-        List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= devices; i++) {
-            ids.add(String.format(Locale.ROOT, "sensor-%03d", i));
-        }
-        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, ids)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long readingDocs;
-            long alertDocs;
-            long deviceDocs;
-            do {
-                readingDocs = counts.documents("readings");
-                alertDocs = counts.documents("alerts");
-                deviceDocs = counts.documents("devices");
-                if (readingDocs >= readings && alertDocs >= alerts && deviceDocs >= devices) {
+    /** Publishes until --duration has passed since the devices started, or a stop is asked for; then the summary. */
+    private int flow(Options options) throws Exception {
+        simulator.start();
+        long flowing = System.nanoTime();
+        out.printf(Locale.ROOT, "%nSimulating %d devices at %d messages/s on devices/<id>/telemetry. %s%n",
+                options.devices(), options.rate(),
+                options.durationSeconds() > 0 ? "Running for " + options.durationSeconds() + " s from now." : "Ctrl-C stops everything and prints the summary.");
+        out.println("Logs: " + logs + " (launcher, kafka, connect, mosquitto, cosmosdb). Another terminal: ./run-local.sh status | stop | restart worker");
+        out.println();
+        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {
+            long deadline = options.durationSeconds() > 0 ? flowing + TimeUnit.SECONDS.toNanos(options.durationSeconds()) : Long.MAX_VALUE;
+            long lastPublished = 0;
+            long lastTick = flowing;
+            while (!stopping && System.nanoTime() < deadline) {
+                stopRequested.await(Math.min(2000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))),
+                        TimeUnit.MILLISECONDS);
+                if (stopping) {
                     break;
                 }
-                TimeUnit.SECONDS.sleep(1);
-            } while (System.nanoTime() < deadline);
-            out.printf(Locale.ROOT, "  documents in Cosmos DB: %d in readings (for %d records in %s), %d in alerts (for %d), %d in devices (live state, one per device)%n",
-                    readingDocs, readings, DATA_TOPIC, alertDocs, alerts, deviceDocs);
-            if (readingDocs < readings || alertDocs < alerts || deviceDocs < devices) {
-                out.printf(Locale.ROOT, "  MISSING              : not every record reached Cosmos DB%n");
-                return 1;
+                handleRestartRequests();
+                reportDeadProcesses();
+                long now = System.nanoTime();
+                long published = simulator.published();
+                double perSecond = (published - lastPublished) * 1e9 / Math.max(1, now - lastTick);
+                lastPublished = published;
+                lastTick = now;
+                out.println(progressLine(TimeUnit.NANOSECONDS.toSeconds(now - flowing), perSecond, status));
             }
-            return 0;
+            return summary(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - flowing), status);
         }
     }
 
+    private String progressLine(long elapsed, double perSecond, StackStatus status) {
+        List<String> problems = new ArrayList<>();
+        for (String connector : CONNECTORS) {
+            problems.addAll(status.problems(connector));
+        }
+        String tasks = problems.isEmpty() ? "all connectors and tasks RUNNING" : String.join("; ", problems);
+        return String.format(Locale.ROOT, "[%4ds] published %d (%.0f/s; %d malformed, %d anomalies, %d invalid) | Kafka: %s %d, "
+                        + "%s %d, %s %d, %s %d | sinks: %s %s, %s %s | %s",
+                elapsed, simulator.published(), perSecond, simulator.malformed(), simulator.anomalies(), simulator.invalid(),
+                DATA_TOPIC, status.records(DATA_TOPIC), INVALID_TOPIC, status.records(INVALID_TOPIC), ERROR_TOPIC,
+                status.records(ERROR_TOPIC), ALERTS_TOPIC, status.records(ALERTS_TOPIC),
+                READINGS_SINK, committed(status, READINGS_SINK), DEVICES_SINK, committed(status, DEVICES_SINK), tasks);
+    }
+
+    private static String committed(StackStatus status, String sink) {
+        long committed = status.committed(sink);
+        return committed < 0 ? "?" : Long.toString(committed);
+    }
+
+    /** Stops publishing, lets the pipeline drain, and checks what arrived against what was published. */
+    private int summary(long seconds, StackStatus status) throws InterruptedException {
+        simulator.close();
+        PipelineVerdict.Published published = new PipelineVerdict.Published(simulator.published(), simulator.malformed(),
+                simulator.invalid(), simulator.anomalies(), simulator.failed(), simulator.newestValidReadings());
+        out.println();
+        out.println("Draining (up to 60 s) ...");
+        PipelineVerdict.InKafka kafka = null;
+        PipelineVerdict.InCosmos inCosmos = null;
+        PipelineVerdict verdict = null;
+        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, simulator.deviceIds())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            do {
+                kafka = new PipelineVerdict.InKafka(status.records(DATA_TOPIC), status.records(INVALID_TOPIC),
+                        status.records(ERROR_TOPIC), status.records(ALERTS_TOPIC));
+                inCosmos = new PipelineVerdict.InCosmos(counts.documents("readings"), counts.documents("alerts"),
+                        counts.numberByDevice("devices", "ts"));
+                verdict = verdict(published, kafka, inCosmos, status);
+                if (verdict.passed()) {
+                    break;
+                }
+                TimeUnit.SECONDS.sleep(2);
+            } while (System.nanoTime() < deadline);
+        }
+        out.println();
+        out.printf(Locale.ROOT, "Summary of %d s of traffic%n", seconds);
+        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous and %d invalid readings)%n",
+                published.total(), published.malformed(), published.anomalies(), published.invalid());
+        out.printf(Locale.ROOT, "  records in Kafka     : %d in %s (valid readings, flagged in headers), %d in %s (quarantined by "
+                        + "ValidateReading), %d in %s (malformed)%n",
+                kafka.readings(), DATA_TOPIC, kafka.invalid(), INVALID_TOPIC, kafka.errors(), ERROR_TOPIC);
+        out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for %d injected anomalies)%n",
+                kafka.alerts(), ALERTS_TOPIC, published.anomalies());
+        out.printf(Locale.ROOT, "  documents in Cosmos DB: %d in readings (for %d records in %s), %d in alerts (for %d), %d in "
+                        + "devices (live state, one per device)%n",
+                inCosmos.readingDocuments(), kafka.readings(), DATA_TOPIC, inCosmos.alertDocuments(), kafka.alerts(),
+                inCosmos.deviceDocumentTs().size());
+        out.println("  checks:");
+        for (String line : verdict.lines()) {
+            out.println("    " + line);
+        }
+        out.println(verdict.passed() ? "Result: OK" : "Result: PROBLEMS FOUND (exit status 1); logs in " + logs);
+        return verdict.exitStatus();
+    }
+
+    private static PipelineVerdict verdict(PipelineVerdict.Published published, PipelineVerdict.InKafka kafka,
+                                           PipelineVerdict.InCosmos cosmos, StackStatus status) {
+        Map<String, String> states = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String connector : CONNECTORS) {
+            states.put(connector, status.connectorState(connector));
+            problems.addAll(status.problems(connector));
+        }
+        return new PipelineVerdict(published, kafka, cosmos, states, problems);
+    }
+
+    /** Restarts what {@code ./run-local.sh restart <name>} asked for. */
+    private void handleRestartRequests() {
+        for (String name : StackCommands.takeRestartRequests(state)) {
+            Restartable process = processes.get(name);
+            if (process == null) {
+                continue;
+            }
+            out.println("Restarting the " + describe(name) + " (asked by ./run-local.sh restart " + name + ") ...");
+            try {
+                process.close();
+                startAndAwait(process);
+                out.println("The " + describe(name) + " is back.");
+            } catch (Exception e) {
+                out.println("The " + describe(name) + " did not come back: " + e.getMessage() + "; see " + logs);
+            }
+        }
+    }
+
+    /** Says once, plainly, when the broker or the worker died, and how to bring it back. */
+    private void reportDeadProcesses() {
+        for (Restartable process : processes.values()) {
+            if (!process.reportedDead && process.process != null && !process.process.isAlive()) {
+                process.reportedDead = true;
+                out.printf(Locale.ROOT, "The %s exited (exit status %d); see %s. Restart it from another terminal with: "
+                                + "./run-local.sh restart %s%n", describe(process.name), process.process.exitValue(),
+                        logs.resolve(process.name.equals(WORKER) ? "connect.log" : "kafka.log"), process.name);
+            }
+        }
+    }
+
+    private static String describe(String name) {
+        return name.equals(WORKER) ? "Connect worker" : "Kafka broker";
+    }
+
+    private void startAndAwait(Restartable process) throws InterruptedException {
+        processes.putIfAbsent(process.name, process);
+        if (!running.contains(process)) {
+            running.add(process);
+        }
+        process.start();
+        if (process.name.equals(KAFKA)) {
+            awaitPort(process.process, ports.kafka(), Duration.ofSeconds(60));
+        } else {
+            awaitRest(process.process, URI.create(ports.connectUrl() + "/connector-plugins"), Duration.ofSeconds(90));
+        }
+    }
+
+    /** Deletes what the last run left but the logs, now that this run holds the lock. */
     private void prepareDirectories() throws IOException {
-        if (Files.exists(state)) {
-            try (Stream<Path> paths = Files.walk(state)) {
-                // The launcher's own log is already open: keep it, start everything else afresh.
-                Path launcherLog = logs.resolve("launcher.log");
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    if (!path.equals(launcherLog) && !path.equals(logs) && !path.equals(state)) {
-                        Files.delete(path);
+        Files.createDirectories(logs);
+        for (String leftover : List.of("kafka-data", "plugins", "mqtt", "control", "server.properties",
+                "connect-distributed.properties", "log4j2.xml")) {
+            Path path = state.resolve(leftover);
+            if (Files.exists(path)) {
+                try (Stream<Path> paths = Files.walk(path)) {
+                    for (Path file : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
                     }
                 }
             }
         }
-        Files.createDirectories(logs);
         out.println("iot-connect local stack: state and logs in " + state);
     }
 
@@ -290,29 +468,42 @@ public final class LocalStack {
         for (Path archive : archives) {
             Archives.unzip(archive, plugins);
         }
-        out.println("Plugins: " + archives.stream().map(a -> a.getFileName().toString()).toList());
+        out.println("Plugins: " + archives.stream().map(a -> a.getFileName().toString()).sorted().toList());
         return plugins;
     }
 
-    private String classpath() {
-        Path lib = repository.resolve("local-stack/target/lib");
+    /** The broker's and worker's classpath: Kafka and Connect as a distribution ships them, nothing from tests. */
+    private String runtimeClasspath() {
+        Path lib = repository.resolve("local-stack/runtime/target/lib");
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException(lib + " is missing: build first (mvn package -DskipTests)");
         }
         return lib + "/*";
     }
 
-    private void startKafka(String classpath) throws IOException, InterruptedException {
+    /** The broker's and worker's Log4j 2 configuration, a file because their classpath does not hold it. */
+    private Path writeLogConfig() throws IOException {
+        Path file = state.resolve("log4j2.xml");
+        try (InputStream config = LocalStack.class.getResourceAsStream("/log4j2.xml")) {
+            if (config == null) {
+                throw new IllegalStateException("log4j2.xml is missing from the launcher's classpath");
+            }
+            Files.copy(config, file);
+        }
+        return file;
+    }
+
+    private Path writeKafkaConfig() throws IOException {
         Path data = Files.createDirectories(state.resolve("kafka-data"));
         Path properties = state.resolve("server.properties");
         Files.writeString(properties, String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
-                "listeners=PLAINTEXT://127.0.0.1:" + KAFKA_PORT + ",CONTROLLER://127.0.0.1:" + CONTROLLER_PORT,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + KAFKA_PORT,
+                "listeners=PLAINTEXT://127.0.0.1:" + ports.kafka() + ",CONTROLLER://127.0.0.1:" + ports.controller(),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + ports.kafka(),
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + CONTROLLER_PORT,
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + ports.controller(),
                 "log.dirs=" + data,
                 "num.partitions=6",
                 "default.replication.factor=1",
@@ -324,23 +515,24 @@ public final class LocalStack {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=false",
                 ""));
-        List<String> jvm = jvmOptions("kafka", "512m");
+        return properties;
+    }
+
+    private void formatKafkaStorage(String classpath, Path logConfig, Path properties) {
+        List<String> jvm = jvmOptions("kafka", "512m", logConfig);
         Path log = logs.resolve("kafka.log");
         String clusterId = JavaProcess.run("kafka-storage random-uuid", classpath, jvm, "kafka.tools.StorageTool",
                 List.of("random-uuid"), log).trim();
         JavaProcess.run("kafka-storage format", classpath, jvm, "kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", properties.toString(), "--standalone"), log);
-        JavaProcess kafka = JavaProcess.start("kafka", classpath, jvm, "kafka.Kafka", List.of(properties.toString()), log);
-        running.add(kafka);
-        awaitPort(kafka, KAFKA_PORT, Duration.ofSeconds(60));
     }
 
-    private void startConnect(String classpath, Path plugins) throws IOException, InterruptedException {
+    private Path writeConnectConfig(Path plugins) throws IOException {
         Path properties = state.resolve("connect-distributed.properties");
         Files.writeString(properties, String.join("\n",
-                "bootstrap.servers=127.0.0.1:" + KAFKA_PORT,
+                "bootstrap.servers=" + ports.bootstrapServers(),
                 "group.id=iot-connect-local",
-                "listeners=http://127.0.0.1:" + CONNECT_PORT,
+                "listeners=" + ports.connectUrl(),
                 "plugin.path=" + plugins,
                 "plugin.discovery=service_load",
                 "key.converter=org.apache.kafka.connect.json.JsonConverter",
@@ -356,26 +548,17 @@ public final class LocalStack {
                 "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
                 "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
                 ""));
-        Path log = logs.resolve("connect.log");
-        List<String> options = new ArrayList<>(jvmOptions("connect", "1g"));
-        // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
-        options.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
-        // The connector configs read the key with ${env:COSMOS_KEY}, as they would a real account's.
-        JavaProcess connect = JavaProcess.start("connect", classpath, options,
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString()), log,
-                Map.of("COSMOS_KEY", CosmosDbServer.KEY));
-        running.add(connect);
-        awaitRest(connect, URI.create("http://127.0.0.1:" + CONNECT_PORT + "/connector-plugins"), Duration.ofSeconds(90));
+        return properties;
     }
 
-    private List<String> jvmOptions(String name, String heap) {
-        return List.of("-Xmx" + heap, "-Dlocalstack.log=" + logs.resolve(name + ".log"), "-Dlog4j2.configurationFile=classpath:log4j2.xml",
-                "-Djava.net.preferIPv4Stack=true");
+    private List<String> jvmOptions(String name, String heap, Path logConfig) {
+        return List.of("-Xmx" + heap, "-Dlocalstack.log=" + logs.resolve(name + ".log"),
+                "-Dlog4j2.configurationFile=" + logConfig.toUri(), "-Djava.net.preferIPv4Stack=true");
     }
 
     private void applyConfigs(MqttBrokerHandle mqtt) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", repository.resolve("connect-config/apply.mjs").toString(),
-                "--url", "http://127.0.0.1:" + CONNECT_PORT, "--wait", "30", "--wait-running", "60",
+                "--url", ports.connectUrl(), "--wait", "30", "--wait-running", "60",
                 "--set", "mqtt.server.uris=" + mqtt.uri(), "--set", "mqtt.version=" + mqtt.mqttVersion(),
                 "--set", "cosmos.endpoint=" + cosmos.endpoint()));
         for (String config : CONNECTOR_CONFIGS) {
@@ -392,17 +575,12 @@ public final class LocalStack {
 
     /** Stops everything in reverse order of starting; safe to call twice (normal end, then the shutdown hook). */
     synchronized void shutdown() {
-        if (stopping && running.isEmpty()) {
+        stopping = true;
+        stopRequested.countDown();
+        if (running.isEmpty()) {
             return;
         }
-        stopping = true;
-        stopped.countDown();
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (!running.isEmpty()) {
-            out.println("Stopping the local stack...");
-        }
+        out.println("Stopping the local stack...");
         for (int i = running.size() - 1; i >= 0; i--) {
             try {
                 running.get(i).close();
@@ -411,38 +589,27 @@ public final class LocalStack {
             }
         }
         running.clear();
+        try {
+            Files.deleteIfExists(state.resolve(StackLock.INFO_FILE));
+        } catch (IOException e) {
+            // the lock is released anyway; status reads the lock, not this file
+        }
+    }
+
+    private void checkNotStopped() {
+        if (stopping) {
+            throw new IllegalStateException("stopped while starting");
+        }
     }
 
     private void step(String what) {
+        checkNotStopped();
         out.print("Starting " + what + " ... ");
         out.flush();
     }
 
     private void done(String detail) {
         out.println("up: " + detail);
-    }
-
-    private static void requireFree(int port, String what) {
-        if (!isFree(port)) {
-            throw new IllegalStateException("port " + port + " for " + what + " is in use: is another local stack running?");
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void awaitPort(JavaProcess process, int port, Duration timeout) throws InterruptedException {
@@ -480,5 +647,10 @@ public final class LocalStack {
             TimeUnit.MILLISECONDS.sleep(300);
         }
         throw new IllegalStateException(process.name() + " REST API did not answer within " + timeout.toSeconds() + " s");
+    }
+
+    /** Properties the running stack wrote, for tests. */
+    static Properties describeRunning(Path state) {
+        return StackLock.info(state);
     }
 }

@@ -26,13 +26,13 @@ final class MqttBrokerHandle implements AutoCloseable {
         this.stopper = stopper;
     }
 
-    static MqttBrokerHandle start(int preferredPort, Path dataDirectory) {
+    static MqttBrokerHandle start(int port, Path dataDirectory, Path log) {
         try {
             MosquittoBroker.binary();
         } catch (IllegalStateException notInstallable) {
-            return moquette(preferredPort, dataDirectory, notInstallable.getMessage());
+            return moquette(port, dataDirectory, notInstallable.getMessage());
         }
-        MosquittoBroker broker = MosquittoBroker.builder().port(preferredPort).start();
+        MosquittoBroker broker = MosquittoBroker.builder().port(port).directory(dataDirectory).log(log).start();
         return new MqttBrokerHandle(broker.uri(), "5", "mosquitto (max_queued_messages 0), log " + broker.log(), broker);
     }
 

@@ -60,8 +60,62 @@ final class StackStatus implements AutoCloseable {
             }
             return text.toString();
         } catch (Exception e) {
-            return connector + " status unavailable (" + e.getClass().getSimpleName() + ")";
+            return connector + " status unavailable: the worker does not answer (" + e.getClass().getSimpleName() + ")";
         }
+    }
+
+    /**
+     * Records a sink connector has written and committed: the sum of its consumer group's committed offsets (Connect
+     * commits a sink's offsets only after put() wrote what they cover), or -1 when unknown.
+     */
+    long committed(String sinkConnector) {
+        try {
+            return admin.listConsumerGroupOffsets("connect-" + sinkConnector).partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS).values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What is wrong with a connector, one line each: the connector or a task not RUNNING (with the first line of its
+     * trace), the connector missing, or the worker not answering. Empty when the connector and all its tasks run.
+     */
+    List<String> problems(String connector) {
+        List<String> problems = new java.util.ArrayList<>();
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(connectUrl + "/connectors/" + connector + "/status"))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                problems.add(connector + " is not on the worker (HTTP " + response.statusCode() + ")");
+                return problems;
+            }
+            JsonNode status = JSON.readTree(response.body());
+            String state = status.at("/connector/state").asText();
+            if (!state.equals("RUNNING")) {
+                problems.add(connector + " is " + state + firstLine(status.at("/connector/trace").asText("")));
+            }
+            if (status.get("tasks").isEmpty()) {
+                problems.add(connector + " has no tasks");
+            }
+            for (JsonNode task : status.get("tasks")) {
+                if (!task.get("state").asText().equals("RUNNING")) {
+                    problems.add(connector + " task " + task.get("id").asInt() + " is " + task.get("state").asText()
+                            + firstLine(task.path("trace").asText("")));
+                }
+            }
+        } catch (Exception e) {
+            problems.add(connector + ": the Connect worker at " + connectUrl + " does not answer (" + e.getClass().getSimpleName() + ")");
+        }
+        return problems;
+    }
+
+    private static String firstLine(String trace) {
+        if (trace.isBlank()) {
+            return "";
+        }
+        String line = trace.lines().findFirst().orElse("");
+        return ": " + (line.length() > 300 ? line.substring(0, 300) + "..." : line);
     }
 
     @Override

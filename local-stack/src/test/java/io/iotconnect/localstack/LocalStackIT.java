@@ -1,64 +1,213 @@
 package io.iotconnect.localstack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's first command, end to end: real broker and worker JVMs, the plugin archives on plugin.path, the
- * connect-config JSON applied over REST by connect-config/apply.mjs, simulated devices; every published message must
- * reach Kafka, malformed ones in the error topic.
+ * The README's first command, end to end, with real broker and worker JVMs, the plugin archives on plugin.path, the
+ * connect-config JSON applied by apply.mjs and simulated devices. Each run has a state directory of its own under
+ * target/, so a local stack a developer runs beside the build is never touched, and its default ports are taken on
+ * purpose, so the stack must fall back to free ones.
  */
 class LocalStackIT {
 
-    @Test
-    void runsThePipelineForAWhileAndLosesNothing() throws Exception {
-        Path repository = Path.of("..").toAbsolutePath().normalize();
-        assertThat(Files.exists(repository.resolve("run-local.sh"))).as("run from the local-stack module").isTrue();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+    private record Run(LocalStack stack, CompletableFuture<Integer> status, ByteArrayOutputStream output) {
+        String text() {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Run start(String name, long seconds) throws IOException {
+        assertThat(Files.exists(REPOSITORY.resolve("run-local.sh"))).as("run from the local-stack module").isTrue();
+        Path state = Path.of("target", name).toAbsolutePath();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(captured, System.out), true, StandardCharsets.UTF_8);
-        LocalStack stack = new LocalStack(repository, out);
-        int status;
-        try {
-            status = stack.run(new LocalStack.Options(30, 50, 10));
-        } finally {
-            stack.shutdown();
+        LocalStack stack = new LocalStack(REPOSITORY, state, out);
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+            try {
+                return stack.run(new LocalStack.Options(seconds, 50, 10));
+            } finally {
+                stack.shutdown();
+            }
+        });
+        return new Run(stack, status, captured);
+    }
+
+    @Test
+    void runsOnFreePortsBesideOtherServersRefusesASecondStartAndLosesNothing() throws Exception {
+        List<ServerSocket> squatters = new ArrayList<>();
+        for (int port : new int[] {9092, 9093, 8083, 1883, 8081}) {
+            squatters.add(occupy(port));
         }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(status).as(output).isZero();
-        assertThat(output).contains("mqtt-source (mqtt-source.json) created", "mqtt-alerts (mqtt-alerts.json) created",
-                "connector RUNNING", "every published message reached Kafka");
-        assertThat(output).containsPattern("records in Kafka +: [1-9][0-9]* in telemetry");
-        assertThat(output).containsPattern("flagged and routed +: [0-9]+ in alerts \\(FlagAnomaly \\+ IsAnomaly, for [0-9]+ injected anomalies\\)");
-        assertThat(output).containsPattern("documents in Cosmos DB: [1-9][0-9]* in readings \\(for [0-9]+ records in telemetry\\), [0-9]+ in alerts \\(for [0-9]+\\), 10 in devices");
-        assertThat(output).contains("cosmos-sink (cosmos-sink.json) created", "cosmos-devices (cosmos-devices.json) created");
-        assertThat(output).doesNotContain("MISSING");
+        try {
+            Run run = start("local-stack-it", 30);
+            awaitOutput(run, "Simulating 10 devices");
+            StackPorts ports = run.stack().ports();
+            assertThat(List.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos()))
+                    .as("every default port was taken: the stack chose free ones").doesNotContain(9092, 9093, 8083, 1883, 8081);
+            assertThat(run.text()).contains("Ports in use, free ones taken instead: Kafka 9092 -> " + ports.kafka());
+
+            // A second start on the same state directory refuses and changes nothing.
+            Path state = Path.of("target", "local-stack-it").toAbsolutePath();
+            String info = Files.readString(state.resolve(StackLock.INFO_FILE));
+            long kafkaFiles = countFiles(state.resolve("kafka-data"));
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            int refused = new LocalStack(REPOSITORY, state, new PrintStream(second, true, StandardCharsets.UTF_8))
+                    .run(new LocalStack.Options(5, 10, 1));
+            assertThat(refused).isEqualTo(LocalStack.ALREADY_RUNNING);
+            assertThat(second.toString(StandardCharsets.UTF_8)).contains("A local stack is already running from " + state,
+                    "Nothing was changed", "./run-local.sh stop");
+            assertThat(Files.readString(state.resolve(StackLock.INFO_FILE))).isEqualTo(info);
+            assertThat(countFiles(state.resolve("kafka-data"))).as("Kafka's data is untouched").isGreaterThanOrEqualTo(kafkaFiles);
+            ByteArrayOutputStream status = new ByteArrayOutputStream();
+            assertThat(StackCommands.status(state, new PrintStream(status, true, StandardCharsets.UTF_8))).isZero();
+            assertThat(status.toString(StandardCharsets.UTF_8)).contains("Connect   " + ports.connectUrl(), "mqtt-source RUNNING");
+
+            // The worker offers Kafka's own plugins and ours, nothing from test jars.
+            List<String> plugins = new ArrayList<>();
+            for (JsonNode plugin : get(ports.connectUrl() + "/connector-plugins?connectorsOnly=false")) {
+                plugins.add(plugin.get("class").asText());
+            }
+            assertThat(plugins).contains("io.iotconnect.mqtt.MqttSourceConnector", "io.iotconnect.cosmos.CosmosSinkConnector",
+                    "io.iotconnect.anomaly.ValidateReading$Value", "io.iotconnect.anomaly.IsInvalid",
+                    "org.apache.kafka.connect.file.FileStreamSinkConnector", "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+                    "org.apache.kafka.connect.transforms.RegexRouter");
+            assertThat(plugins).noneMatch(name -> name.contains("Test") || name.contains("Naughty") || name.contains("Blocking")
+                    || name.contains("Monitorable") || name.contains("Sampling"));
+
+            int exit = run.status().get(5, TimeUnit.MINUTES);
+            String output = run.text();
+            assertThat(exit).as(output).isZero();
+            assertThat(output).containsPattern("\\[ +[0-9]+s\\] published [0-9]+ \\([0-9]+/s; ");
+            assertThat(output).contains("all connectors and task", "Summary of 3", "every published message reached Kafka",
+                    "OK: nothing lost, no sink stalled, every connector and task RUNNING", "Result: OK");
+            assertThat(output).containsPattern("documents in Cosmos DB: [1-9][0-9]* in readings \\(for [0-9]+ records in telemetry\\), "
+                    + "[0-9]+ in alerts \\(for [0-9]+\\), 10 in devices");
+            assertThat(output).doesNotContain("LOST", "STALLED", "FAILED");
+            Path logs = state.resolve("logs");
+            assertThat(Files.readString(logs.resolve("connect.log"))).as("Connect's log, with connector context")
+                    .contains("INFO [mqtt-source|task-0]").doesNotContain("Reconfiguration failed");
+            assertThat(Files.size(logs.resolve("kafka.log"))).as("the broker's INFO log").isGreaterThan(10_000);
+            assertThat(logs.resolve("mosquitto.log")).exists();
+            assertThat(logs.resolve("cosmosdb.log")).exists();
+            assertThat(StackLock.isHeld(state)).as("the lock is released when the stack stops").isFalse();
+        } finally {
+            for (ServerSocket squatter : squatters) {
+                if (squatter != null) {
+                    squatter.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSummaryFailsWhenASinkStallsAndATaskFails() throws Exception {
+        Run run = start("local-stack-it-broken", 40);
+        awaitOutput(run, "Simulating 10 devices");
+        String connect = run.stack().ports().connectUrl();
+        // A sink that stops writing: the live state of every device falls behind its newest reading.
+        send("PUT", connect + "/connectors/cosmos-devices/pause", null);
+        // A task that fails: strict malformed-message handling on the alerts source, and the simulator sends some.
+        ObjectNode alerts = (ObjectNode) get(connect + "/connectors/mqtt-alerts/config");
+        alerts.put("mqtt.error.handling", "fail");
+        send("PUT", connect + "/connectors/mqtt-alerts/config", JSON.writeValueAsString(alerts));
+
+        int exit = run.status().get(6, TimeUnit.MINUTES);
+        String output = run.text();
+        assertThat(exit).as(output).isEqualTo(1);
+        assertThat(output).containsPattern("STALLED: cosmos-devices: the live state of sensor-[0-9]{3} is (missing|from [0-9T:.Z-]+), "
+                + "its newest reading is from ");
+        assertThat(output).containsPattern("FAILED: mqtt-alerts task 0 is FAILED: .*mqtt.error.handling=fail");
+        assertThat(output).contains("FAILED: cosmos-devices is PAUSED", "Result: PROBLEMS FOUND (exit status 1)");
+        assertThat(output).containsPattern("mqtt-alerts task 0 is FAILED").as("the progress line shows the failed task");
+    }
+
+    private static ServerSocket occupy(int port) {
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return socket;
+        } catch (IOException e) {
+            return null; // already taken by someone else: just as good
+        }
+    }
+
+    private static void awaitOutput(Run run, String text) throws InterruptedException {
+        awaitTrue(() -> run.text().contains(text) || run.status().isDone(), Duration.ofMinutes(4));
+        assertThat(run.text()).as("the stack started").contains(text);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private static long countFiles(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            return files.count();
+        }
+    }
+
+    private static JsonNode get(String url) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", url, null));
+    }
+
+    private static String send(String method, String url, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, url, response.body()).isLessThan(300);
+        return response.body();
     }
 
     /** Writes to two streams, so the test's output file shows the progress too. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream first;
-        private final java.io.OutputStream second;
+    private static final class TeeStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
 
-        TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
+        TeeStream(OutputStream first, OutputStream second) {
             this.first = first;
             this.second = second;
         }
 
         @Override
-        public void write(int b) throws java.io.IOException {
+        public synchronized void write(int b) throws IOException {
             first.write(b);
             second.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
             first.write(b, off, len);
             second.write(b, off, len);
         }

@@ -43,14 +43,22 @@ public final class CosmosDbServer implements AutoCloseable {
 
     /** Installs the server if needed and starts it on {@code port}. */
     public static CosmosDbServer start(int port) {
+        try {
+            return start(port, Files.createTempFile("cosmosdb-server-", ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Installs the server if needed and starts it on {@code port}, appending its output to {@code log}. */
+    public static CosmosDbServer start(int port, Path log) {
         System.setProperty("COSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED", "true");
         Path home = install();
         try {
-            Path log = Files.createTempFile("cosmosdb-server-", ".log");
             Process process = new ProcessBuilder("node", home.resolve("node_modules/@vercel/cosmosdb-server/lib/cli.js").toString(),
                     "-p", Integer.toString(port), "--host", "127.0.0.1")
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             CosmosDbServer server = new CosmosDbServer(process, port, log);
             LocalPorts.awaitListening(process, "cosmosdb-server", port, Duration.ofSeconds(30), server::readLog);

@@ -31,9 +31,11 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Tls tls;
     private final int tlsPort;
     private final Path passwordFile;
+    private final Path log;
     private Process process;
 
-    private MosquittoBroker(Path directory, int port, Tls tls, int tlsPort, Path passwordFile) {
+    private MosquittoBroker(Path directory, int port, Tls tls, int tlsPort, Path passwordFile, Path log) {
+        this.log = log;
         this.directory = directory;
         this.port = port;
         this.tls = tls;
@@ -54,7 +56,22 @@ public final class MosquittoBroker implements AutoCloseable {
     public static final class Builder {
         private Tls tls;
         private int port;
+        private Path directory;
         private final List<String[]> users = new ArrayList<>();
+
+        private Path log;
+
+        /** Keeps configuration, saved sessions and mosquitto.log in this directory instead of a temporary one. */
+        public Builder directory(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /** Appends the broker's log to this file instead of mosquitto.log in its directory. */
+        public Builder log(Path log) {
+            this.log = log;
+            return this;
+        }
 
         /** Listens on this port instead of a free one. */
         public Builder port(int port) {
@@ -75,7 +92,8 @@ public final class MosquittoBroker implements AutoCloseable {
 
         public MosquittoBroker start() {
             try {
-                Path directory = Files.createTempDirectory("mosquitto-");
+                Path directory = this.directory != null ? Files.createDirectories(this.directory)
+                        : Files.createTempDirectory("mosquitto-");
                 Path passwordFile = null;
                 if (!users.isEmpty()) {
                     passwordFile = directory.resolve("passwords");
@@ -84,7 +102,8 @@ public final class MosquittoBroker implements AutoCloseable {
                         run(List.of(passwordTool().toString(), "-b", passwordFile.toString(), user[0], user[1]));
                     }
                 }
-                MosquittoBroker broker = new MosquittoBroker(directory, port > 0 ? port : freePort(), tls, tls == null ? -1 : freePort(), passwordFile);
+                MosquittoBroker broker = new MosquittoBroker(directory, port > 0 ? port : freePort(), tls, tls == null ? -1 : freePort(),
+                        passwordFile, log != null ? log : directory.resolve("mosquitto.log"));
                 broker.launch();
                 return broker;
             } catch (IOException e) {
@@ -111,7 +130,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public Path log() {
-        return directory.resolve("mosquitto.log");
+        return log;
     }
 
     /** Stops the broker cleanly (SIGTERM, session state saved) and starts it again on the same ports. */
@@ -190,6 +209,7 @@ public final class MosquittoBroker implements AutoCloseable {
         text.append("max_queued_bytes 0\n");
         text.append("max_inflight_messages 0\n");
         text.append("log_dest stderr\n");
+        text.append("log_timestamp_format %Y-%m-%dT%H:%M:%S\n");
         text.append("log_type error\nlog_type warning\nlog_type notice\n");
         text.append("connection_messages true\n");
         if (passwordFile == null) {

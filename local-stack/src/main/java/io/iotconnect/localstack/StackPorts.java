@@ -1,0 +1,96 @@
+package io.iotconnect.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The stack's ports on 127.0.0.1: the usual ones (Kafka 9092, its controller 9093, Connect 8083, MQTT 1883, Cosmos DB
+ * 8081) where they are free, a free port in their place where they are taken, so a second stack, a test run or
+ * another program on this machine never makes the stack fail to start.
+ */
+record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) {
+
+    static final StackPorts DEFAULTS = new StackPorts(9092, 9093, 8083, 1883, 8081);
+
+    /** The defaults where free, free ports for the rest; no two the same. */
+    static StackPorts choose() {
+        Set<Integer> taken = new HashSet<>();
+        return new StackPorts(pick(DEFAULTS.kafka, taken), pick(DEFAULTS.controller, taken), pick(DEFAULTS.connect, taken),
+                pick(DEFAULTS.mqtt, taken), pick(DEFAULTS.cosmos, taken));
+    }
+
+    private static int pick(int preferred, Set<Integer> taken) {
+        int port = isFree(preferred) && !taken.contains(preferred) ? preferred : freePort(taken);
+        taken.add(port);
+        return port;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + kafka;
+    }
+
+    String connectUrl() {
+        return "http://127.0.0.1:" + connect;
+    }
+
+    /** Which ports differ from the usual ones, for the start-up message; empty when none does. */
+    String movedPorts() {
+        StringBuilder moved = new StringBuilder();
+        moved(moved, "Kafka", DEFAULTS.kafka, kafka);
+        moved(moved, "the KRaft controller", DEFAULTS.controller, controller);
+        moved(moved, "Connect", DEFAULTS.connect, connect);
+        moved(moved, "MQTT", DEFAULTS.mqtt, mqtt);
+        moved(moved, "Cosmos DB", DEFAULTS.cosmos, cosmos);
+        return moved.toString();
+    }
+
+    private static void moved(StringBuilder text, String what, int usual, int actual) {
+        if (usual != actual) {
+            text.append(text.length() == 0 ? "" : ", ").append(what).append(' ').append(usual).append(" -> ").append(actual);
+        }
+    }
+
+    void writeTo(Properties properties) {
+        properties.setProperty("port.kafka", Integer.toString(kafka));
+        properties.setProperty("port.controller", Integer.toString(controller));
+        properties.setProperty("port.connect", Integer.toString(connect));
+        properties.setProperty("port.mqtt", Integer.toString(mqtt));
+        properties.setProperty("port.cosmos", Integer.toString(cosmos));
+    }
+
+    static StackPorts readFrom(Properties properties) {
+        return new StackPorts(port(properties, "kafka"), port(properties, "controller"), port(properties, "connect"),
+                port(properties, "mqtt"), port(properties, "cosmos"));
+    }
+
+    private static int port(Properties properties, String name) {
+        return Integer.parseInt(properties.getProperty("port." + name, "0"));
+    }
+
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort(Set<Integer> taken) {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (!taken.contains(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
