@@ -30,6 +30,16 @@ if $rebuild || ! ls local-stack/target/lib/*.jar local-stack/runtime/target/lib/
   mvn -q -B package -DskipTests -pl local-stack -am
 fi
 
-exec java -Xmx512m -Dlocalstack.log=.local-stack/logs/launcher.log -Dlog4j2.configurationFile=classpath:log4j2.xml \
+# The launcher runs in a session of its own, so Ctrl-C reaches only this script, not the broker, worker and servers it
+# started: the script passes it on as SIGTERM, and the launcher drains, prints the summary and stops them in order.
+setsid java -Xmx512m -Dlocalstack.log=.local-stack/logs/launcher.log -Dlog4j2.configurationFile=classpath:log4j2.xml \
   -cp "local-stack/target/lib/*:$(ls local-stack/target/local-stack-*.jar | head -1)" \
-  io.iotconnect.localstack.LocalStack ${args[@]+"${args[@]}"}
+  io.iotconnect.localstack.LocalStack ${args[@]+"${args[@]}"} &
+launcher=$!
+trap 'kill -TERM "$launcher" 2>/dev/null || true' INT TERM
+status=0
+while true; do
+  wait "$launcher" && status=0 || status=$?
+  kill -0 "$launcher" 2>/dev/null || break
+done
+exit "$status"
