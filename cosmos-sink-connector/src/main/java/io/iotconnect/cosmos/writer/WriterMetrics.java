@@ -42,22 +42,6 @@ public final class WriterMetrics {
         batchLatency.add(metrics.name("batch-latency-max-ms", "Longest time to write one put() batch."), new Max());
     }
 
-    private WriterMetrics() {
-        written = null;
-        requestUnits = null;
-        throttled = null;
-        retries = null;
-        failed = null;
-        batchLatency = null;
-        skippedOlder = null;
-        budgetExhausted = null;
-    }
-
-    /** Metrics that record nothing, for unit tests. */
-    public static WriterMetrics none() {
-        return new WriterMetrics();
-    }
-
     void written() {
         record(written, 1);
     }
@@ -91,8 +75,6 @@ public final class WriterMetrics {
     }
 
     private static void record(Sensor sensor, double value) {
-        if (sensor != null) {
-            sensor.record(value);
-        }
+        sensor.record(value);
     }
 }

@@ -26,6 +26,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CosmosWriterTest {
 
+    /** One worker's registry for the whole class, as a worker shares one; each writer gets task metrics of its own. */
+    private static final io.iotconnect.testing.WorkerPluginMetrics WORKER = new io.iotconnect.testing.WorkerPluginMetrics();
+    private static int tasks;
+
+    private static WriterMetrics metrics() {
+        return new WriterMetrics(WORKER.task("cosmos-writer-test", tasks++));
+    }
+
     @Test
     void outcomesByStatusAndOperation() {
         assertThat(WriteOutcome.of(200, OperationKind.UPSERT)).isEqualTo(WriteOutcome.DONE);
@@ -114,7 +122,7 @@ class CosmosWriterTest {
         WriteSettings settings = new WriteSettings(strategy, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
                 tombstones, 4, Duration.ofSeconds(1), 3);
         return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", IdTemplate.parse("")),
-                settings, null, WriterMetrics.none(), sleeps::add, operations);
+                settings, null, metrics(), sleeps::add, operations);
     }
 
     private static List<SinkRecord> readings(int count) {
@@ -256,7 +264,7 @@ class CosmosWriterTest {
         WriteSettings settings = new WriteSettings(WriteStrategy.UPSERT, "ts", new PatchPlan(PatchOperation.SET, Map.of()), true,
                 TombstoneHandling.DELETE, 4, Duration.ofSeconds(1), 3);
         return new CosmosWriter(Map.of("telemetry", target), new DocumentMapper(""), new IdResolver(IdStrategy.KEY, "id", IdTemplate.parse("")),
-                settings, reporter, WriterMetrics.none(), duration -> { }, operations);
+                settings, reporter, metrics(), duration -> { }, operations);
     }
 
     /** A batch at offsets 0, 1, ... with these keys; a null key stands for a record whose value is no document. */
@@ -377,7 +385,7 @@ class CosmosWriterTest {
     @Test
     void withoutADeadLetterQueueTheLastBudgetFailsTheTaskNamingTheRecordAndTheStatus() {
         OneFailingDocument operations = new OneFailingDocument("dev-2");
-        CosmosWriter writer = writer(operations, null, 2, WriterMetrics.none());
+        CosmosWriter writer = writer(operations, null, 2, metrics());
         List<SinkRecord> records = batch("dev-1", "dev-2", "dev-3");
 
         assertThatThrownBy(() -> writer.write(records)).isInstanceOf(RetriableException.class);
@@ -393,7 +401,7 @@ class CosmosWriterTest {
     void aBatchThatIsWrittenStartsTheCountAgain() {
         OneFailingDocument operations = new OneFailingDocument("dev-2");
         DeadLetters dlq = new DeadLetters();
-        CosmosWriter writer = writer(operations, dlq, 3, WriterMetrics.none());
+        CosmosWriter writer = writer(operations, dlq, 3, metrics());
         List<SinkRecord> failing = batch("dev-1", "dev-2");
 
         assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(RetriableException.class).hasMessageContaining("(1 of");
@@ -413,7 +421,7 @@ class CosmosWriterTest {
         OperationWriter allFailing = todo -> todo.stream()
                 .map(pending -> new Attempt(pending, 503, 0, Duration.ZERO, 0.0, null)).toList();
         DeadLetters dlq = new DeadLetters();
-        writer(allFailing, dlq, 1, WriterMetrics.none()).write(batch("dev-3", "dev-1", "dev-2"));
+        writer(allFailing, dlq, 1, metrics()).write(batch("dev-3", "dev-1", "dev-2"));
         assertThat(dlq.messages.keySet()).containsExactly(0L, 1L, 2L);
         assertThat(dlq.messages.values()).allSatisfy(message -> assertThat(message)
                 .contains("Cosmos DB answered status 503").contains("through 1 retry budget ("));

@@ -118,7 +118,7 @@ public abstract class MqttSubscriber implements AutoCloseable {
                 state = ConnectionState.FAILED;
                 fatal = new ConnectException("MQTT broker refused client " + settings.clientId() + " at " + settings.serverUris()
                         + ": " + describe(e).replaceAll("\\.+$", "") + ". Fix the connector configuration (credentials, authorization, TLS) and restart the task.", e);
-                log.error(fatal.getMessage());
+                // Not logged here: start() or the next poll() throws it, and Connect logs the failed task with it.
                 return;
             }
             state = ConnectionState.DISCONNECTED;
