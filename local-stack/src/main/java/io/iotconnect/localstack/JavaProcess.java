@@ -1,5 +1,7 @@
 package io.iotconnect.localstack;
 
+import io.iotconnect.testing.LocalPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,10 +16,12 @@ final class JavaProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
+    private final Path log;
 
-    private JavaProcess(String name, Process process) {
+    private JavaProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
+        this.log = log;
     }
 
     static JavaProcess start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args, Path log) {
@@ -33,7 +37,7 @@ final class JavaProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             Process process = builder.start();
-            return new JavaProcess(name, process);
+            return new JavaProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -71,6 +75,11 @@ final class JavaProcess implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         return command;
+    }
+
+    /** Waits until the JVM listens on 127.0.0.1:{@code port}; fails, pointing at its log, when it exits first. */
+    void awaitListening(int port, Duration timeout) {
+        LocalPorts.awaitListening(process, name, port, timeout, () -> "see " + log);
     }
 
     boolean isAlive() {

@@ -6,8 +6,6 @@ import io.iotconnect.testing.CosmosDbServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -425,7 +423,7 @@ public final class LocalStack {
         }
         process.start();
         if (process.name.equals(KAFKA)) {
-            awaitPort(process.process, ports.kafka(), Duration.ofSeconds(60));
+            process.process.awaitListening(ports.kafka(), Duration.ofSeconds(60));
         } else {
             awaitRest(process.process, URI.create(ports.connectUrl() + "/connector-plugins"), Duration.ofSeconds(90));
         }
@@ -610,22 +608,6 @@ public final class LocalStack {
 
     private void done(String detail) {
         out.println("up: " + detail);
-    }
-
-    private void awaitPort(JavaProcess process, int port, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(process.name() + " exited during start; see " + logs.resolve(process.name() + ".log"));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-        }
-        throw new IllegalStateException(process.name() + " did not listen on " + port + " within " + timeout.toSeconds() + " s");
     }
 
     private void awaitRest(JavaProcess process, URI uri, Duration timeout) throws InterruptedException {

@@ -1,8 +1,8 @@
 package io.iotconnect.localstack;
 
+import io.iotconnect.testing.LocalPorts;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -83,14 +83,10 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) 
     }
 
     private static int freePort(Set<Integer> taken) {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (!taken.contains(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        int port = LocalPorts.freePort();
+        while (taken.contains(port)) {
+            port = LocalPorts.freePort();
         }
+        return port;
     }
 }
