@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly;
 
+import io.iotconnect.anomaly.detect.Severity;
 import io.iotconnect.common.config.PluginVersion;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -25,11 +26,11 @@ public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>
             .define(MIN_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
                     ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC, "Match", 1, ConfigDef.Width.SHORT, "Minimum severity");
 
-    private boolean criticalOnly;
+    private Severity minimum;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        criticalOnly = new AbstractConfig(CONFIG_DEF, configs).getString(MIN_SEVERITY_CONFIG).equals("critical");
+        minimum = Severity.parse(new AbstractConfig(CONFIG_DEF, configs).getString(MIN_SEVERITY_CONFIG));
     }
 
     @Override
@@ -38,11 +39,18 @@ public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>
         if (flag == null || !isTrue(flag.value())) {
             return false;
         }
-        if (!criticalOnly) {
+        if (minimum == Severity.WARNING) {
             return true;
         }
         Header severity = record.headers().lastWithName(AnomalyHeaders.SEVERITY);
-        return severity != null && "critical".equals(String.valueOf(severity.value()));
+        if (severity == null || severity.value() == null) {
+            return false;
+        }
+        try {
+            return Severity.parse(String.valueOf(severity.value())).atLeast(minimum);
+        } catch (IllegalArgumentException e) {
+            return false; // a severity header some other transform wrote
+        }
     }
 
     private static boolean isTrue(Object value) {

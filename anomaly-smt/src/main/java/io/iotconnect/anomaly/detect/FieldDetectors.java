@@ -98,11 +98,9 @@ final class FieldDetectors {
                     }
                     String severity = check.text("severity", -1);
                     if (severity != null) {
-                        if (severity.equals("warning")) {
-                            flatlineSeverity = Severity.WARNING;
-                        } else if (severity.equals("critical")) {
-                            flatlineSeverity = Severity.CRITICAL;
-                        } else {
+                        try {
+                            flatlineSeverity = Severity.parse(severity);
+                        } catch (IllegalArgumentException e) {
                             throw check.error("has severity=" + severity + "; write warning or critical");
                         }
                     }
