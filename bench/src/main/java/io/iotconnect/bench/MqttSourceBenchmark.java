@@ -1,6 +1,7 @@
 package io.iotconnect.bench;
 
 import io.iotconnect.mqtt.MqttSourceConnector;
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
@@ -122,16 +123,16 @@ public final class MqttSourceBenchmark {
         Map<String, String> props = new HashMap<>();
         props.put("connector.class", MqttSourceConnector.class.getName());
         props.put("tasks.max", "1");
-        props.put("mqtt.server.uris", broker.uri());
-        props.put("mqtt.topics", "bench/+/telemetry");
-        props.put("mqtt.qos", "1");
-        props.put("mqtt.receive.maximum", Integer.toString(RECEIVE_MAXIMUM));
-        props.put("mqtt.kafka.topic", topic);
-        props.put("mqtt.key.topic.level", "2");
-        props.put("mqtt.value.format", format);
+        props.put(MqttSourceConnectorConfig.SERVER_URIS_CONFIG, broker.uri());
+        props.put(MqttSourceConnectorConfig.TOPICS_CONFIG, "bench/+/telemetry");
+        props.put(MqttSourceConnectorConfig.QOS_CONFIG, "1");
+        props.put(MqttSourceConnectorConfig.RECEIVE_MAXIMUM_CONFIG, Integer.toString(RECEIVE_MAXIMUM));
+        props.put(MqttSourceConnectorConfig.KAFKA_TOPIC_CONFIG, topic);
+        props.put(MqttSourceConnectorConfig.KEY_TOPIC_LEVEL_CONFIG, "2");
+        props.put(MqttSourceConnectorConfig.VALUE_FORMAT_CONFIG, format);
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         if (format.equals("json")) {
-            props.put("mqtt.timestamp.field", "ts");
+            props.put(MqttSourceConnectorConfig.TIMESTAMP_FIELD_CONFIG, "ts");
             props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.put("value.converter.schemas.enable", "false");
         } else {

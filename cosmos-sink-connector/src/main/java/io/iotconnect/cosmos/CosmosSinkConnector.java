@@ -1,14 +1,14 @@
 package io.iotconnect.cosmos;
 
+import io.iotconnect.common.config.ConfigProblem;
+import io.iotconnect.common.config.CrossKeyValidation;
 import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.common.config.Validators;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.cosmos.config.IdStrategy;
 import io.iotconnect.cosmos.config.WriteStrategy;
-import io.iotconnect.common.config.Validators;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -29,12 +29,7 @@ public class CosmosSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
-        CosmosSinkConfig config = new CosmosSinkConfig(this.props);
-        List<Map.Entry<String, String>> problems = crossKeyProblems(config, this.props.getOrDefault("topics", ""));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems.stream().map(problem -> problem.getKey() + ": " + problem.getValue())
-                    .collect(java.util.stream.Collectors.joining("; ")));
-        }
+        CrossKeyValidation.requireValid(this.props, CosmosSinkConfig::new, config -> problems(config, this.props));
     }
 
     @Override
@@ -63,57 +58,43 @@ public class CosmosSinkConnector extends SinkConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
-        if (result.configValues().stream().anyMatch(value -> !value.errorMessages().isEmpty())) {
-            return result;
-        }
-        CosmosSinkConfig config = new CosmosSinkConfig(connectorConfigs);
-        for (Map.Entry<String, String> problem : crossKeyProblems(config, connectorConfigs.getOrDefault("topics", ""))) {
-            error(result, problem.getKey(), problem.getValue());
-        }
-        return result;
+        return CrossKeyValidation.validate(super.validate(connectorConfigs), connectorConfigs, CosmosSinkConfig::new,
+                config -> problems(config, connectorConfigs));
     }
 
-    /** What the settings get wrong together, as the key to fix and the message; validation and start() share it. */
-    static List<Map.Entry<String, String>> crossKeyProblems(CosmosSinkConfig config, String topics) {
-        List<Map.Entry<String, String>> problems = new ArrayList<>();
-        Map.Entry<String, String> auth = config.authProblem();
-        if (auth != null) {
-            problems.add(auth);
-        }
+    /**
+     * What validate() and start() refuse: the settings that are wrong together, each on the key to fix. The props
+     * give Connect's own {@code topics} list.
+     */
+    static List<ConfigProblem> problems(CosmosSinkConfig config, Map<String, String> props) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        config.authProblem().ifPresent(problems::add);
         IdStrategy strategy = config.idStrategy();
         if (strategy == IdStrategy.TEMPLATE && config.idTemplate().isEmpty()) {
-            problems.add(Map.entry(CosmosSinkConfig.ID_TEMPLATE_CONFIG,
-                    "cosmos.id.strategy=template needs a template, like ${value.deviceId}-${value.ts}"));
+            problems.add(new ConfigProblem(CosmosSinkConfig.ID_TEMPLATE_CONFIG,
+                    CosmosSinkConfig.ID_STRATEGY_CONFIG + "=template needs a template, like ${value.deviceId}-${value.ts}"));
         }
         if (strategy == IdStrategy.FIELD && config.idField().isBlank()) {
-            problems.add(Map.entry(CosmosSinkConfig.ID_FIELD_CONFIG, "cosmos.id.strategy=field needs the field holding the id"));
+            problems.add(new ConfigProblem(CosmosSinkConfig.ID_FIELD_CONFIG,
+                    CosmosSinkConfig.ID_STRATEGY_CONFIG + "=field needs the field holding the id"));
         }
         if (config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER && config.newerField().isBlank()) {
-            problems.add(Map.entry(CosmosSinkConfig.NEWER_FIELD_CONFIG, "cosmos.write.strategy=upsert-if-newer needs the field "
-                    + "that orders documents, like ts"));
+            problems.add(new ConfigProblem(CosmosSinkConfig.NEWER_FIELD_CONFIG, CosmosSinkConfig.WRITE_STRATEGY_CONFIG
+                    + "=upsert-if-newer needs the field that orders documents, like ts"));
         }
         if ((config.writeStrategy() == WriteStrategy.PATCH || config.writeStrategy() == WriteStrategy.UPSERT_IF_NEWER)
                 && strategy == IdStrategy.KAFKA_COORDINATES) {
-            problems.add(Map.entry(CosmosSinkConfig.ID_STRATEGY_CONFIG, "cosmos.write.strategy="
+            problems.add(new ConfigProblem(CosmosSinkConfig.ID_STRATEGY_CONFIG, CosmosSinkConfig.WRITE_STRATEGY_CONFIG + "="
                     + Validators.configName(config.writeStrategy()) + " updates a stored document, but kafka-coordinates ids "
-                    + "give every record a document of its own; use cosmos.id.strategy=key, field or template so that the "
-                    + "records of a device share one document"));
+                    + "give every record a document of its own; use " + CosmosSinkConfig.ID_STRATEGY_CONFIG + "=key, field or "
+                    + "template so that the records of a device share one document"));
         }
-        for (String topic : topics.split(",")) {
+        for (String topic : props.getOrDefault(TOPICS_CONFIG, "").split(",")) {
             if (!topic.isBlank() && !config.containersByTopic().containsKey(topic.trim())) {
-                problems.add(Map.entry(CosmosSinkConfig.CONTAINERS_CONFIG, "topic '" + topic.trim() + "' (in topics) has no "
-                        + "container; add " + topic.trim() + "#<container>"));
+                problems.add(new ConfigProblem(CosmosSinkConfig.CONTAINERS_CONFIG, "topic '" + topic.trim() + "' (in "
+                        + TOPICS_CONFIG + ") has no container; add " + topic.trim() + "#<container>"));
             }
         }
         return problems;
-    }
-
-    private static void error(Config result, String key, String message) {
-        for (ConfigValue value : result.configValues()) {
-            if (value.name().equals(key)) {
-                value.addErrorMessage(message);
-            }
-        }
     }
 }

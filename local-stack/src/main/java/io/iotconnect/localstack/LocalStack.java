@@ -1,5 +1,7 @@
 package io.iotconnect.localstack;
 
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.testing.Archives;
 import io.iotconnect.testing.CosmosDbServer;
 
@@ -557,8 +559,9 @@ public final class LocalStack {
     private void applyConfigs(MqttBrokerHandle mqtt) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", repository.resolve("connect-config/apply.mjs").toString(),
                 "--url", ports.connectUrl(), "--wait", "30", "--wait-running", "60",
-                "--set", "mqtt.server.uris=" + mqtt.uri(), "--set", "mqtt.version=" + mqtt.mqttVersion(),
-                "--set", "cosmos.endpoint=" + cosmos.endpoint()));
+                "--set", MqttSourceConnectorConfig.SERVER_URIS_CONFIG + "=" + mqtt.uri(),
+                "--set", MqttSourceConnectorConfig.MQTT_VERSION_CONFIG + "=" + mqtt.mqttVersion(),
+                "--set", CosmosSinkConfig.ENDPOINT_CONFIG + "=" + cosmos.endpoint()));
         for (String config : CONNECTOR_CONFIGS) {
             command.add(repository.resolve("connect-config").resolve(config).toString());
         }

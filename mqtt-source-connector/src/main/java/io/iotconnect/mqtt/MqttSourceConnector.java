@@ -1,6 +1,10 @@
 package io.iotconnect.mqtt;
 
+import io.iotconnect.common.config.ConfigProblem;
+import io.iotconnect.common.config.ConfigProblemException;
+import io.iotconnect.common.config.CrossKeyValidation;
 import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.mqtt.client.SslContexts;
 import io.iotconnect.mqtt.config.CrossKeyChecks;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.mqtt.config.MqttSourceTaskConfig;
@@ -8,8 +12,6 @@ import io.iotconnect.mqtt.config.TaskAssignment;
 import io.iotconnect.mqtt.config.TopicFilter;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -17,8 +19,6 @@ import org.apache.kafka.connect.source.SourceConnector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Kafka Connect source connector for MQTT 3.1.1 and 5 brokers, at-least-once end to end. See the module README and
@@ -37,12 +37,7 @@ public class MqttSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
-        this.config = new MqttSourceConnectorConfig(this.props);
-        List<CrossKeyChecks.Problem> problems = CrossKeyChecks.check(config);
-        if (!problems.isEmpty()) {
-            CrossKeyChecks.Problem first = problems.get(0);
-            throw new ConfigException(first.key(), this.props.get(first.key()), first.message());
-        }
+        this.config = CrossKeyValidation.requireValid(this.props, MqttSourceConnectorConfig::new, MqttSourceConnector::problems);
     }
 
     @Override
@@ -72,23 +67,21 @@ public class MqttSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
-        boolean singleKeyErrors = result.configValues().stream().anyMatch(value -> !value.errorMessages().isEmpty());
-        if (singleKeyErrors) {
-            return result;
+        return CrossKeyValidation.validate(super.validate(connectorConfigs), connectorConfigs, MqttSourceConnectorConfig::new,
+                MqttSourceConnector::problems);
+    }
+
+    /** What validate() and start() refuse: the checks across keys, then whether the TLS material loads. */
+    static List<ConfigProblem> problems(MqttSourceConnectorConfig config) {
+        List<ConfigProblem> problems = new ArrayList<>(CrossKeyChecks.check(config));
+        if (config.usesTls()) {
+            try {
+                SslContexts.socketFactory(config.tls());
+            } catch (ConfigProblemException e) {
+                problems.add(e.problem());
+            }
         }
-        MqttSourceConnectorConfig parsed;
-        try {
-            parsed = new MqttSourceConnectorConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            return result;
-        }
-        Map<String, ConfigValue> byName = result.configValues().stream()
-                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-        for (CrossKeyChecks.Problem problem : CrossKeyChecks.check(parsed)) {
-            byName.get(problem.key()).addErrorMessage(problem.message());
-        }
-        return result;
+        return problems;
     }
 
     /** Messages come from a broker without offsets to replay, so exactly-once source delivery is not possible. */

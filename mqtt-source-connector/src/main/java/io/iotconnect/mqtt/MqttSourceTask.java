@@ -1,5 +1,6 @@
 package io.iotconnect.mqtt;
 
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.common.config.PluginVersion;
 import io.iotconnect.mqtt.client.InboundQueue;
 import io.iotconnect.mqtt.client.MqttMessageEnvelope;
@@ -73,7 +74,7 @@ public class MqttSourceTask extends SourceTask {
         subscriber = subscriberFactory.create(config, queue, events);
         log.info("Starting MQTT source task {} as client {} on {} for {} at QoS {}{}", config.taskIndex(), config.clientId(),
                 config.serverUris(), config.taskFilters(), config.subscriptionQos(),
-                config.qos() == config.subscriptionQos() ? "" : " (mqtt.qos=" + config.qos() + ": QoS 1 is what survives a worker crash)");
+                config.qos() == config.subscriptionQos() ? "" : " (" + MqttSourceConnectorConfig.QOS_CONFIG + "=" + config.qos() + ": QoS 1 is what survives a worker crash)");
         subscriber.start();
     }
 
@@ -100,7 +101,7 @@ public class MqttSourceTask extends SourceTask {
         } catch (MalformedMessageException e) {
             if (failOnMalformed) {
                 // Not acknowledged: the broker redelivers the message when the task is restarted.
-                throw new ConnectException(e.getMessage() + " (mqtt.error.handling=fail)", e);
+                throw new ConnectException(e.getMessage() + " (" + MqttSourceConnectorConfig.ERROR_HANDLING_CONFIG + "=fail)", e);
             }
             if (metrics != null) {
                 metrics.malformedMessage();

@@ -107,6 +107,19 @@ class MqttSourceConnectorTest {
     }
 
     @Test
+    void startNamesEveryProblemOnItsKeyWithoutValues() {
+        Map<String, String> props = props("mqtt.topics", "a/#,a/b", "mqtt.server.uris", "ssl://127.0.0.1:8883",
+                "mqtt.ssl.keystore.type", "PEM", "mqtt.ssl.keystore.key", "SECRET-KEY-TEXT");
+        assertThat(errors(props)).containsOnlyKeys("mqtt.topics", "mqtt.ssl.keystore.certificate.chain");
+        assertThatThrownBy(() -> new MqttSourceConnector().start(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("mqtt.topics: filters 'a/#' and 'a/b' overlap")
+                .hasMessageContaining("; mqtt.ssl.keystore.certificate.chain: mqtt.ssl.keystore.certificate.chain and "
+                        + "mqtt.ssl.keystore.key go together: set both")
+                .message().doesNotContain("SECRET-KEY-TEXT");
+    }
+
+    @Test
     void taskConfigsSplitFiltersWithStableClientIds() {
         MqttSourceConnector connector = new MqttSourceConnector();
         connector.start(props("mqtt.topics", "a/#,b/#,c/#"));

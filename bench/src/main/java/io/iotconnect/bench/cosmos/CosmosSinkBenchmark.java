@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.bench.Rounds;
 import io.iotconnect.cosmos.CosmosSinkConnector;
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.PluginMetricsJmx;
@@ -58,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CosmosSinkBenchmark {
 
     private static final int DEVICES = 100;
-    /** What the connector asks of the SDK with its default cosmos.bulk.max.concurrency (4); the raw SDK does the same. */
+    /** What the connector asks of the SDK with its default {@value CosmosSinkConfig#MAX_CONCURRENCY_CONFIG} (4); the raw SDK does the same. */
     private static final int CONNECTOR_MICRO_BATCH_CONCURRENCY = 4;
     /** Every timed run starts after the server has been left alone this long. */
     private static final long SETTLE_MS = 2_000;
@@ -206,13 +207,13 @@ public final class CosmosSinkBenchmark {
             props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.put("value.converter.schemas.enable", "false");
         }
-        props.put("cosmos.endpoint", cosmos.endpoint());
-        props.put("cosmos.key", CosmosDbServer.KEY);
-        props.put("cosmos.connection.mode", "gateway");
-        props.put("cosmos.database", DATABASE);
-        props.put("cosmos.containers.topic.map", topic + "#" + name);
-        props.put("cosmos.id.strategy", "field");
-        props.put("cosmos.id.field", "id");
+        props.put(CosmosSinkConfig.ENDPOINT_CONFIG, cosmos.endpoint());
+        props.put(CosmosSinkConfig.KEY_CONFIG, CosmosDbServer.KEY);
+        props.put(CosmosSinkConfig.CONNECTION_MODE_CONFIG, "gateway");
+        props.put(CosmosSinkConfig.DATABASE_CONFIG, DATABASE);
+        props.put(CosmosSinkConfig.CONTAINERS_CONFIG, topic + "#" + name);
+        props.put(CosmosSinkConfig.ID_STRATEGY_CONFIG, "field");
+        props.put(CosmosSinkConfig.ID_FIELD_CONFIG, "id");
         // The connector starts on the empty topic, its consumer group settles (every task holding its partitions, so
         // no rebalance replays records during the run), and it is paused while the documents are produced.
         connect.configureConnector(name, props);

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Realistic readings as the MQTT source emits them with mqtt.value.format=json: an inferred Struct schema (or a
+ * Realistic readings as the MQTT source emits them with
+ * {@value io.iotconnect.mqtt.config.MqttSourceConnectorConfig#VALUE_FORMAT_CONFIG}=json: an inferred Struct schema (or a
  * schemaless map), the device id as key, the MQTT metadata headers, the reading time as record timestamp. About 1 %
  * carry an injected anomaly.
  */

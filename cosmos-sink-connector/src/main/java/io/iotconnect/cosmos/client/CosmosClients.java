@@ -120,7 +120,7 @@ public final class CosmosClients {
                         + "Data Contributor) and cannot create databases or containers: create them with the Azure CLI, "
                         + "Bicep or Terraform";
             } else if (e.getStatusCode() == 404 && !config.createContainers()) {
-                hint = "; create it, or set cosmos.containers.create=true";
+                hint = "; create it, or set " + CosmosSinkConfig.CREATE_CONTAINERS_CONFIG + "=true";
             }
             throw new ConnectException("Cannot open the Cosmos DB containers of database '" + config.database() + "' at "
                     + config.endpoint() + ": status " + e.getStatusCode() + ", " + e.getShortMessage() + hint, e);

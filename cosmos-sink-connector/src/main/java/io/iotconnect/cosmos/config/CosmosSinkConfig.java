@@ -1,5 +1,6 @@
 package io.iotconnect.cosmos.config;
 
+import io.iotconnect.common.config.ConfigProblem;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Configuration of the Cosmos DB sink connector: every key, its default, validator and documentation. */
 public class CosmosSinkConfig extends AbstractConfig {
@@ -280,33 +282,35 @@ public class CosmosSinkConfig extends AbstractConfig {
         return getString(AUTHORITY_HOST_CONFIG).trim();
     }
 
-    /**
-     * What the chosen authentication lacks, as a key and a message, or null when it has what it needs.
-     */
-    public Map.Entry<String, String> authProblem() {
+    /** What the chosen authentication lacks, on the key to set, or empty when it has what it needs. */
+    public Optional<ConfigProblem> authProblem() {
         switch (authType()) {
             case KEY:
                 if (isBlank(key())) {
-                    return Map.entry(KEY_CONFIG, "cosmos.auth.type=key needs the account key; give it, e.g. as ${env:COSMOS_KEY}, "
-                            + "or sign in with Microsoft Entra ID (cosmos.auth.type=client-secret, managed-identity or "
+                    return problem(KEY_CONFIG, AUTH_TYPE_CONFIG + "=key needs the account key; give it, e.g. as ${env:COSMOS_KEY}, "
+                            + "or sign in with Microsoft Entra ID (" + AUTH_TYPE_CONFIG + "=client-secret, managed-identity or "
                             + "workload-identity)");
                 }
-                return null;
+                return Optional.empty();
             case CLIENT_SECRET:
                 if (tenantId().isEmpty()) {
-                    return Map.entry(TENANT_ID_CONFIG, "cosmos.auth.type=client-secret needs the tenant id of the service principal");
+                    return problem(TENANT_ID_CONFIG, AUTH_TYPE_CONFIG + "=client-secret needs the tenant id of the service principal");
                 }
                 if (clientId().isEmpty()) {
-                    return Map.entry(CLIENT_ID_CONFIG, "cosmos.auth.type=client-secret needs the application (client) id of the "
+                    return problem(CLIENT_ID_CONFIG, AUTH_TYPE_CONFIG + "=client-secret needs the application (client) id of the "
                             + "service principal");
                 }
                 if (isBlank(clientSecret())) {
-                    return Map.entry(CLIENT_SECRET_CONFIG, "cosmos.auth.type=client-secret needs the service principal's secret");
+                    return problem(CLIENT_SECRET_CONFIG, AUTH_TYPE_CONFIG + "=client-secret needs the service principal's secret");
                 }
-                return null;
+                return Optional.empty();
             default:
-                return null;
+                return Optional.empty();
         }
+    }
+
+    private static Optional<ConfigProblem> problem(String key, String message) {
+        return Optional.of(new ConfigProblem(key, message));
     }
 
     private static boolean isBlank(Password password) {

@@ -5,6 +5,7 @@ import com.azure.cosmos.models.CosmosItemRequestOptions;
 import com.azure.cosmos.models.FeedResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import org.apache.kafka.connect.errors.DataException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,7 +55,8 @@ final class ConditionalWrites implements OperationWriter {
     static JsonNode version(ObjectNode document, String[] path) {
         JsonNode node = lookup(document, path);
         if (node == null || !(node.isNumber() || node.isTextual())) {
-            throw new DataException("field '" + String.join(".", path) + "' (cosmos.write.newer.field) is missing or not a "
+            throw new DataException("field '" + String.join(".", path) + "' (" + CosmosSinkConfig.NEWER_FIELD_CONFIG
+                    + ") is missing or not a "
                     + "number or ISO-8601 string, so the record cannot be compared with the stored document");
         }
         return node;

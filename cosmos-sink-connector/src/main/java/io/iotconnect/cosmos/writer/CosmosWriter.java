@@ -254,7 +254,7 @@ public final class CosmosWriter {
             log.warn("Retry budget spent ({} of {} times in a row): {} of {} records not written, last answered {}; Connect "
                     + "delivers the batch again", exhaustedInARow, exhaustedMax, stillFailing.size(), batchSize, statuses);
             throw new RetriableException(stillFailing.size() + " of " + batchSize + " records were not written (throttled "
-                    + "or transient failures, last answered " + statuses + ") within cosmos.retry.budget.ms="
+                    + "or transient failures, last answered " + statuses + ") within " + CosmosSinkConfig.RETRY_BUDGET_CONFIG + "="
                     + retryBudget.toMillis() + "; Connect will deliver the batch again (" + exhaustedInARow + " of "
                     + CosmosSinkConfig.RETRY_EXHAUSTED_MAX_CONFIG + "=" + exhaustedMax + " in a row)");
         }
@@ -275,7 +275,7 @@ public final class CosmosWriter {
                     : "status " + attempt.status() + (attempt.subStatus() != 0 ? "/" + attempt.subStatus() : "");
             fail(pending.record(), "was not written: Cosmos DB answered " + answer + " in container '" + pending.target().name()
                     + "' (id '" + pending.id() + "') through " + times + (times == 1 ? " retry budget" : " retry budgets in a row")
-                    + " (cosmos.retry.budget.ms="
+                    + " (" + CosmosSinkConfig.RETRY_BUDGET_CONFIG + "="
                     + retryBudget.toMillis() + ", " + CosmosSinkConfig.RETRY_EXHAUSTED_MAX_CONFIG + "=" + exhaustedMax + ")"
                     + (attempt.error() != null ? ": " + attempt.error().getMessage() : ""), attempt.error());
         }
@@ -419,14 +419,16 @@ public final class CosmosWriter {
     private Pending toOperation(SinkRecord record) {
         ContainerTarget target = containersByTopic.get(record.topic());
         if (target == null) {
-            throw new ConnectException("topic '" + record.topic() + "' has no container in cosmos.containers.topic.map");
+            throw new ConnectException("topic '" + record.topic() + "' has no container in "
+                    + CosmosSinkConfig.CONTAINERS_CONFIG);
         }
         if (record.value() == null) {
             switch (tombstones) {
                 case IGNORE:
                     return null;
                 case FAIL:
-                    throw new DataException("the record is a tombstone (null value) and cosmos.tombstones=fail");
+                    throw new DataException("the record is a tombstone (null value) and "
+                            + CosmosSinkConfig.TOMBSTONES_CONFIG + "=fail");
                 default:
                     String id = IdResolver.idFromKey(record);
                     PartitionKeys.Value key = target.partitionKeys().valueOf(keyDocument(record, id, target));

@@ -29,7 +29,10 @@ public final class PatchPlan {
     private final List<NamedField> fields = new ArrayList<>();
     private final Set<String> namedTopLevel = new HashSet<>();
 
-    /** A field of cosmos.patch.fields: its dotted name, path segments, JSON pointer and operation. */
+    /**
+     * A field of {@value io.iotconnect.cosmos.config.CosmosSinkConfig#PATCH_FIELDS_CONFIG}: its dotted name, path
+     * segments, JSON pointer and operation.
+     */
     private record NamedField(String name, String[] segments, String pointer, PatchOperation operation) {
     }
 

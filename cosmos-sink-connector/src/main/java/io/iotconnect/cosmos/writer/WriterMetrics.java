@@ -1,5 +1,6 @@
 package io.iotconnect.cosmos.writer;
 
+import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.common.metrics.PluginSensors;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
@@ -36,7 +37,7 @@ public final class WriterMetrics {
         skippedOlder = metrics.sensor("records-skipped-older-total", "Records upsert-if-newer did not write because the "
                 + "stored document was as new or newer.", new CumulativeCount());
         budgetExhausted = metrics.sensor("retry-budget-exhausted-total", "put() calls that spent the whole "
-                + "cosmos.retry.budget.ms with records still failing.", new CumulativeCount());
+                + CosmosSinkConfig.RETRY_BUDGET_CONFIG + " with records still failing.", new CumulativeCount());
         batchLatency = metrics.sensor("batch-latency");
         batchLatency.add(metrics.name("batch-latency-avg-ms", "Average time to write one put() batch."), new Avg());
         batchLatency.add(metrics.name("batch-latency-max-ms", "Longest time to write one put() batch."), new Max());

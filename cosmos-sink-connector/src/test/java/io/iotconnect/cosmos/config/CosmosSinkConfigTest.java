@@ -77,23 +77,23 @@ class CosmosSinkConfigTest {
     void eachAuthenticationNamesWhatItLacks() {
         Map<String, String> noKey = props();
         noKey.remove("cosmos.key");
-        assertThat(new CosmosSinkConfig(noKey).authProblem().getKey()).isEqualTo("cosmos.key");
-        assertThat(new CosmosSinkConfig(props()).authProblem()).isNull();
+        assertThat(new CosmosSinkConfig(noKey).authProblem().orElseThrow().key()).isEqualTo("cosmos.key");
+        assertThat(new CosmosSinkConfig(props()).authProblem()).isEmpty();
 
         Map<String, String> principal = props("cosmos.auth.type", "client-secret", "cosmos.auth.tenant.id", "t");
         principal.remove("cosmos.key");
-        assertThat(new CosmosSinkConfig(principal).authProblem().getKey()).isEqualTo("cosmos.auth.client.id");
+        assertThat(new CosmosSinkConfig(principal).authProblem().orElseThrow().key()).isEqualTo("cosmos.auth.client.id");
         principal.put("cosmos.auth.client.id", "c");
-        assertThat(new CosmosSinkConfig(principal).authProblem().getValue()).contains("needs the service principal's secret");
+        assertThat(new CosmosSinkConfig(principal).authProblem().orElseThrow().message()).contains("needs the service principal's secret");
         principal.put("cosmos.auth.client.secret", "s");
         CosmosSinkConfig config = new CosmosSinkConfig(principal);
-        assertThat(config.authProblem()).isNull();
+        assertThat(config.authProblem()).isEmpty();
         assertThat(config.authType()).isEqualTo(AuthType.CLIENT_SECRET);
         assertThat(config.clientSecret().toString()).isEqualTo("[hidden]");
 
         Map<String, String> managed = props("cosmos.auth.type", "managed-identity");
         managed.remove("cosmos.key");
-        assertThat(new CosmosSinkConfig(managed).authProblem()).as("system-assigned needs nothing").isNull();
+        assertThat(new CosmosSinkConfig(managed).authProblem()).as("system-assigned needs nothing").isEmpty();
         assertThatThrownBy(() -> new CosmosSinkConfig(props("cosmos.auth.authority.host", "login.microsoftonline.us")))
                 .hasMessageContaining("cosmos.auth.authority.host").hasMessageContaining("https://");
     }
@@ -134,6 +134,18 @@ class CosmosSinkConfigTest {
         Map<String, String> props = props("cosmos.write.strategy", "upsert-if-newer", "topics", "telemetry");
         assertThatThrownBy(() -> new CosmosSinkConnector().start(props))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cosmos.id.strategy: cosmos.write.strategy=upsert-if-newer");
+    }
+
+    @Test
+    void startNamesEveryProblemOnItsKeyWithoutValues() {
+        Map<String, String> props = props("cosmos.auth.type", "client-secret", "cosmos.auth.client.secret", "SECRET-VALUE",
+                "cosmos.auth.client.id", "c", "cosmos.id.strategy", "template", "topics", "telemetry,other");
+        assertThatThrownBy(() -> new CosmosSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cosmos.auth.tenant.id: cosmos.auth.type=client-secret needs the tenant id of the service principal; "
+                        + "cosmos.id.template: cosmos.id.strategy=template needs a template, like ${value.deviceId}-${value.ts}; "
+                        + "cosmos.containers.topic.map: topic 'other' (in topics) has no container; add other#<container>")
+                .message().doesNotContain("SECRET-VALUE").doesNotContain("c2VjcmV0");
     }
 
     /** What config/validate says about each key, for the connector with these id settings. */

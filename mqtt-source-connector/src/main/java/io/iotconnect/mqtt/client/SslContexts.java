@@ -1,5 +1,6 @@
 package io.iotconnect.mqtt.client;
 
+import io.iotconnect.common.config.ConfigProblemException;
 import io.iotconnect.mqtt.config.TlsSettings;
 import org.apache.kafka.common.config.types.Password;
 
@@ -28,9 +29,22 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEYSTORE_KEY_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEYSTORE_LOCATION_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEYSTORE_PASSWORD_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEYSTORE_TYPE_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_KEY_PASSWORD_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_PROTOCOL_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_TRUSTSTORE_CERTIFICATES_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_TRUSTSTORE_LOCATION_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG;
+import static io.iotconnect.mqtt.config.MqttSourceConnectorConfig.SSL_TRUSTSTORE_TYPE_CONFIG;
+
 /**
  * Builds the TLS socket factory for ssl:// and wss:// broker URIs from key and trust stores (PKCS12, JKS) or PEM,
- * given as files or inline. Every failure names the config key to fix.
+ * given as files or inline. Every failure is a {@link ConfigProblemException} that carries the config key to fix;
+ * its message starts with that key (or, for a failure of the JVM's TLS providers, says so).
  */
 public final class SslContexts {
 
@@ -41,35 +55,51 @@ public final class SslContexts {
     private SslContexts() {
     }
 
-    /** The socket factory for the settings; thrown {@link IllegalArgumentException}s name the key at fault. */
+    /** The socket factory for the settings; a thrown {@link ConfigProblemException} carries the key at fault. */
     public static SSLSocketFactory socketFactory(TlsSettings tls) {
-        try {
-            TrustManagerFactory trust = null;
-            if (tls.hasTruststore()) {
+        TrustManagerFactory trust = null;
+        if (tls.hasTruststore()) {
+            try {
                 trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 trust.init(truststore(tls));
+            } catch (GeneralSecurityException e) {
+                throw setupFailed(tls.truststoreCertificates() != null ? SSL_TRUSTSTORE_CERTIFICATES_CONFIG
+                        : SSL_TRUSTSTORE_LOCATION_CONFIG, e);
             }
-            KeyManagerFactory keys = null;
-            if (tls.hasKeystore()) {
+        }
+        KeyManagerFactory keys = null;
+        if (tls.hasKeystore()) {
+            try {
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keys.init(keystore(tls), keyPassword(tls));
+            } catch (java.security.UnrecoverableKeyException e) {
+                throw setupFailed(SSL_KEY_PASSWORD_CONFIG, e);
+            } catch (GeneralSecurityException e) {
+                throw setupFailed(tls.keystoreCertificateChain() != null ? SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG
+                        : SSL_KEYSTORE_LOCATION_CONFIG, e);
             }
+        }
+        try {
             SSLContext context = SSLContext.getInstance(tls.protocol());
             context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("TLS setup failed: " + e.getMessage(), e);
+            throw setupFailed(SSL_PROTOCOL_CONFIG, e);
         }
     }
 
+    private static ConfigProblemException setupFailed(String key, GeneralSecurityException e) {
+        return new ConfigProblemException(key, "TLS setup failed: " + e.getMessage(), e);
+    }
+
     static KeyStore truststore(TlsSettings tls) throws GeneralSecurityException {
-        String key = tls.truststoreCertificates() != null ? "mqtt.ssl.truststore.certificates" : "mqtt.ssl.truststore.location";
+        String key = tls.truststoreCertificates() != null ? SSL_TRUSTSTORE_CERTIFICATES_CONFIG : SSL_TRUSTSTORE_LOCATION_CONFIG;
         if ("PEM".equals(tls.truststoreType())) {
             String pem = tls.truststoreCertificates() != null ? tls.truststoreCertificates().value()
-                    : read(tls.truststoreLocation(), "mqtt.ssl.truststore.location");
+                    : read(tls.truststoreLocation(), SSL_TRUSTSTORE_LOCATION_CONFIG);
             List<Certificate> certificates = certificates(pem, key);
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException(key + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
+                throw new ConfigProblemException(key, key + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
             }
             KeyStore store = emptyStore();
             for (int i = 0; i < certificates.size(); i++) {
@@ -78,9 +108,11 @@ public final class SslContexts {
             return store;
         }
         if (tls.truststoreCertificates() != null) {
-            throw new IllegalArgumentException("mqtt.ssl.truststore.certificates needs mqtt.ssl.truststore.type=PEM");
+            throw new ConfigProblemException(SSL_TRUSTSTORE_CERTIFICATES_CONFIG,
+                    SSL_TRUSTSTORE_CERTIFICATES_CONFIG + " needs " + SSL_TRUSTSTORE_TYPE_CONFIG + "=PEM");
         }
-        return load(tls.truststoreType(), tls.truststoreLocation(), tls.truststorePassword(), "mqtt.ssl.truststore");
+        return load(tls.truststoreType(), tls.truststoreLocation(), tls.truststorePassword(),
+                SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_PASSWORD_CONFIG);
     }
 
     static KeyStore keystore(TlsSettings tls) throws GeneralSecurityException {
@@ -91,19 +123,20 @@ public final class SslContexts {
             String keyKey;
             if (tls.keystoreCertificateChain() != null || tls.keystoreKey() != null) {
                 if (tls.keystoreCertificateChain() == null || tls.keystoreKey() == null) {
-                    throw new IllegalArgumentException("mqtt.ssl.keystore.certificate.chain and mqtt.ssl.keystore.key go together: set both");
+                    throw new ConfigProblemException(tls.keystoreKey() == null ? SSL_KEYSTORE_KEY_CONFIG : SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG,
+                            SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG + " and " + SSL_KEYSTORE_KEY_CONFIG + " go together: set both");
                 }
                 chainPem = tls.keystoreCertificateChain().value();
                 keyPem = tls.keystoreKey().value();
-                chainKey = "mqtt.ssl.keystore.certificate.chain";
-                keyKey = "mqtt.ssl.keystore.key";
+                chainKey = SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG;
+                keyKey = SSL_KEYSTORE_KEY_CONFIG;
             } else {
-                chainPem = keyPem = read(tls.keystoreLocation(), "mqtt.ssl.keystore.location");
-                chainKey = keyKey = "mqtt.ssl.keystore.location";
+                chainPem = keyPem = read(tls.keystoreLocation(), SSL_KEYSTORE_LOCATION_CONFIG);
+                chainKey = keyKey = SSL_KEYSTORE_LOCATION_CONFIG;
             }
             List<Certificate> chain = certificates(chainPem, chainKey);
             if (chain.isEmpty()) {
-                throw new IllegalArgumentException(chainKey + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
+                throw new ConfigProblemException(chainKey, chainKey + ": no PEM certificate (-----BEGIN CERTIFICATE-----) found");
             }
             PrivateKey key = privateKey(keyPem, keyKey);
             KeyStore store = emptyStore();
@@ -111,9 +144,12 @@ public final class SslContexts {
             return store;
         }
         if (tls.keystoreCertificateChain() != null || tls.keystoreKey() != null) {
-            throw new IllegalArgumentException("mqtt.ssl.keystore.certificate.chain and mqtt.ssl.keystore.key need mqtt.ssl.keystore.type=PEM");
+            throw new ConfigProblemException(tls.keystoreCertificateChain() != null ? SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG
+                    : SSL_KEYSTORE_KEY_CONFIG, SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG + " and " + SSL_KEYSTORE_KEY_CONFIG
+                    + " need " + SSL_KEYSTORE_TYPE_CONFIG + "=PEM");
         }
-        return load(tls.keystoreType(), tls.keystoreLocation(), tls.keystorePassword(), "mqtt.ssl.keystore");
+        return load(tls.keystoreType(), tls.keystoreLocation(), tls.keystorePassword(),
+                SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_PASSWORD_CONFIG);
     }
 
     private static char[] keyPassword(TlsSettings tls) {
@@ -124,28 +160,30 @@ public final class SslContexts {
         return password == null ? NO_PASSWORD : password.value().toCharArray();
     }
 
-    private static KeyStore load(String type, String location, Password password, String prefix) throws GeneralSecurityException {
+    private static KeyStore load(String type, String location, Password password, String locationKey, String passwordKey)
+            throws GeneralSecurityException {
         if (location == null || location.isBlank()) {
-            throw new IllegalArgumentException(prefix + ".location is required for a " + type + " store");
+            throw new ConfigProblemException(locationKey, locationKey + " is required for a " + type + " store");
         }
         KeyStore store = KeyStore.getInstance(type);
         try (InputStream in = Files.newInputStream(Path.of(location))) {
             store.load(in, password == null ? null : password.value().toCharArray());
         } catch (IOException e) {
-            throw new IllegalArgumentException(prefix + ".location: cannot read " + type + " store '" + location + "': " + e.getMessage()
-                    + (e.getCause() instanceof java.security.UnrecoverableKeyException ? " (check " + prefix + ".password)" : ""), e);
+            throw new ConfigProblemException(locationKey, locationKey + ": cannot read " + type + " store '" + location + "': "
+                    + e.getMessage()
+                    + (e.getCause() instanceof java.security.UnrecoverableKeyException ? " (check " + passwordKey + ")" : ""), e);
         }
         return store;
     }
 
     private static String read(String location, String key) {
         if (location == null || location.isBlank()) {
-            throw new IllegalArgumentException(key + " is required for type PEM (or give the PEM inline)");
+            throw new ConfigProblemException(key, key + " is required for type PEM (or give the PEM inline)");
         }
         try {
             return Files.readString(Path.of(location), StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException(key + ": cannot read '" + location + "': " + e.getMessage(), e);
+            throw new ConfigProblemException(key, key + ": cannot read '" + location + "': " + e.getMessage(), e);
         }
     }
 
@@ -155,7 +193,7 @@ public final class SslContexts {
                     .generateCertificates(new ByteArrayInputStream(onlyCertificates(pem).getBytes(StandardCharsets.US_ASCII)));
             return new ArrayList<>(parsed);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(key + ": not valid PEM certificates: " + e.getMessage(), e);
+            throw new ConfigProblemException(key, key + ": not valid PEM certificates: " + e.getMessage(), e);
         }
     }
 
@@ -172,16 +210,16 @@ public final class SslContexts {
     static PrivateKey privateKey(String pem, String key) {
         Matcher matcher = PEM_KEY.matcher(pem);
         if (!matcher.find()) {
-            throw new IllegalArgumentException(key + ": no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----) found");
+            throw new ConfigProblemException(key, key + ": no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----) found");
         }
         String kind = matcher.group(1);
         byte[] der = Base64.getMimeDecoder().decode(matcher.group(2));
         switch (kind) {
             case "ENCRYPTED PRIVATE KEY":
-                throw new IllegalArgumentException(key + ": encrypted PEM keys are not supported; decrypt it "
-                        + "(openssl pkcs8 -topk8 -nocrypt) or use a PKCS12 key store with mqtt.ssl.key.password");
+                throw new ConfigProblemException(key, key + ": encrypted PEM keys are not supported; decrypt it "
+                        + "(openssl pkcs8 -topk8 -nocrypt) or use a PKCS12 key store with " + SSL_KEY_PASSWORD_CONFIG);
             case "EC PRIVATE KEY":
-                throw new IllegalArgumentException(key + ": SEC1 EC keys are not supported; convert to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
+                throw new ConfigProblemException(key, key + ": SEC1 EC keys are not supported; convert to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
             case "RSA PRIVATE KEY":
                 der = pkcs1ToPkcs8(der);
                 break;
@@ -195,7 +233,7 @@ public final class SslContexts {
                 // try the next algorithm
             }
         }
-        throw new IllegalArgumentException(key + ": the PEM private key is not an RSA, EC, EdDSA or DSA key in PKCS#8");
+        throw new ConfigProblemException(key, key + ": the PEM private key is not an RSA, EC, EdDSA or DSA key in PKCS#8");
     }
 
     /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL params). */

@@ -1,35 +1,29 @@
 package io.iotconnect.mqtt.config;
 
-import io.iotconnect.mqtt.client.SslContexts;
+import io.iotconnect.common.config.ConfigProblem;
+import io.iotconnect.common.config.CrossKeyValidation;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Checks that involve more than one key, run by the connector's {@code validate()} and {@code start()}. Each problem
- * is reported on the key an operator should change, with the fix.
+ * The checks that involve more than one key and need nothing but the parsed config. The connector runs them from
+ * {@code validate()} and {@code start()} through {@link CrossKeyValidation}, followed by the TLS check, which reads
+ * the key and trust stores. Each problem is reported on the key an operator should change, with the fix.
  */
 public final class CrossKeyChecks {
-
-    /** A problem with a config key. */
-    public record Problem(String key, String message) {
-    }
-
-    private static final Pattern SSL_KEY = Pattern.compile("^(mqtt\\.ssl\\.[a-z.]+)");
 
     private CrossKeyChecks() {
     }
 
-    public static List<Problem> check(MqttSourceConnectorConfig config) {
-        List<Problem> problems = new ArrayList<>();
+    public static List<ConfigProblem> check(MqttSourceConnectorConfig config) {
+        List<ConfigProblem> problems = new ArrayList<>();
         List<TopicFilter> filters = config.topicFilters();
 
         for (int i = 0; i < filters.size(); i++) {
             for (int j = i + 1; j < filters.size(); j++) {
                 if (filters.get(i).overlaps(filters.get(j))) {
-                    problems.add(new Problem(MqttSourceConnectorConfig.TOPICS_CONFIG, "filters '" + filters.get(i) + "' and '"
+                    problems.add(new ConfigProblem(MqttSourceConnectorConfig.TOPICS_CONFIG, "filters '" + filters.get(i) + "' and '"
                             + filters.get(j) + "' overlap, so a message matching both would be read twice: keep only the wider one"));
                 }
             }
@@ -37,45 +31,36 @@ public final class CrossKeyChecks {
 
         boolean shared = filters.stream().anyMatch(TopicFilter::isShared);
         if (shared && config.qos() == 0) {
-            problems.add(new Problem(MqttSourceConnectorConfig.QOS_CONFIG, "QoS 0 with a shared subscription loses the messages the "
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.QOS_CONFIG, "QoS 0 with a shared subscription loses the messages the "
                     + "broker routed to a task that is restarting or rebalancing; use QoS 1 (or 2)"));
         }
 
         if (config.mqttVersion() == MqttVersion.V5 && !config.cleanStart() && config.sessionExpirySeconds() == 0) {
-            problems.add(new Problem(MqttSourceConnectorConfig.SESSION_EXPIRY_CONFIG, "0 ends the MQTT session when a task "
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.SESSION_EXPIRY_CONFIG, "0 ends the MQTT session when a task "
                     + "disconnects, so messages published while it reconnects are lost; use a positive value such as 86400"));
         }
 
         boolean json = config.valueFormat() == ValueFormat.JSON;
         if (config.keySource() == KeySource.PAYLOAD_FIELD) {
             if (config.keyField().isEmpty()) {
-                problems.add(new Problem(MqttSourceConnectorConfig.KEY_FIELD_CONFIG,
+                problems.add(new ConfigProblem(MqttSourceConnectorConfig.KEY_FIELD_CONFIG,
                         "key source payload-field needs the field that holds the device id, such as deviceId"));
             }
             if (!json) {
-                problems.add(new Problem(MqttSourceConnectorConfig.KEY_SOURCE_CONFIG,
-                        "key source payload-field needs mqtt.value.format=json; with " + config.valueFormat().name().toLowerCase()
-                                + " values use topic-level or none"));
+                problems.add(new ConfigProblem(MqttSourceConnectorConfig.KEY_SOURCE_CONFIG,
+                        "key source payload-field needs " + MqttSourceConnectorConfig.VALUE_FORMAT_CONFIG + "=json; with "
+                                + config.valueFormat().name().toLowerCase() + " values use topic-level or none"));
             }
         }
         if (config.timestampField().isPresent() && !json) {
-            problems.add(new Problem(MqttSourceConnectorConfig.TIMESTAMP_FIELD_CONFIG,
-                    "a timestamp field needs mqtt.value.format=json; leave it empty to use the arrival time"));
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.TIMESTAMP_FIELD_CONFIG,
+                    "a timestamp field needs " + MqttSourceConnectorConfig.VALUE_FORMAT_CONFIG
+                            + "=json; leave it empty to use the arrival time"));
         }
 
         if (config.kafkaTopic().isFixed() && config.kafkaTopic().resolve("").equals(config.errorTopic())) {
-            problems.add(new Problem(MqttSourceConnectorConfig.ERROR_TOPIC_CONFIG,
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.ERROR_TOPIC_CONFIG,
                     "the error topic must differ from the data topic, or malformed payloads mix with readings"));
-        }
-
-        if (config.usesTls()) {
-            try {
-                SslContexts.socketFactory(config.tls());
-            } catch (IllegalArgumentException e) {
-                Matcher key = SSL_KEY.matcher(e.getMessage());
-                String where = key.find() ? key.group(1) : MqttSourceConnectorConfig.SSL_TRUSTSTORE_LOCATION_CONFIG;
-                problems.add(new Problem(where, e.getMessage()));
-            }
         }
         return problems;
     }

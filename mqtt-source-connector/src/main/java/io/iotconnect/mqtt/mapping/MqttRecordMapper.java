@@ -98,7 +98,8 @@ public final class MqttRecordMapper {
         byte[] payload = message.payload();
         if (payload.length > maxPayloadBytes) {
             throw new MalformedMessageException(mqttTopic, Stage.VALUE,
-                    "payload of " + payload.length + " bytes exceeds mqtt.value.max.bytes=" + maxPayloadBytes, null);
+                    "payload of " + payload.length + " bytes exceeds " + MqttSourceConnectorConfig.VALUE_MAX_BYTES_CONFIG + "="
+                            + maxPayloadBytes, null);
         }
         switch (valueFormat) {
             case BYTES:
@@ -143,7 +144,8 @@ public final class MqttRecordMapper {
 
     /**
      * The record that carries a malformed message to the error topic: the raw payload as bytes, cut at
-     * mqtt.error.payload.max.bytes so the record is never too large to produce, the device id as key when the topic
+     * {@value MqttSourceConnectorConfig#ERROR_PAYLOAD_MAX_BYTES_CONFIG} so the record is never too large to produce,
+     * the device id as key when the topic
      * gives one, and in headers the reason and the whole payload's size and SHA-256 digest.
      */
     public MqttSourceRecord errorRecord(MqttMessageEnvelope message, MalformedMessageException failure) {
@@ -180,7 +182,8 @@ public final class MqttRecordMapper {
                 return null;
             case TOPIC_LEVEL:
                 return topicLevel(message.topic()).orElseThrow(() -> new MalformedMessageException(message.topic(), Stage.KEY,
-                        "MQTT topic has no non-empty level " + keyTopicLevel + " for the device id (mqtt.key.topic.level)", null));
+                        "MQTT topic has no non-empty level " + keyTopicLevel + " for the device id ("
+                                + MqttSourceConnectorConfig.KEY_TOPIC_LEVEL_CONFIG + ")", null));
             case PAYLOAD_FIELD: {
                 Object id = keyField.get(jsonTree);
                 if (id instanceof String text && !text.isEmpty()) {
@@ -193,7 +196,7 @@ public final class MqttRecordMapper {
                     return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString();
                 }
                 throw new MalformedMessageException(message.topic(), Stage.KEY, id == null
-                        ? "device id field '" + keyField + "' is missing or null (mqtt.key.field)"
+                        ? "device id field '" + keyField + "' is missing or null (" + MqttSourceConnectorConfig.KEY_FIELD_CONFIG + ")"
                         : "device id field '" + keyField + "' must be a non-empty string or a number, got " + describe(id), null);
             }
             default:

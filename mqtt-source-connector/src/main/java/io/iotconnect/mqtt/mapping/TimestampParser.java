@@ -1,5 +1,6 @@
 package io.iotconnect.mqtt.mapping;
 
+import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.mqtt.config.TimestampFormat;
 
 import java.time.LocalDateTime;
@@ -91,7 +92,8 @@ final class TimestampParser {
         }
         throw new IllegalArgumentException("time " + show(value) + " is too large for epoch milliseconds (after year 5138), "
                 + "so likely microseconds or nanoseconds; format auto reads numbers below 1e11 as epoch seconds and below 1e14 "
-                + "as epoch milliseconds (set mqtt.timestamp.format=epoch-millis to read it as milliseconds regardless)");
+                + "as epoch milliseconds (set " + MqttSourceConnectorConfig.TIMESTAMP_FORMAT_CONFIG
+                + "=epoch-millis to read it as milliseconds regardless)");
     }
 
     private static long fromSeconds(double seconds, Object value) {

@@ -1,5 +1,6 @@
 package io.iotconnect.mqtt.client;
 
+import io.iotconnect.common.config.ConfigProblemException;
 import io.iotconnect.mqtt.config.TlsSettings;
 import io.iotconnect.testing.TestCertificates;
 import org.apache.kafka.common.config.types.Password;
@@ -79,5 +80,21 @@ class SslContextsTest {
         assertThatThrownBy(() -> SslContexts.socketFactory(missing)).hasMessageStartingWith("mqtt.ssl.truststore.location: cannot read");
         assertThatThrownBy(() -> SslContexts.privateKey("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----", "mqtt.ssl.keystore.key"))
                 .hasMessageContaining("encrypted PEM keys are not supported");
+    }
+
+    @Test
+    void failuresCarryTheKeyToFix() {
+        assertThatThrownBy(() -> SslContexts.socketFactory(pem(new Password("not a certificate"), null, null, null)))
+                .isInstanceOfSatisfying(ConfigProblemException.class,
+                        e -> assertThat(e.key()).isEqualTo("mqtt.ssl.truststore.certificates"));
+        assertThatThrownBy(() -> SslContexts.socketFactory(pem(null, null, new Password(certs.read(certs.clientCertPem())), null)))
+                .isInstanceOfSatisfying(ConfigProblemException.class, e -> assertThat(e.key()).isEqualTo("mqtt.ssl.keystore.key"));
+        TlsSettings missingKeystore = new TlsSettings("TLS", "PKCS12", null, null, null, "JKS", "/nonexistent/keys.jks",
+                new Password("secret"), null, null, null, true);
+        assertThatThrownBy(() -> SslContexts.socketFactory(missingKeystore))
+                .isInstanceOfSatisfying(ConfigProblemException.class, e -> {
+                    assertThat(e.key()).isEqualTo("mqtt.ssl.keystore.location");
+                    assertThat(e.problem().message()).isEqualTo(e.getMessage()).startsWith("mqtt.ssl.keystore.location: cannot read");
+                });
     }
 }
