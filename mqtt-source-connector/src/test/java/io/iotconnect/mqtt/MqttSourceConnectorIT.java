@@ -67,15 +67,7 @@ class MqttSourceConnectorIT {
     }
 
     private static Map<String, String> connectorProps(String name, String topics, String kafkaTopic) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", MqttSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put("mqtt.server.uris", broker.uri());
-        props.put("mqtt.topics", topics);
-        props.put("mqtt.kafka.topic", kafkaTopic);
-        props.put("mqtt.key.topic.level", "2");
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        Map<String, String> props = MqttSourceProps.of(broker.uri(), topics, kafkaTopic);
         props.put("value.converter.schemas.enable", "true");
         props.put("topic.creation.default.replication.factor", "1");
         props.put("topic.creation.default.partitions", "3");

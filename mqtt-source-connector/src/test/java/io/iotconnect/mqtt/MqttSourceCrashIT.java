@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,20 +108,9 @@ class MqttSourceCrashIT {
     }
 
     private static Map<String, String> connectorProps(String name, String version, int qos, String kafkaTopic) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", MqttSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put("mqtt.server.uris", broker.uri());
+        Map<String, String> props = MqttSourceProps.of(broker.uri(), name + "/+/telemetry", kafkaTopic);
         props.put("mqtt.version", version);
-        props.put("mqtt.topics", name + "/+/telemetry");
-        props.put("mqtt.kafka.topic", kafkaTopic);
         props.put("mqtt.qos", Integer.toString(qos));
-        props.put("mqtt.key.topic.level", "2");
-        props.put("mqtt.reconnect.backoff.initial.ms", "100");
-        props.put("mqtt.reconnect.backoff.max.ms", "1000");
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter.schemas.enable", "false");
         return props;
     }
 

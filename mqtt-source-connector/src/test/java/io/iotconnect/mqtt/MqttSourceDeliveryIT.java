@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,19 +59,8 @@ class MqttSourceDeliveryIT {
     }
 
     private static Map<String, String> connectorProps(String topics, String kafkaTopic) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", MqttSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put("mqtt.server.uris", broker.uri());
-        props.put("mqtt.topics", topics);
-        props.put("mqtt.kafka.topic", kafkaTopic);
+        Map<String, String> props = MqttSourceProps.of(broker.uri(), topics, kafkaTopic);
         props.put("mqtt.qos", "1");
-        props.put("mqtt.key.topic.level", "2");
-        props.put("mqtt.reconnect.backoff.initial.ms", "100");
-        props.put("mqtt.reconnect.backoff.max.ms", "1000");
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter.schemas.enable", "false");
         return props;
     }
 
