@@ -33,9 +33,9 @@ final class BulkWrites implements OperationWriter.Streaming {
     }
 
     @Override
-    public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+    public List<Attempt> write(List<Pending> todo) {
         Feed feed = open();
-        for (CosmosWriter.Pending pending : todo) {
+        for (Pending pending : todo) {
             feed.add(pending);
         }
         return feed.finish();
@@ -51,19 +51,19 @@ final class BulkWrites implements OperationWriter.Streaming {
 
         private final CosmosBulkExecutionOptions options;
         private final Map<ContainerTarget, Sinks.Many<CosmosItemOperation>> sinks = new LinkedHashMap<>();
-        private final List<CompletableFuture<List<CosmosBulkOperationResponse<CosmosWriter.Pending>>>> calls = new ArrayList<>();
-        private final List<CosmosWriter.Pending> added = new ArrayList<>();
+        private final List<CompletableFuture<List<CosmosBulkOperationResponse<Pending>>>> calls = new ArrayList<>();
+        private final List<Pending> added = new ArrayList<>();
 
         BulkFeed(CosmosBulkExecutionOptions options) {
             this.options = options;
         }
 
         @Override
-        public void add(CosmosWriter.Pending pending) {
+        public void add(Pending pending) {
             Sinks.Many<CosmosItemOperation> sink = sinks.computeIfAbsent(pending.target(), target -> {
                 Sinks.Many<CosmosItemOperation> operations = Sinks.many().unicast().onBackpressureBuffer();
                 try {
-                    calls.add(target.container().<CosmosWriter.Pending>executeBulkOperations(operations.asFlux(), options)
+                    calls.add(target.container().<Pending>executeBulkOperations(operations.asFlux(), options)
                             .collectList().toFuture());
                 } catch (RuntimeException e) {
                     // The SDK failed before the call began: finish() reports it, and every operation is retried.
@@ -83,8 +83,8 @@ final class BulkWrites implements OperationWriter.Streaming {
             long deadline = System.nanoTime() + ATTEMPT_TIMEOUT.toNanos();
             List<Attempt> attempts = new ArrayList<>(added.size());
             try {
-                for (CompletableFuture<List<CosmosBulkOperationResponse<CosmosWriter.Pending>>> call : calls) {
-                    for (CosmosBulkOperationResponse<CosmosWriter.Pending> response
+                for (CompletableFuture<List<CosmosBulkOperationResponse<Pending>>> call : calls) {
+                    for (CosmosBulkOperationResponse<Pending> response
                             : call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                         attempts.add(attempt(response));
                     }
@@ -105,11 +105,11 @@ final class BulkWrites implements OperationWriter.Streaming {
             }
             if (attempts.size() != added.size()) {
                 // Operations without an answer are retried like any unanswered one, within the writer's budget.
-                Set<CosmosWriter.Pending> answered = Collections.newSetFromMap(new IdentityHashMap<>());
+                Set<Pending> answered = Collections.newSetFromMap(new IdentityHashMap<>());
                 attempts.forEach(attempt -> answered.add(attempt.pending()));
                 IllegalStateException noAnswer = new IllegalStateException("the bulk call ended without an answer for "
                         + "this operation (" + attempts.size() + " of " + added.size() + " answered)");
-                for (CosmosWriter.Pending pending : added) {
+                for (Pending pending : added) {
                     if (!answered.contains(pending)) {
                         attempts.add(Attempt.failed(pending, noAnswer));
                     }
@@ -118,10 +118,10 @@ final class BulkWrites implements OperationWriter.Streaming {
             return attempts;
         }
 
-        private static Attempt attempt(CosmosBulkOperationResponse<CosmosWriter.Pending> response) {
+        private static Attempt attempt(CosmosBulkOperationResponse<Pending> response) {
             CosmosBulkItemResponse item = response.getResponse();
             Exception exception = response.getException();
-            CosmosWriter.Pending pending = response.getOperation().getContext();
+            Pending pending = response.getOperation().getContext();
             if (item != null) {
                 return new Attempt(pending, item.getStatusCode(), item.getSubStatusCode(), item.getRetryAfterDuration(),
                         item.getRequestCharge(), exception);
@@ -130,7 +130,7 @@ final class BulkWrites implements OperationWriter.Streaming {
         }
 
         @Override
-        public List<CosmosWriter.Pending> added() {
+        public List<Pending> added() {
             return added;
         }
 

@@ -71,21 +71,21 @@ final class ConditionalWrites implements OperationWriter {
     }
 
     @Override
-    public List<Attempt> write(List<CosmosWriter.Pending> todo) {
-        Map<ContainerTarget, List<CosmosWriter.Pending>> byContainer = new LinkedHashMap<>();
-        for (CosmosWriter.Pending pending : todo) {
+    public List<Attempt> write(List<Pending> todo) {
+        Map<ContainerTarget, List<Pending>> byContainer = new LinkedHashMap<>();
+        for (Pending pending : todo) {
             byContainer.computeIfAbsent(pending.target(), target -> new ArrayList<>()).add(pending);
         }
         List<Attempt> attempts = new ArrayList<>(todo.size());
-        for (Map.Entry<ContainerTarget, List<CosmosWriter.Pending>> entry : byContainer.entrySet()) {
+        for (Map.Entry<ContainerTarget, List<Pending>> entry : byContainer.entrySet()) {
             attempts.addAll(write(entry.getKey(), entry.getValue()));
         }
         return attempts;
     }
 
-    private List<Attempt> write(ContainerTarget target, List<CosmosWriter.Pending> pendings) {
+    private List<Attempt> write(ContainerTarget target, List<Pending> pendings) {
         List<CosmosItemIdentity> identities = new ArrayList<>(pendings.size());
-        for (CosmosWriter.Pending pending : pendings) {
+        for (Pending pending : pendings) {
             if (pending.kind() != OperationKind.DELETE) {
                 identities.add(new CosmosItemIdentity(pending.partitionKey(), pending.id()));
             }
@@ -123,18 +123,18 @@ final class ConditionalWrites implements OperationWriter {
     }
 
     /**
-     * The document key of a stored document, as {@link CosmosWriter.Pending#documentKey()} builds it; null for a
+     * The document key of a stored document, as {@link Pending#documentKey()} builds it; null for a
      * document without partition key values, which no record of this writer can address.
      */
     private static String storedKey(ContainerTarget target, ObjectNode document) {
         try {
-            return CosmosWriter.Pending.documentKey(target, target.partitionKeys().valueOf(document), document.get("id").asText());
+            return Pending.documentKey(target, target.partitionKeys().valueOf(document), document.get("id").asText());
         } catch (DataException noPartitionKey) {
             return null;
         }
     }
 
-    private Mono<Attempt> writeOne(ContainerTarget target, CosmosWriter.Pending pending, ObjectNode existing, double readCharge) {
+    private Mono<Attempt> writeOne(ContainerTarget target, Pending pending, ObjectNode existing, double readCharge) {
         if (pending.kind() == OperationKind.DELETE) {
             // A tombstone: the batch holds no other record of this document (the last record of a document wins).
             return target.container().deleteItem(pending.id(), pending.partitionKey(), new CosmosItemRequestOptions())

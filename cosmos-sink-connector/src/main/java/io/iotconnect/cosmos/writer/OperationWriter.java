@@ -16,7 +16,7 @@ interface OperationWriter {
     Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
 
     /** One answer per operation, in any order. */
-    List<Attempt> write(List<CosmosWriter.Pending> todo);
+    List<Attempt> write(List<Pending> todo);
 
     /**
      * A writer that can also take an attempt's operations one at a time, sending them while the rest of the batch is
@@ -32,13 +32,13 @@ interface OperationWriter {
     interface Feed {
 
         /** Adds an operation to the attempt; at most one per document. */
-        void add(CosmosWriter.Pending pending);
+        void add(Pending pending);
 
         /** Ends the attempt: one answer per operation added, in any order, once every one is answered. */
         List<Attempt> finish();
 
         /** The operations added so far, in any order. */
-        List<CosmosWriter.Pending> added();
+        List<Pending> added();
 
         /**
          * Abandons the attempt: nothing more is sent and nothing is waited for. Operations already sent may still be

@@ -30,9 +30,9 @@ final class PatchWrites implements OperationWriter {
     }
 
     @Override
-    public List<Attempt> write(List<CosmosWriter.Pending> todo) {
-        Map<String, List<CosmosWriter.Pending>> byDocument = new LinkedHashMap<>();
-        for (CosmosWriter.Pending pending : todo) {
+    public List<Attempt> write(List<Pending> todo) {
+        Map<String, List<Pending>> byDocument = new LinkedHashMap<>();
+        for (Pending pending : todo) {
             byDocument.computeIfAbsent(pending.documentKey(), key -> new ArrayList<>()).add(pending);
         }
         List<Attempt> attempts = Flux.fromIterable(byDocument.values())
@@ -43,7 +43,7 @@ final class PatchWrites implements OperationWriter {
     }
 
     /** The records of one document one after another; once one is to be retried, the later ones wait for it. */
-    private Flux<Attempt> inOrder(List<CosmosWriter.Pending> pendings) {
+    private Flux<Attempt> inOrder(List<Pending> pendings) {
         AtomicBoolean held = new AtomicBoolean();
         return Flux.fromIterable(pendings).concatMap(pending -> {
             if (held.get()) {
@@ -57,7 +57,7 @@ final class PatchWrites implements OperationWriter {
         });
     }
 
-    private Mono<Attempt> writeOne(CosmosWriter.Pending pending) {
+    private Mono<Attempt> writeOne(Pending pending) {
         if (pending.kind() == OperationKind.DELETE) {
             return pending.target().container().deleteItem(pending.id(), pending.partitionKey(), new CosmosItemRequestOptions())
                     .map(response -> Attempt.succeeded(pending, response.getStatusCode(), response.getRequestCharge()))
@@ -70,7 +70,7 @@ final class PatchWrites implements OperationWriter {
         return patch(pending, requests, 0, 0.0);
     }
 
-    private Mono<Attempt> patch(CosmosWriter.Pending pending, List<CosmosPatchOperations> requests, int index, double charge) {
+    private Mono<Attempt> patch(Pending pending, List<CosmosPatchOperations> requests, int index, double charge) {
         if (index == requests.size()) {
             return Mono.just(Attempt.succeeded(pending, 200, charge));
         }

@@ -89,7 +89,7 @@ class CosmosWriterTest {
 
     /** An OperationWriter that answers from a script and records what it was given. */
     private static final class ScriptedWrites implements OperationWriter {
-        final List<List<CosmosWriter.Pending>> calls = new ArrayList<>();
+        final List<List<Pending>> calls = new ArrayList<>();
         private final java.util.function.IntFunction<Integer> statusOfCall;
 
         ScriptedWrites(java.util.function.IntFunction<Integer> statusOfCall) {
@@ -97,7 +97,7 @@ class CosmosWriterTest {
         }
 
         @Override
-        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+        public List<Attempt> write(List<Pending> todo) {
             calls.add(List.copyOf(todo));
             Integer status = statusOfCall.apply(calls.size());
             if (status == null) {
@@ -105,7 +105,7 @@ class CosmosWriterTest {
                 throw new IllegalStateException("Could not emit buffer due to lack of requests");
             }
             List<Attempt> attempts = new ArrayList<>();
-            for (CosmosWriter.Pending pending : todo) {
+            for (Pending pending : todo) {
                 attempts.add(Attempt.succeeded(pending, status, 1.0));
             }
             return attempts;
@@ -137,11 +137,11 @@ class CosmosWriterTest {
     @Test
     void aCallThatFailsForManyOperationsCountsItsChargeOnce() {
         ContainerTarget target = new ContainerTarget("devices", null, new PartitionKeys(List.of("/deviceId")));
-        List<CosmosWriter.Pending> pendings = new ArrayList<>();
+        List<Pending> pendings = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            pendings.add(new CosmosWriter.Pending(readings(3).get(i), target, "dev-" + i, target.partitionKeys().valueOf(
-                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("deviceId", "dev-" + i)),
-                    OperationKind.UPSERT_IF_NEWER));
+            ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("deviceId", "dev-" + i);
+            pendings.add(Pending.ifNewer(new RecordOperations.Mapped(readings(3).get(i), target, "dev-" + i,
+                    target.partitionKeys().valueOf(document), document), document.numberNode(i)));
         }
         com.azure.cosmos.CosmosException throttled = new com.azure.cosmos.CosmosException(429, "throttled") {
             @Override
@@ -226,16 +226,16 @@ class CosmosWriterTest {
         final List<String> events = new ArrayList<>();
 
         @Override
-        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+        public List<Attempt> write(List<Pending> todo) {
             throw new AssertionError("retries are not expected here");
         }
 
         @Override
         public Feed open() {
-            List<CosmosWriter.Pending> added = new ArrayList<>();
+            List<Pending> added = new ArrayList<>();
             return new Feed() {
                 @Override
-                public void add(CosmosWriter.Pending pending) {
+                public void add(Pending pending) {
                     added.add(pending);
                     events.add("add " + pending.id() + "@" + pending.record().kafkaOffset());
                 }
@@ -247,7 +247,7 @@ class CosmosWriterTest {
                 }
 
                 @Override
-                public List<CosmosWriter.Pending> added() {
+                public List<Pending> added() {
                     return added;
                 }
 
@@ -320,7 +320,7 @@ class CosmosWriterTest {
         }
 
         @Override
-        public List<Attempt> write(List<CosmosWriter.Pending> todo) {
+        public List<Attempt> write(List<Pending> todo) {
             calls++;
             return todo.stream().map(pending -> pending.id().equals(failingId)
                     ? new Attempt(pending, 500, 0, Duration.ZERO, 1.0, null)
