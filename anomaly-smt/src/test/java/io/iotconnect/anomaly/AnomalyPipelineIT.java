@@ -3,7 +3,7 @@ package io.iotconnect.anomaly;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotconnect.mqtt.MqttSourceConnector;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.PluginMetricsJmx;
@@ -12,9 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.file.FileStreamSinkConnector;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,24 +54,14 @@ class AnomalyPipelineIT {
     private static EmbeddedConnectCluster connect;
     private static MqttTestPublisher publisher;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
-        broker = MosquittoBroker.start();
-        connect = ConnectTestCluster.start("anomaly-it", 2);
-        publisher = new MqttTestPublisher(broker.uri());
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.start());
+        connect = servers.connect("anomaly-it", 2);
+        publisher = servers.add(new MqttTestPublisher(broker.uri()));
     }
 
     /** An MQTT source on plant/+/telemetry with the two transforms, ready for a routing tail. */

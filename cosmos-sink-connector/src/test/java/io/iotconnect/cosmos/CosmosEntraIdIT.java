@@ -4,14 +4,14 @@ import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.CosmosFaultProxy;
 import io.iotconnect.testing.ManagedIdentityEndpoint;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
@@ -35,32 +35,16 @@ class CosmosEntraIdIT {
     private static EmbeddedConnectCluster connect;
     private static CosmosAsyncClient reader;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
-        cosmos = CosmosDbServer.start();
-        proxy = CosmosFaultProxy.start(cosmos);
-        identity = ManagedIdentityEndpoint.fromEnvironment();
-        connect = ConnectTestCluster.start("cosmos-entra-it", 1);
-        reader = new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode().buildAsyncClient();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (reader != null) {
-            reader.close();
-        }
-        if (connect != null) {
-            connect.stop();
-        }
-        if (identity != null) {
-            identity.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (cosmos != null) {
-            cosmos.close();
-        }
+        cosmos = servers.add(CosmosDbServer.start());
+        proxy = servers.add(CosmosFaultProxy.start(cosmos));
+        identity = servers.add(ManagedIdentityEndpoint.fromEnvironment());
+        connect = servers.connect("cosmos-entra-it", 1);
+        reader = servers.add(new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode().buildAsyncClient());
     }
 
     private static Map<String, String> props(String topic, String container) {

@@ -5,7 +5,7 @@ import com.azure.cosmos.CosmosAsyncContainer;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.CosmosFaultProxy;
 import io.iotconnect.testing.PluginMetricsJmx;
@@ -15,9 +15,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,24 +40,14 @@ class CosmosSinkIT {
     private static EmbeddedConnectCluster connect;
     private static CosmosAsyncClient client;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
-        cosmos = CosmosDbServer.start();
-        connect = ConnectTestCluster.start("cosmos-it", 2);
-        client = new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode().buildAsyncClient();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (client != null) {
-            client.close();
-        }
-        if (connect != null) {
-            connect.stop();
-        }
-        if (cosmos != null) {
-            cosmos.close();
-        }
+        cosmos = servers.add(CosmosDbServer.start());
+        connect = servers.connect("cosmos-it", 2);
+        client = servers.add(new CosmosClientBuilder().endpoint(cosmos.endpoint()).key(CosmosDbServer.KEY).gatewayMode().buildAsyncClient());
     }
 
     private static Map<String, String> sinkProps(String topic, String database, String container) {

@@ -1,11 +1,11 @@
 package io.iotconnect.localstack;
 
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,21 +27,14 @@ class ConnectConfigIT {
     private static MosquittoBroker broker;
     private static EmbeddedConnectCluster connect;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void start() {
         repository = Path.of("..").toAbsolutePath().normalize();
-        broker = MosquittoBroker.start();
-        connect = ConnectTestCluster.start("connect-config-it", 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.start());
+        connect = servers.connect("connect-config-it", 1);
     }
 
     private record Result(int exit, String output) {

@@ -2,7 +2,7 @@ package io.iotconnect.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.TopicReader;
@@ -11,9 +11,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,21 +48,14 @@ class PoisonPayloadIT {
     private static MosquittoBroker broker;
     private static EmbeddedConnectCluster connect;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void start() {
         repository = Path.of("..").toAbsolutePath().normalize();
-        broker = MosquittoBroker.start();
-        connect = ConnectTestCluster.start("poison-payload-it", 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.start());
+        connect = servers.connect("poison-payload-it", 1);
     }
 
     /** A connector's config as committed in connect-config/, with {@code overrides} applied. */

@@ -2,7 +2,7 @@ package io.iotconnect.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.PluginMetricsJmx;
@@ -13,9 +13,9 @@ import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -46,24 +46,14 @@ class MqttSourceConnectorIT {
     private static EmbeddedConnectCluster connect;
     private static MqttTestPublisher publisher;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
-        broker = MosquittoBroker.start();
-        connect = ConnectTestCluster.start("mqtt-source-it", 2);
-        publisher = new MqttTestPublisher(broker.uri());
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.start());
+        connect = servers.connect("mqtt-source-it", 2);
+        publisher = servers.add(new MqttTestPublisher(broker.uri()));
     }
 
     private static Map<String, String> connectorProps(String name, String topics, String kafkaTopic) {

@@ -1,6 +1,5 @@
 package io.iotconnect.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.TopicReader;
@@ -15,16 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MqttSourceCrashIT {
 
     private static final Logger log = LoggerFactory.getLogger(MqttSourceCrashIT.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MESSAGES = 20_000;
 
     private static MosquittoBroker broker;
@@ -85,7 +77,7 @@ class MqttSourceCrashIT {
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
                 int batch = 1000;
                 for (int from = 0; from < MESSAGES; from += batch) {
-                    publisher.publishAll(topics(name, batch), payloads(from, batch), qos, 200);
+                    publisher.publishAll(CountedBurst.topics(name, batch), CountedBurst.payloads(from, batch), qos, 200);
                 }
             });
             // Kill once the task is well into the burst, with messages in flight between the broker, its queue and Kafka.
@@ -100,7 +92,7 @@ class MqttSourceCrashIT {
         }
         worker.awaitRunning(name, 1, Duration.ofSeconds(90));
 
-        long[] result = awaitAll(kafkaTopic, MESSAGES, Duration.ofSeconds(120));
+        long[] result = CountedBurst.awaitAll(kafka, kafkaTopic, MESSAGES, Duration.ofSeconds(120));
         System.out.printf("mqtt-source SIGKILL, MQTT %s, QoS %d: published %d, distinct arrived %d, records %d, duplicates %d%n",
                 version, qos, MESSAGES, result[0], result[1], result[1] - result[0]);
         assertThat(result[0]).as("distinct messages in Kafka after SIGKILL (MQTT %s, QoS %d)", version, qos).isEqualTo(MESSAGES);
@@ -114,22 +106,6 @@ class MqttSourceCrashIT {
         return props;
     }
 
-    private static List<byte[]> payloads(int from, int count) {
-        List<byte[]> payloads = new ArrayList<>(count);
-        for (int i = from; i < from + count; i++) {
-            payloads.add(("{\"id\":" + i + ",\"temperature\":" + (20 + i % 10) + ".5}").getBytes(StandardCharsets.UTF_8));
-        }
-        return payloads;
-    }
-
-    private static List<String> topics(String prefix, int count) {
-        List<String> topics = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            topics.add(prefix + "/dev-" + (i % 50) + "/telemetry");
-        }
-        return topics;
-    }
-
     /** Waits until {@code count} records are in the topic; returns how many were read. */
     private static int awaitAtLeast(String topic, int count, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(kafka, topic, read -> read.size() >= count, timeout);
@@ -137,24 +113,4 @@ class MqttSourceCrashIT {
         return records.size();
     }
 
-    /** Reads until every id in [0, expected) arrived; returns the distinct ids seen and the total record count. */
-    private static long[] awaitAll(String topic, int expected, Duration timeout) {
-        Set<Long> seen = new HashSet<>();
-        int[] processed = {0};
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(kafka, topic, read -> {
-            for (; processed[0] < read.size(); processed[0]++) {
-                seen.add(id(read.get(processed[0])));
-            }
-            return seen.size() >= expected;
-        }, timeout);
-        return new long[] {seen.size(), records.size()};
-    }
-
-    private static long id(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return JSON.readTree(record.value()).get("id").asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,29 +1,19 @@
 package io.iotconnect.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
-import io.iotconnect.testing.TopicReader;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,68 +27,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MqttSourceDeliveryIT {
 
     private static final Logger log = LoggerFactory.getLogger(MqttSourceDeliveryIT.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MosquittoBroker broker;
     private static EmbeddedConnectCluster connect;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
-        broker = MosquittoBroker.start();
-        connect = ConnectTestCluster.start("mqtt-delivery-it", 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.start());
+        connect = servers.connect("mqtt-delivery-it", 2);
     }
 
     private static Map<String, String> connectorProps(String topics, String kafkaTopic) {
         Map<String, String> props = MqttSourceProps.of(broker.uri(), topics, kafkaTopic);
         props.put("mqtt.qos", "1");
         return props;
-    }
-
-    private static List<byte[]> payloads(int from, int count) {
-        List<byte[]> payloads = new ArrayList<>(count);
-        for (int i = from; i < from + count; i++) {
-            payloads.add(("{\"id\":" + i + ",\"temperature\":" + (20 + i % 10) + ".5}").getBytes(StandardCharsets.UTF_8));
-        }
-        return payloads;
-    }
-
-    private static List<String> topics(String prefix, int count) {
-        List<String> topics = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            topics.add(prefix + "/dev-" + (i % 50) + "/telemetry");
-        }
-        return topics;
-    }
-
-    private static long id(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return JSON.readTree(record.value()).get("id").asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads until every id in [0, expected) arrived; returns the ids seen and the total record count. */
-    private static long[] awaitAll(String topic, int expected, Duration timeout) {
-        Set<Long> seen = new HashSet<>();
-        int[] processed = {0};
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readUntil(connect.kafka(), topic, read -> {
-            for (; processed[0] < read.size(); processed[0]++) {
-                seen.add(id(read.get(processed[0])));
-            }
-            return seen.size() >= expected;
-        }, timeout);
-        return new long[] {seen.size(), records.size()};
     }
 
     @Test
@@ -113,7 +58,7 @@ class MqttSourceDeliveryIT {
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
                 int batch = 500;
                 for (int from = 0; from < total; from += batch) {
-                    publisher.publishAll(topics("restart", batch), payloads(from, batch), 1, 100);
+                    publisher.publishAll(CountedBurst.topics("restart", batch), CountedBurst.payloads(from, batch), 1, 100);
                     sleep(100);
                 }
             });
@@ -129,7 +74,7 @@ class MqttSourceDeliveryIT {
         }
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("restart", 1, "task did not come back");
 
-        long[] result = awaitAll("restart-telemetry", total, Duration.ofSeconds(120));
+        long[] result = CountedBurst.awaitAll(connect.kafka(), "restart-telemetry", total, Duration.ofSeconds(120));
         log.info("Worker failover: {} published, {} distinct arrived, {} records ({} duplicates)",
                 total, result[0], result[1], result[1] - result[0]);
         System.out.printf("mqtt-source worker failover: published %d, distinct arrived %d, records %d, duplicates %d%n",
@@ -147,14 +92,14 @@ class MqttSourceDeliveryIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("broker-restart", 1, "connector did not start");
 
         try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
-            publisher.publishAll(topics("broker", before), payloads(0, before), 1, 100);
+            publisher.publishAll(CountedBurst.topics("broker", before), CountedBurst.payloads(0, before), 1, 100);
         }
         broker.restart();
         // Publish while the task may still be reconnecting: the persistent session queues for it.
         try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
-            publisher.publishAll(topics("broker", after), payloads(before, after), 1, 100);
+            publisher.publishAll(CountedBurst.topics("broker", after), CountedBurst.payloads(before, after), 1, 100);
         }
-        long[] result = awaitAll("broker-telemetry", before + after, Duration.ofSeconds(90));
+        long[] result = CountedBurst.awaitAll(connect.kafka(), "broker-telemetry", before + after, Duration.ofSeconds(90));
         System.out.printf("mqtt-source broker restart: published %d, distinct arrived %d, records %d, duplicates %d%n",
                 before + after, result[0], result[1], result[1] - result[0]);
         assertThat(result[0]).as("distinct messages in Kafka").isEqualTo(before + after);
@@ -169,9 +114,9 @@ class MqttSourceDeliveryIT {
         connect.configureConnector("fresh-broker", connectorProps("fresh/+/telemetry", "fresh-telemetry"));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("fresh-broker", 1, "connector did not start");
         try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
-            publisher.publishAll(topics("fresh", 100), payloads(0, 100), 1, 100);
+            publisher.publishAll(CountedBurst.topics("fresh", 100), CountedBurst.payloads(0, 100), 1, 100);
         }
-        assertThat(awaitAll("fresh-telemetry", 100, Duration.ofSeconds(60))[0]).isEqualTo(100);
+        assertThat(CountedBurst.awaitAll(connect.kafka(), "fresh-telemetry", 100, Duration.ofSeconds(60))[0]).isEqualTo(100);
 
         // A broker replaced without its state has no session and no subscription for the task: it must subscribe again.
         broker.restartWithoutState();
@@ -179,9 +124,9 @@ class MqttSourceDeliveryIT {
         for (int attempt = 0; attempt < 30 && (result == null || result[0] < 200); attempt++) {
             // Publish until the task is back: messages published before it resubscribed have no subscriber to go to.
             try (MqttTestPublisher publisher = new MqttTestPublisher(broker.uri())) {
-                publisher.publishAll(topics("fresh", 100), payloads(100, 100), 1, 100);
+                publisher.publishAll(CountedBurst.topics("fresh", 100), CountedBurst.payloads(100, 100), 1, 100);
             }
-            result = awaitAll("fresh-telemetry", 200, Duration.ofSeconds(2));
+            result = CountedBurst.awaitAll(connect.kafka(), "fresh-telemetry", 200, Duration.ofSeconds(2));
         }
         assertThat(result[0]).as("messages published after the broker came back arrive").isEqualTo(200);
         connect.deleteConnector("fresh-broker");

@@ -1,15 +1,15 @@
 package io.iotconnect.mqtt;
 
-import io.iotconnect.testing.ConnectTestCluster;
+import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.TestCertificates;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,25 +30,15 @@ class MqttSourceTlsIT {
     private static EmbeddedConnectCluster connect;
     private static MqttTestPublisher publisher;
 
+    @RegisterExtension
+    static final ClassServers servers = new ClassServers();
+
     @BeforeAll
     static void startServers() {
         certs = TestCertificates.create();
-        broker = MosquittoBroker.builder().tls(certs.brokerTls(true)).user("device", "device-secret").user("connect", "s3cret-pass").start();
-        connect = ConnectTestCluster.start("mqtt-tls-it", 1);
-        publisher = new MqttTestPublisher(broker.uri(), "device", "device-secret");
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (publisher != null) {
-            publisher.close();
-        }
-        if (connect != null) {
-            connect.stop();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        broker = servers.add(MosquittoBroker.builder().tls(certs.brokerTls(true)).user("device", "device-secret").user("connect", "s3cret-pass").start());
+        connect = servers.connect("mqtt-tls-it", 1);
+        publisher = servers.add(new MqttTestPublisher(broker.uri(), "device", "device-secret"));
     }
 
     private static Map<String, String> tlsProps(String mqttTopic, String kafkaTopic) {
