@@ -356,6 +356,9 @@ class CosmosSinkIT {
             Map<String, String> props = sinkProps("storm", "iot", "storm");
             props.put("cosmos.endpoint", proxy.endpoint());
             props.put("cosmos.retry.budget.ms", "3000");
+            // A 15 s storm outlasts three 3 s budgets: allow enough budgets in a row that the storm is retried through,
+            // as a 60 s default budget would (with the default of 3 this test's task fails by design on a slow machine).
+            props.put("cosmos.retry.budget.exhausted.max", "20");
             connect.configureConnector("storm-sink", props);
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("storm-sink", 2, "sink did not start");
 
