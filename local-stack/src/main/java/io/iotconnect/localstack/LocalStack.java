@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -632,10 +631,5 @@ public final class LocalStack {
             TimeUnit.MILLISECONDS.sleep(300);
         }
         throw new IllegalStateException(process.name() + " REST API did not answer within " + timeout.toSeconds() + " s");
-    }
-
-    /** Properties the running stack wrote, for tests. */
-    static Properties describeRunning(Path state) {
-        return StackLock.info(state);
     }
 }

@@ -165,14 +165,6 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    public Path log() {
-        return log;
-    }
-
     private HttpResponse<String> request(String method, String path, String body) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")

@@ -1,19 +1,23 @@
 package io.iotconnect.anomaly.detect;
 
-import java.util.List;
 import java.util.Locale;
 
 /** How serious a finding is; a reading takes the highest of its findings. */
 public enum Severity {
     NONE, WARNING, CRITICAL;
 
+    private static final Severity[] CONFIGURABLE = {WARNING, CRITICAL};
+
+    /** The lower-case name, made once: it is written on every flagged reading and read by IsAnomaly. */
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return word;
     }
 
-    /** A configured severity: {@code warning} or {@code critical}, in any case. */
+    /** A configured severity (or a severity header): {@code warning} or {@code critical}, in any case. */
     public static Severity parse(String word) {
-        for (Severity severity : List.of(WARNING, CRITICAL)) {
+        for (Severity severity : CONFIGURABLE) {
             if (severity.word().equalsIgnoreCase(word.trim())) {
                 return severity;
             }

@@ -17,51 +17,28 @@ import java.util.Set;
  * batch is still being mapped: mapping from the last record to the first, the first operation met for a document is
  * the one to send, and it can go at once.
  */
-final class LastWriteWinsPlan implements WritePlan {
+final class LastWriteWinsPlan extends MappingPlan {
 
-    private final RecordOperations records;
-    private final OperationWriter writer;
     private final OperationKind kind;
 
     LastWriteWinsPlan(RecordOperations records, OperationWriter writer, OperationKind kind) {
-        this.records = records;
-        this.writer = writer;
+        super(records, writer);
         this.kind = kind;
     }
 
     @Override
-    public OperationWriter writer() {
-        return writer;
-    }
-
-    @Override
     public List<Attempt> firstAttempt(List<SinkRecord> batch, Failures failures) {
-        if (writer instanceof OperationWriter.Streaming streaming) {
+        if (writer() instanceof OperationWriter.Streaming streaming) {
             return streamed(streaming, batch, failures);
         }
         Map<String, Pending> latest = new LinkedHashMap<>();
-        for (SinkRecord record : batch) {
-            Pending pending;
-            try {
-                pending = pending(record);
-            } catch (DataException e) {
-                failures.unmappable(record, e);
-                continue;
-            }
-            if (pending != null) {
-                latest.put(pending.documentKey(), pending);
-            }
-        }
-        return Attempts.of(writer, new ArrayList<>(latest.values()));
+        forEachPending(batch, failures, pending -> latest.put(pending.documentKey(), pending));
+        return Attempts.of(writer(), new ArrayList<>(latest.values()));
     }
 
-    /** The record's operation, or null for a tombstone to ignore; DataException when it cannot be mapped. */
-    Pending pending(SinkRecord record) {
-        RecordOperations.Mapped mapped = records.map(record);
-        if (mapped == null) {
-            return null;
-        }
-        return Pending.bulk(mapped, mapped.isDelete() ? OperationKind.DELETE : kind);
+    @Override
+    Pending operation(RecordOperations.Mapped mapped) {
+        return Pending.bulk(mapped, kind);
     }
 
     /**
