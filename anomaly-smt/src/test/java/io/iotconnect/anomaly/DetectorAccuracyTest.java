@@ -67,7 +67,7 @@ class DetectorAccuracyTest {
     private static boolean flagged(FlagAnomaly<SinkRecord> transform, String device, long time, double temperature) {
         Map<String, Object> value = new HashMap<>();
         value.put("temperature", temperature);
-        Header header = transform.apply(Readings.record(device, value, time)).headers().lastWithName(AnomalyHeaders.ANOMALY);
+        Header header = transform.apply(SinkRecords.of(device, value, time)).headers().lastWithName(AnomalyHeaders.ANOMALY);
         return (Boolean) header.value();
     }
 

@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly;
 
+import io.iotconnect.testing.Readings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.data.Schema;
@@ -40,7 +41,7 @@ class FlagAnomalyTest {
     }
 
     private static SinkRecord reading(String device, long ts, Double temperature) {
-        return Readings.record(device, Readings.struct(device, ts, temperature, 50.0), ts);
+        return SinkRecords.of(device, Readings.struct(device, ts, temperature, 50.0), ts);
     }
 
     @Test
@@ -77,7 +78,7 @@ class FlagAnomalyTest {
         reading.put("pressure", 940.0);
         reading.put("light", 2L);
 
-        SinkRecord flagged = transform.apply(Readings.record("d", reading, T0));
+        SinkRecord flagged = transform.apply(SinkRecords.of("d", reading, T0));
 
         assertThat(header(flagged, AnomalyHeaders.SEVERITY)).isEqualTo("critical");
         assertThat(((String) header(flagged, AnomalyHeaders.REASONS)).split("; ")).containsExactly(
@@ -157,29 +158,29 @@ class FlagAnomalyTest {
         first.put("epoch", 1000L);
         Map<String, Object> second = Readings.map("d", 0, 25.0, 1.0);
         second.put("epoch", 1010L);
-        transform.apply(Readings.record("d", first));
-        assertThat(header(transform.apply(Readings.record("d", second)), AnomalyHeaders.ANOMALY)).as("5 in 10s is 0.5/s").isEqualTo(false);
+        transform.apply(SinkRecords.of("d", first));
+        assertThat(header(transform.apply(SinkRecords.of("d", second)), AnomalyHeaders.ANOMALY)).as("5 in 10s is 0.5/s").isEqualTo(false);
 
         // An unreadable time is no reason to stop: the reading is assessed at its record time (1020 s here).
         Map<String, Object> broken = Readings.map("d", 0, 30.0, 1.0);
         broken.put("epoch", "later");
-        assertThat(header(transform.apply(Readings.record("d", broken, 1_020_000L)), AnomalyHeaders.ANOMALY))
+        assertThat(header(transform.apply(SinkRecords.of("d", broken, 1_020_000L)), AnomalyHeaders.ANOMALY))
                 .as("5 more in 10 s").isEqualTo(false);
     }
 
     @Test
     void nonFiniteValuesAreCriticalMissingAndNonNumericFieldsAreSkipped() {
         FlagAnomaly<SinkRecord> transform = transform("temperature: above(warning=35) zscore rate(warning=1) flatline(3)");
-        SinkRecord nan = transform.apply(Readings.record("d", Readings.map("d", T0, Double.NaN, 1.0), T0));
+        SinkRecord nan = transform.apply(SinkRecords.of("d", Readings.map("d", T0, Double.NaN, 1.0), T0));
         assertThat(header(nan, AnomalyHeaders.SEVERITY)).isEqualTo("critical");
         assertThat(header(nan, AnomalyHeaders.REASONS)).isEqualTo("temperature=NaN is not a finite number");
-        assertThat(header(transform.apply(Readings.record("d", Readings.map("d", T0, Double.NEGATIVE_INFINITY, 1.0), T0)),
+        assertThat(header(transform.apply(SinkRecords.of("d", Readings.map("d", T0, Double.NEGATIVE_INFINITY, 1.0), T0)),
                 AnomalyHeaders.REASONS)).isEqualTo("temperature=-Infinity is not a finite number");
-        assertThat(header(transform.apply(Readings.record("d", Readings.map("d", T0, null, 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
-        assertThat(header(transform.apply(Readings.record("d", Readings.map("d", T0, "hot", 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
+        assertThat(header(transform.apply(SinkRecords.of("d", Readings.map("d", T0, null, 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
+        assertThat(header(transform.apply(SinkRecords.of("d", Readings.map("d", T0, "hot", 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
         Map<String, Object> nested = Readings.map("d", T0, 1.0, 1.0);
         nested.put("temperature", Map.of("value", 99.0));
-        assertThat(header(transform.apply(Readings.record("d", nested, T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
+        assertThat(header(transform.apply(SinkRecords.of("d", nested, T0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
     }
 
     @Test
@@ -187,8 +188,8 @@ class FlagAnomalyTest {
         FlagAnomaly<SinkRecord> transform = transform("location.lat: above(critical=90)");
         Struct reading = Readings.struct("d", T0, 1.0, 1.0);
         reading.getStruct("location").put("lat", 95.0);
-        assertThat(header(transform.apply(Readings.record("d", reading, T0)), AnomalyHeaders.REASONS)).isEqualTo("location.lat=95 above critical 90");
-        assertThat(header(transform.apply(Readings.record("d", Readings.struct("d", T0, 1.0, 1.0).put("location", null), T0)),
+        assertThat(header(transform.apply(SinkRecords.of("d", reading, T0)), AnomalyHeaders.REASONS)).isEqualTo("location.lat=95 above critical 90");
+        assertThat(header(transform.apply(SinkRecords.of("d", Readings.struct("d", T0, 1.0, 1.0).put("location", null), T0)),
                 AnomalyHeaders.ANOMALY)).isEqualTo(false);
     }
 
@@ -209,12 +210,12 @@ class FlagAnomalyTest {
 
         // A different input schema (schema evolution) gets its own derived schema, also cached.
         Schema evolved = SchemaBuilder.struct().field("temperature", Schema.FLOAT64_SCHEMA).build();
-        SinkRecord other = transform.apply(Readings.record("d", new Struct(evolved).put("temperature", 50.0), T0));
+        SinkRecord other = transform.apply(SinkRecords.of("d", new Struct(evolved).put("temperature", 50.0), T0));
         assertThat(other.valueSchema().fields()).extracting(f -> f.name()).containsExactly("temperature", "anomaly");
-        assertThat(transform.apply(Readings.record("d", new Struct(evolved).put("temperature", 1.0), T0)).valueSchema())
+        assertThat(transform.apply(SinkRecords.of("d", new Struct(evolved).put("temperature", 1.0), T0)).valueSchema())
                 .isSameAs(other.valueSchema());
 
-        Map<?, ?> map = (Map<?, ?>) transform.apply(Readings.record("d", Readings.map("d", T0, 50.0, 1.0), T0)).value();
+        Map<?, ?> map = (Map<?, ?>) transform.apply(SinkRecords.of("d", Readings.map("d", T0, 50.0, 1.0), T0)).value();
         @SuppressWarnings("unchecked")
         Map<String, Object> mapResult = (Map<String, Object>) map.get("anomaly");
         assertThat(mapResult).containsEntry("flagged", true).containsEntry("severity", "warning")
@@ -246,15 +247,15 @@ class FlagAnomalyTest {
     void readingsWithoutDeviceGetStatelessDetectorsOnly() {
         FlagAnomaly<SinkRecord> transform = transform("temperature: above(warning=35) flatline(2)");
         transform.apply(reading(null, T0, 20.0));
-        SinkRecord second = transform.apply(Readings.record(null, Readings.struct(null, T0, 20.0, 1.0), T0));
+        SinkRecord second = transform.apply(SinkRecords.of(null, Readings.struct(null, T0, 20.0, 1.0), T0));
         assertThat(header(second, AnomalyHeaders.ANOMALY)).isEqualTo(false);
-        assertThat(header(transform.apply(Readings.record(null, Readings.struct(null, T0, 40.0, 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(true);
+        assertThat(header(transform.apply(SinkRecords.of(null, Readings.struct(null, T0, 40.0, 1.0), T0)), AnomalyHeaders.ANOMALY)).isEqualTo(true);
     }
 
     @Test
     void tombstonesValuesThatAreNotObjectsAndSourceErrorsPassUnchanged() {
         FlagAnomaly<SinkRecord> transform = transform("temperature: above(warning=35)");
-        SinkRecord tombstone = Readings.record("d", null);
+        SinkRecord tombstone = SinkRecords.of("d", null);
         assertThat(transform.apply(tombstone)).isSameAs(tombstone);
         for (Object value : new Object[] {"21.5", 42.0, List.of(1.0, 2.0, 3.0), new byte[] {1, 2}, true}) {
             SinkRecord notAReading = new SinkRecord("t", 0, null, "d", null, value, 3L);
@@ -292,7 +293,7 @@ class FlagAnomalyTest {
         // Connect validates a transformation's keys one at a time, so start() must not refuse what passed there.
         FlagAnomaly<SinkRecord> nothing = new FlagAnomaly.Value<>();
         nothing.configure(Map.of("detectors", ""));
-        SinkRecord reading = Readings.record("d", Readings.map("d", T0, 99.0, 1.0), T0);
+        SinkRecord reading = SinkRecords.of("d", Readings.map("d", T0, 99.0, 1.0), T0);
         assertThat(header(nothing.apply(reading), AnomalyHeaders.ANOMALY)).isEqualTo(false);
         new FlagAnomaly.Value<SinkRecord>().configure(Map.of("detectors", "t: above(1)", "output.headers", "false"));
     }

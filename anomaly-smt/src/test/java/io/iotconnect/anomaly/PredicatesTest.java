@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly;
 
+import io.iotconnect.testing.Readings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PredicatesTest {
 
     private static SinkRecord record() {
-        return Readings.record("d", Readings.map("d", 0, 1.0, 1.0));
+        return SinkRecords.of("d", Readings.map("d", 0, 1.0, 1.0));
     }
 
     private static IsAnomaly<SinkRecord> isAnomaly(String minSeverity) {

@@ -1,5 +1,6 @@
 package io.iotconnect.anomaly;
 
+import io.iotconnect.testing.Readings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.data.Schema;
@@ -49,8 +50,8 @@ class ValidateReadingTest {
     @Test
     void validStructAndMapPassUntouched() {
         ValidateReading<SinkRecord> transform = transform();
-        SinkRecord struct = Readings.record("dev-1", Readings.struct("dev-1", NOW - 1000, 21.5, 40.0));
-        SinkRecord map = Readings.record("dev-1", Readings.map("dev-1", NOW - 1000, 21.5, 40.0));
+        SinkRecord struct = SinkRecords.of("dev-1", Readings.struct("dev-1", NOW - 1000, 21.5, 40.0));
+        SinkRecord map = SinkRecords.of("dev-1", Readings.map("dev-1", NOW - 1000, 21.5, 40.0));
 
         assertThat(transform.apply(struct)).isSameAs(struct);
         assertThat(transform.apply(map)).isSameAs(map);
@@ -65,7 +66,7 @@ class ValidateReadingTest {
         reading.put("status", "broken");
         ((Map<String, Object>) reading.get("location")).put("lat", 91.0);
 
-        String errors = errors(transform.apply(Readings.record("dev-1", reading)));
+        String errors = errors(transform.apply(SinkRecords.of("dev-1", reading)));
 
         assertThat(errors.split("; ")).containsExactly(
                 "temperature=140.5 above max 125",
@@ -78,16 +79,16 @@ class ValidateReadingTest {
     @Test
     void boundsAreInclusive() {
         ValidateReading<SinkRecord> transform = transform();
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 125.0, 0.0))))).isNull();
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, -40.0, 100.0))))).isNull();
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 125.0001, 100.0)))))
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 125.0, 0.0))))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, -40.0, 100.0))))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 125.0001, 100.0)))))
                 .isEqualTo("temperature=125.0001 above max 125");
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
     void nonFiniteNumbersAreInvalid(double value) {
-        String errors = errors(transform().apply(Readings.record("dev-1", Readings.map("dev-1", NOW, value, 50.0))));
+        String errors = errors(transform().apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, value, 50.0))));
         assertThat(errors).isEqualTo("temperature=" + (Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
                 + " is not a finite number");
     }
@@ -100,7 +101,7 @@ class ValidateReadingTest {
         reading.put("location", null);
         reading.put("status", 3L);
 
-        assertThat(errors(transform.apply(Readings.record("dev-1", reading))).split("; ")).containsExactly(
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", reading))).split("; ")).containsExactly(
                 "temperature is missing (required)",
                 "humidity='40' is a string, expected a number",
                 "status=3 is a number, expected a string",
@@ -111,45 +112,45 @@ class ValidateReadingTest {
     void numericTypesOfEveryKindAreNumbers() {
         ValidateReading<SinkRecord> transform = transform();
         for (Object value : List.of(21, 21L, (short) 21, (byte) 21, 21.5f, new BigDecimal("21.50"))) {
-            assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, value, 1.0)))))
+            assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, value, 1.0)))))
                     .as("temperature as %s", value.getClass().getSimpleName()).isNull();
         }
         Map<String, Object> reading = Readings.map("dev-1", NOW, 1.0, 1.0);
         reading.put("count", 3.0);
-        assertThat(errors(transform.apply(Readings.record("dev-1", reading)))).as("a whole double is an integer").isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", reading)))).as("a whole double is an integer").isNull();
     }
 
     @Test
     void timestampSanityAgainstTheClock() {
         ValidateReading<SinkRecord> transform = transform();
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW + 300_000, 1.0, 1.0))))).isNull();
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW + 3_600_000, 1.0, 1.0)))))
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW + 300_000, 1.0, 1.0))))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW + 3_600_000, 1.0, 1.0)))))
                 .isEqualTo("ts=" + (NOW + 3_600_000) + " is 1h in the future (max.future 5m)");
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW - 8 * 86_400_000L, 1.0, 1.0)))))
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW - 8 * 86_400_000L, 1.0, 1.0)))))
                 .isEqualTo("ts=" + (NOW - 8 * 86_400_000L) + " is 8d old (max.age 7d)");
 
         Map<String, Object> iso = Readings.map("dev-1", 0, 1.0, 1.0);
         iso.put("ts", java.time.Instant.ofEpochMilli(NOW).toString());
-        assertThat(errors(transform.apply(Readings.record("dev-1", iso)))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", iso)))).isNull();
         iso.put("ts", "yesterday");
-        assertThat(errors(transform.apply(Readings.record("dev-1", iso))))
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", iso))))
                 .isEqualTo("ts='yesterday' is not an ISO-8601 time with a zone, like 2026-11-22T14:03:42Z");
         iso.put("ts", true);
-        assertThat(errors(transform.apply(Readings.record("dev-1", iso)))).isEqualTo("ts=true is a boolean, expected a time");
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", iso)))).isEqualTo("ts=true is a boolean, expected a time");
     }
 
     @Test
     void epochSecondsWhenConfigured() {
         ValidateReading<SinkRecord> transform = transform("rules", "ts: timestamp(unit=s) max.future(5m)");
         Map<String, Object> reading = Readings.map("dev-1", NOW / 1000, 1.0, 1.0);
-        assertThat(errors(transform.apply(Readings.record("dev-1", reading)))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", reading)))).isNull();
     }
 
     @Test
     void structValuesWithNestedNullsAndSchemaEvolution() {
         ValidateReading<SinkRecord> transform = transform();
         Struct reading = Readings.struct("dev-1", NOW, 21.0, 150.0).put("location", null);
-        assertThat(errors(transform.apply(Readings.record("dev-1", reading)))).isEqualTo("humidity=150 above max 100");
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", reading)))).isEqualTo("humidity=150 above max 100");
 
         // A later version of the device firmware drops humidity and adds a field: the same transform keeps working.
         Schema evolved = SchemaBuilder.struct().name("reading").version(2)
@@ -159,31 +160,31 @@ class ValidateReadingTest {
                 .field("battery", Schema.FLOAT64_SCHEMA)
                 .build();
         Struct next = new Struct(evolved).put("deviceId", "dev-1").put("ts", NOW).put("temperature", 200.0f).put("battery", 3.1);
-        assertThat(errors(transform.apply(Readings.record("dev-1", next)))).isEqualTo("temperature=200 above max 125");
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", next)))).isEqualTo("temperature=200 above max 125");
     }
 
     @Test
     void deviceIdFromKeyOrFieldMustBePresentAndMatch() {
         ValidateReading<SinkRecord> transform = transform("rules", "", "device.id.pattern", "dev-[0-9]{3}");
-        assertThat(errors(transform.apply(Readings.record(null, Readings.map("dev-1", NOW, 1.0, 1.0)))))
+        assertThat(errors(transform.apply(SinkRecords.of(null, Readings.map("dev-1", NOW, 1.0, 1.0)))))
                 .isEqualTo("device id is missing (the record key is null or not a plain value)");
-        assertThat(errors(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 1.0, 1.0)))))
+        assertThat(errors(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 1.0, 1.0)))))
                 .isEqualTo("device id 'dev-1' does not match pattern dev-[0-9]{3}");
-        assertThat(errors(transform.apply(Readings.record("dev-001", Readings.map("x", NOW, 1.0, 1.0))))).isNull();
+        assertThat(errors(transform.apply(SinkRecords.of("dev-001", Readings.map("x", NOW, 1.0, 1.0))))).isNull();
 
         ValidateReading<SinkRecord> fromField = transform("rules", "", "device.id.field", "deviceId");
-        assertThat(errors(fromField.apply(Readings.record(null, Readings.map(null, NOW, 1.0, 1.0)))))
+        assertThat(errors(fromField.apply(SinkRecords.of(null, Readings.map(null, NOW, 1.0, 1.0)))))
                 .isEqualTo("device id is missing (field 'deviceId' is null or not a plain value)");
-        assertThat(errors(fromField.apply(Readings.record(null, Readings.map("dev-9", NOW, 1.0, 1.0))))).isNull();
+        assertThat(errors(fromField.apply(SinkRecords.of(null, Readings.map("dev-9", NOW, 1.0, 1.0))))).isNull();
 
         ValidateReading<SinkRecord> optional = transform("rules", "", "device.id.required", "false");
-        assertThat(errors(optional.apply(Readings.record(null, Readings.map("dev-1", NOW, 1.0, 1.0))))).isNull();
+        assertThat(errors(optional.apply(SinkRecords.of(null, Readings.map("dev-1", NOW, 1.0, 1.0))))).isNull();
     }
 
     @Test
     void failThrowsADataExceptionWithTheRecordAndTheRule() {
         ValidateReading<SinkRecord> transform = transform("on.invalid", "fail");
-        SinkRecord record = Readings.record("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0));
+        SinkRecord record = SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0));
         assertThatThrownBy(() -> transform.apply(record))
                 .isInstanceOf(DataException.class)
                 .hasMessage("Reading in topic 'telemetry' partition 2 offset 41 key 'dev-1' failed validation: temperature=300 above max 125");
@@ -192,15 +193,15 @@ class ValidateReadingTest {
     @Test
     void dropReturnsNull() {
         ValidateReading<SinkRecord> transform = transform("on.invalid", "drop");
-        assertThat(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0)))).isNull();
-        assertThat(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 30.0, 1.0)))).isNotNull();
+        assertThat(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0)))).isNull();
+        assertThat(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 30.0, 1.0)))).isNotNull();
     }
 
     @Test
     void tagFieldExtendsTheSchemaOnceAndLeavesTheInputHeadersAlone() {
         ValidateReading<SinkRecord> transform = transform("tag.field", "validation_errors");
-        SinkRecord bad = Readings.record("dev-1", Readings.struct("dev-1", NOW, 300.0, 1.0));
-        SinkRecord good = Readings.record("dev-1", Readings.struct("dev-1", NOW, 20.0, 1.0));
+        SinkRecord bad = SinkRecords.of("dev-1", Readings.struct("dev-1", NOW, 300.0, 1.0));
+        SinkRecord good = SinkRecords.of("dev-1", Readings.struct("dev-1", NOW, 20.0, 1.0));
 
         SinkRecord taggedBad = transform.apply(bad);
         SinkRecord taggedGood = transform.apply(good);
@@ -211,7 +212,7 @@ class ValidateReadingTest {
         assertThat(((Struct) taggedGood.value()).getFloat64("temperature")).isEqualTo(20.0);
         assertThat(bad.headers().isEmpty()).as("the input record's headers are not mutated").isTrue();
 
-        Map<?, ?> map = (Map<?, ?>) transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0))).value();
+        Map<?, ?> map = (Map<?, ?>) transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 300.0, 1.0))).value();
         assertThat(map.get("validation_errors")).isEqualTo(List.of("temperature=300 above max 125"));
     }
 
@@ -227,7 +228,7 @@ class ValidateReadingTest {
     @Test
     void tombstonesPassAndValuesThatAreNotObjectsAreInvalidReadings() {
         ValidateReading<SinkRecord> transform = transform();
-        SinkRecord tombstone = Readings.record("dev-1", null);
+        SinkRecord tombstone = SinkRecords.of("dev-1", null);
         assertThat(transform.apply(tombstone)).isSameAs(tombstone);
         Map<Object, String> expected = new java.util.LinkedHashMap<>();
         expected.put(42.0, "not an object: the value is Double 42");
@@ -279,19 +280,19 @@ class ValidateReadingTest {
                 java.time.OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(NOW), java.time.ZoneOffset.ofHours(2)).toString()}) {
             Map<String, Object> reading = new HashMap<>();
             reading.put("ts", ts);
-            assertThat(errors(transform.apply(Readings.record("dev-1", reading)))).as("ts %s", ts).isNull();
+            assertThat(errors(transform.apply(SinkRecords.of("dev-1", reading)))).as("ts %s", ts).isNull();
         }
         ValidateReading<SinkRecord> millis = transform("rules", "ts: required timestamp(unit=ms) max.age(7d)");
         Map<String, Object> seconds = new HashMap<>();
         seconds.put("ts", NOW / 1000);
-        assertThat(errors(millis.apply(Readings.record("dev-1", seconds)))).as("seconds read as milliseconds are 1970").contains("ts=");
+        assertThat(errors(millis.apply(SinkRecords.of("dev-1", seconds)))).as("seconds read as milliseconds are 1970").contains("ts=");
     }
 
     @Test
     void aTagFieldWithoutTaggingIsIgnoredNotRefusedAtStart() {
         // A check across keys: config/validate cannot make it, so start() does not refuse it either.
         ValidateReading<SinkRecord> transform = transform("on.invalid", "drop", "tag.field", "errors");
-        assertThat(transform.apply(Readings.record("dev-1", Readings.map("dev-1", NOW, 500.0, 50.0)))).isNull();
+        assertThat(transform.apply(SinkRecords.of("dev-1", Readings.map("dev-1", NOW, 500.0, 50.0)))).isNull();
     }
 
     /** The error must come both from configure() and from the ConfigDef validators config/validate runs. */
