@@ -11,9 +11,7 @@ import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.cosmos.models.PartitionKeyDefinition;
 import com.azure.cosmos.models.PartitionKeyDefinitionVersion;
 import com.azure.cosmos.models.PartitionKind;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import io.iotconnect.common.azure.EntraIdCredentials;
 import io.iotconnect.common.config.PluginVersion;
 import io.iotconnect.cosmos.config.AuthType;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
@@ -63,40 +61,14 @@ public final class CosmosClients {
 
     /** The Microsoft Entra ID credential of an authentication other than the account key. */
     static TokenCredential credential(CosmosSinkConfig config) {
-        switch (config.authType()) {
-            case CLIENT_SECRET: {
-                ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
-                        .tenantId(config.tenantId())
-                        .clientId(config.clientId())
-                        .clientSecret(config.clientSecret().value());
-                if (!config.authorityHost().isEmpty()) {
-                    builder.authorityHost(config.authorityHost());
-                }
-                return builder.build();
-            }
-            case MANAGED_IDENTITY: {
-                ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder();
-                if (!config.clientId().isEmpty()) {
-                    builder.clientId(config.clientId());
-                }
-                return builder.build();
-            }
-            case WORKLOAD_IDENTITY: {
-                WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder();
-                if (!config.tenantId().isEmpty()) {
-                    builder.tenantId(config.tenantId());
-                }
-                if (!config.clientId().isEmpty()) {
-                    builder.clientId(config.clientId());
-                }
-                if (!config.authorityHost().isEmpty()) {
-                    builder.authorityHost(config.authorityHost());
-                }
-                return builder.build();
-            }
-            default:
-                throw new IllegalArgumentException("not a Microsoft Entra ID authentication: " + config.authType());
-        }
+        EntraIdCredentials.Kind kind = switch (config.authType()) {
+            case CLIENT_SECRET -> EntraIdCredentials.Kind.CLIENT_SECRET;
+            case MANAGED_IDENTITY -> EntraIdCredentials.Kind.MANAGED_IDENTITY;
+            case WORKLOAD_IDENTITY -> EntraIdCredentials.Kind.WORKLOAD_IDENTITY;
+            default -> throw new IllegalArgumentException("not a Microsoft Entra ID authentication: " + config.authType());
+        };
+        return EntraIdCredentials.credential(new EntraIdCredentials.Settings(kind, config.tenantId(), config.clientId(),
+                config.clientSecret(), config.authorityHost()));
     }
 
     /** Each topic's container, created first when configured, with the partition key definition Cosmos DB reports. */

@@ -1,0 +1,187 @@
+package io.iotconnect.datalake.storage;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.file.datalake.DataLakeFileClient;
+import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import com.azure.storage.file.datalake.models.FileReadResponse;
+import com.azure.storage.file.datalake.models.ListPathsOptions;
+import com.azure.storage.file.datalake.models.PathItem;
+import com.azure.storage.file.datalake.options.DataLakeFileFlushOptions;
+import com.azure.storage.file.datalake.options.DataLakePathCreateOptions;
+import com.azure.storage.file.datalake.options.DataLakePathDeleteOptions;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The file system operations the sink needs, over the ADLS Gen2 SDK: files written by appends and made visible by a
+ * flush, renames that refuse to overwrite (how a file is committed exactly once), small state files replaced
+ * atomically and conditionally (how a task that lost its partition is fenced off), listings of one directory.
+ * Requests are retried by the SDK's retry policy; what is left after it is thrown as {@link DataLakeStorageException}.
+ */
+public final class LakeStore {
+
+    private final DataLakeFileSystemClient fileSystem;
+
+    public LakeStore(DataLakeFileSystemClient fileSystem) {
+        this.fileSystem = fileSystem;
+    }
+
+    /** A small file's content and its ETag, the version a conditional replace compares. */
+    public record Versioned(byte[] content, String etag) {
+    }
+
+    public String fileSystemName() {
+        return fileSystem.getFileSystemName();
+    }
+
+    /** Creates (or truncates) a file and returns a stream that appends to it; the data is visible after close(). */
+    public LakeOutputStream create(String path, int bufferBytes) {
+        DataLakeFileClient file = fileSystem.getFileClient(path);
+        file.createWithResponse(new DataLakePathCreateOptions(), null, Context.NONE);
+        return new LakeOutputStream(file, bufferBytes);
+    }
+
+    /** What a rename that refuses to overwrite did. */
+    public enum Rename { RENAMED, TARGET_EXISTS, SOURCE_MISSING }
+
+    /** Renames {@code source} to {@code target} unless {@code target} exists (the source is then left as it is). */
+    public Rename renameIfAbsent(String source, String target) {
+        try {
+            // A fresh client per call: 12.25's rename() returns a client whose path is encoded twice.
+            fileSystem.getFileClient(source).renameWithResponse(null, target, null,
+                    new DataLakeRequestConditions().setIfNoneMatch("*"), null, Context.NONE);
+            return Rename.RENAMED;
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 409 && "PathAlreadyExists".equalsIgnoreCase(e.getErrorCode())) {
+                return Rename.TARGET_EXISTS;
+            }
+            if (e.getStatusCode() == 404) {
+                return Rename.SOURCE_MISSING;
+            }
+            throw e;
+        }
+    }
+
+    /** The content and ETag of a small file, or empty when it does not exist. */
+    public Optional<Versioned> read(String path) {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        try {
+            FileReadResponse response = fileSystem.getFileClient(path)
+                    .readWithResponse(content, null, null, null, false, null, Context.NONE);
+            return Optional.of(new Versioned(content.toByteArray(), response.getDeserializedHeaders().getETag()));
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces {@code path} with {@code content} atomically (written beside it, then renamed over it), provided the
+     * file is still at version {@code expectedEtag}, or does not exist when that is null.
+     *
+     * @return the new ETag
+     * @throws ConcurrentUpdateException when another writer changed or created the file first
+     */
+    public String replace(String path, byte[] content, String expectedEtag) {
+        String staging = path + ".tmp-" + UUID.randomUUID();
+        DataLakeFileClient file = fileSystem.getFileClient(staging);
+        file.createWithResponse(new DataLakePathCreateOptions(), null, Context.NONE);
+        if (content.length > 0) {
+            file.append(BinaryData.fromBytes(content), 0);
+        }
+        file.flushWithResponse(content.length, new DataLakeFileFlushOptions().setClose(true), null, Context.NONE);
+        DataLakeRequestConditions condition = expectedEtag == null
+                ? new DataLakeRequestConditions().setIfNoneMatch("*")
+                : new DataLakeRequestConditions().setIfMatch(expectedEtag);
+        try {
+            fileSystem.getFileClient(staging).renameWithResponse(null, path, null, condition, null, Context.NONE);
+        } catch (DataLakeStorageException e) {
+            deleteIfExists(staging);
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                throw new ConcurrentUpdateException(path, e);
+            }
+            throw e;
+        }
+        return fileSystem.getFileClient(path).getProperties().getETag();
+    }
+
+    /**
+     * Writes a small file unless it exists.
+     *
+     * @return true when this call created it
+     */
+    public boolean createIfAbsent(String path, byte[] content) {
+        DataLakeFileClient file = fileSystem.getFileClient(path);
+        try {
+            file.createWithResponse(new DataLakePathCreateOptions()
+                    .setRequestConditions(new DataLakeRequestConditions().setIfNoneMatch("*")), null, Context.NONE);
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+        if (content.length > 0) {
+            file.append(BinaryData.fromBytes(content), 0);
+        }
+        file.flushWithResponse(content.length, new DataLakeFileFlushOptions().setClose(true), null, Context.NONE);
+        return true;
+    }
+
+    public boolean exists(String path) {
+        return Boolean.TRUE.equals(fileSystem.getFileClient(path).exists());
+    }
+
+    /** The files (not directories) directly in {@code directory}, as paths from the file system root; empty when it is missing. */
+    public List<String> listFiles(String directory) {
+        List<String> files = new ArrayList<>();
+        try {
+            for (PathItem item : fileSystem.listPaths(new ListPathsOptions().setPath(directory).setRecursive(false), null)) {
+                if (!item.isDirectory()) {
+                    files.add(item.getName());
+                }
+            }
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() != 404) {
+                throw e;
+            }
+        }
+        return files;
+    }
+
+    /** Every file below {@code directory}, recursively; empty when it is missing. */
+    public List<PathItem> listRecursive(String directory) {
+        List<PathItem> files = new ArrayList<>();
+        try {
+            for (PathItem item : fileSystem.listPaths(new ListPathsOptions().setPath(directory).setRecursive(true), null)) {
+                if (!item.isDirectory()) {
+                    files.add(item);
+                }
+            }
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() != 404) {
+                throw e;
+            }
+        }
+        return files;
+    }
+
+    public void deleteIfExists(String path) {
+        try {
+            fileSystem.getFileClient(path).deleteIfExistsWithResponse(new DataLakePathDeleteOptions(), null, Context.NONE);
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() != 404) {
+                throw e;
+            }
+        }
+    }
+}

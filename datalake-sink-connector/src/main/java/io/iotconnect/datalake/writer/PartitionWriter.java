@@ -1,0 +1,279 @@
+package io.iotconnect.datalake.writer;
+
+import io.iotconnect.datalake.commit.FileCommitter;
+import io.iotconnect.datalake.commit.PartitionIndex;
+import io.iotconnect.datalake.commit.WrittenFile;
+import io.iotconnect.datalake.config.FileFormat;
+import io.iotconnect.datalake.format.FormatWriter;
+import io.iotconnect.datalake.format.FormatWriters;
+import io.iotconnect.datalake.format.RowSchemas;
+import io.iotconnect.datalake.storage.LakeOutputStream;
+import io.iotconnect.datalake.storage.LakeStore;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The files of one Kafka partition: open files per directory and format, and the commit protocol over the
+ * partition's {@link PartitionIndex}.
+ *
+ * <p>A commit finishes files (their data complete but invisible at a temporary path), writes the new index naming
+ * them as pending (atomically, and only if the index is still the version this task last wrote, so a task that lost
+ * the partition cannot overwrite its successor's), then lets the {@link FileCommitter} make them visible. A crash
+ * before the index write leaves temporary files that recovery deletes and records that are read again; a crash after
+ * it leaves pending files that recovery commits. Either way no record is lost or written twice.
+ */
+final class PartitionWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
+
+    private final TopicPartition partition;
+    private final LakeStore store;
+    private final LakeLayout layout;
+    private final FileCommitter committer;
+    private final FormatWriters formats;
+    private final int uploadBufferBytes;
+    private final Map<String, OpenFile> open = new LinkedHashMap<>();
+    private final List<WrittenFile> finished = new ArrayList<>();
+    private PartitionIndex index = PartitionIndex.EMPTY;
+    private String indexEtag;
+    private long lastOffset = -1;
+    private long firstOffset = -1;
+    private long maxTime = Long.MIN_VALUE;
+
+    PartitionWriter(TopicPartition partition, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
+                    int uploadBufferBytes) {
+        this.partition = partition;
+        this.store = store;
+        this.layout = layout;
+        this.committer = committer;
+        this.formats = formats;
+        this.uploadBufferBytes = uploadBufferBytes;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    /**
+     * Reads the partition's index, commits what a crash left pending, deletes unfinished temporary files, and
+     * returns the offset to read from (empty when the lake knows nothing of this partition yet).
+     */
+    Optional<Long> recover() {
+        String path = layout.indexFile(partition.topic(), partition.partition());
+        Optional<LakeStore.Versioned> stored = store.read(path);
+        if (stored.isEmpty()) {
+            // An index from the start, so that completeness markers wait for this partition too.
+            try {
+                indexEtag = store.replace(path, PartitionIndex.EMPTY.toJson(), null);
+                index = PartitionIndex.EMPTY;
+            } catch (io.iotconnect.datalake.storage.ConcurrentUpdateException e) {
+                return recover();
+            }
+        } else {
+            index = PartitionIndex.fromJson(stored.get().content(), path);
+            indexEtag = stored.get().etag();
+        }
+        Set<String> pendingTemps = new HashSet<>();
+        for (FileCommitter.PendingFile file : index.pending()) {
+            pendingTemps.add(file.tempPath());
+        }
+        if (!index.pending().isEmpty()) {
+            committer.commit(index.pending());
+        }
+        for (String temp : store.listFiles(layout.tempDir(partition.topic(), partition.partition()))) {
+            if (!pendingTemps.contains(temp)) {
+                store.deleteIfExists(temp);
+            }
+        }
+        lastOffset = index.committedOffset() - 1;
+        maxTime = index.watermark();
+        return index.committedOffset() >= 0 ? Optional.of(index.committedOffset()) : Optional.empty();
+    }
+
+    /** True when the record at this offset, routed to {@code key}, is already in a committed file. */
+    boolean isCommitted(String key, long offset) {
+        return index.isCommitted(key, offset);
+    }
+
+    /** The open file the record goes to, if one holds {@code key} and its schema fits. */
+    OpenFile fileFor(String key, Schema recordRowSchema) {
+        OpenFile file = open.get(key);
+        if (file == null || recordRowSchema == null || file.lastFitting == recordRowSchema) {
+            return file;
+        }
+        if (RowSchemas.fits(recordRowSchema, file.rowSchema)) {
+            file.lastFitting = recordRowSchema;
+            return file;
+        }
+        return null;
+    }
+
+    /** The schema a new file for {@code key} should have so the record fits: merged with the open file's when one is open. */
+    Schema schemaForNewFile(String key, Schema recordRowSchema) {
+        OpenFile current = open.get(key);
+        if (current == null || recordRowSchema == null) {
+            return recordRowSchema;
+        }
+        Schema merged = RowSchemas.merge(current.rowSchema, recordRowSchema);
+        return merged == null ? recordRowSchema : merged;
+    }
+
+    OpenFile openFile(String key, String directory, FileFormat format, Schema rowSchema, long nowMillis, long sequence)
+            throws IOException {
+        String extension = formats.extension(format);
+        String temp = layout.tempFile(partition.topic(), partition.partition(), extension);
+        LakeOutputStream out = store.create(temp, uploadBufferBytes);
+        FormatWriter writer = formats.open(format, format == FileFormat.JSON ? null : formats.rows(rowSchema), out);
+        OpenFile file = new OpenFile(key, directory, extension, temp, rowSchema, writer, nowMillis, sequence);
+        open.put(key, file);
+        return file;
+    }
+
+    void write(OpenFile file, SinkRecord record, long time) throws IOException {
+        file.writer.write(record);
+        file.added(record.kafkaOffset(), time);
+        seen(record.kafkaOffset(), time);
+    }
+
+    /** A record of this partition that is handled without a file (failed, ignored, or already committed). */
+    void seen(long offset, long time) {
+        if (firstOffset < 0) {
+            firstOffset = offset;
+        }
+        lastOffset = Math.max(lastOffset, offset);
+        if (time != Long.MIN_VALUE) {
+            maxTime = Math.max(maxTime, time);
+        }
+    }
+
+    /** Finishes the open file of {@code key}: its data is complete at its temporary path, and it awaits the next commit. */
+    void finish(OpenFile file) throws IOException {
+        open.remove(file.key);
+        file.writer.finish();
+        finished.add(file.written(layout.dataFile(file.directory, partition.topic(), partition.partition(), file.startOffset,
+                file.extension)));
+    }
+
+    Collection<OpenFile> openFiles() {
+        return open.values();
+    }
+
+    boolean hasFinished() {
+        return !finished.isEmpty();
+    }
+
+    /**
+     * Commits the finished files: the index first, then the renames.
+     *
+     * @param bucketOf the time directory and its end for a file, for completeness markers (null when markers are off)
+     * @return the files committed
+     */
+    List<WrittenFile> commit(java.util.function.Function<WrittenFile, Map.Entry<String, Long>> bucketOf) {
+        if (finished.isEmpty()) {
+            return List.of();
+        }
+        List<WrittenFile> files = List.copyOf(finished);
+        long nextOffset = lastOffset + 1;
+        long watermark = maxTime;
+        for (OpenFile file : open.values()) {
+            nextOffset = Math.min(nextOffset, file.startOffset);
+            watermark = Math.min(watermark, file.minTime - 1);
+        }
+        Map<String, Long> buckets = new TreeMap<>();
+        if (bucketOf != null) {
+            for (WrittenFile file : files) {
+                Map.Entry<String, Long> bucket = bucketOf.apply(file);
+                if (bucket != null) {
+                    buckets.put(bucket.getKey(), bucket.getValue());
+                }
+            }
+        }
+        PartitionIndex next = index.after(files, nextOffset, watermark, buckets);
+        writeIndex(next);
+        // From here the index owns these files: a failure below is repaired by recover(), never by deleting them.
+        finished.clear();
+        committer.commit(next.pending());
+        return files;
+    }
+
+    /** Removes time directories whose markers are written from the index, at its next write. */
+    void markersWritten(Collection<String> directories) {
+        if (index.buckets().keySet().stream().anyMatch(directories::contains)) {
+            writeIndex(index.withoutBuckets(directories));
+        }
+    }
+
+    private void writeIndex(PartitionIndex next) {
+        String path = layout.indexFile(partition.topic(), partition.partition());
+        indexEtag = store.replace(path, next.toJson(), indexEtag);
+        index = next;
+    }
+
+    PartitionIndex index() {
+        return index;
+    }
+
+    /**
+     * Where reading must start again to lose nothing this writer has taken: the committed offset, or, before any
+     * commit, the first offset it saw; -1 when it saw nothing.
+     */
+    long resumeOffset() {
+        return index.committedOffset() >= 0 ? index.committedOffset() : firstOffset;
+    }
+
+    /** The offset Connect may commit for this partition: every record below it is in the lake. */
+    long committedOffset() {
+        return index.committedOffset();
+    }
+
+    /**
+     * Gives up every open and finished file (their data stays invisible and is deleted), for a partition that is
+     * closed or whose files could not be written; the index keeps what was committed.
+     */
+    void abort() {
+        List<String> temps = new ArrayList<>();
+        for (OpenFile file : open.values()) {
+            file.writer.abort();
+            temps.add(file.tempPath);
+        }
+        for (WrittenFile file : finished) {
+            temps.add(file.tempPath());
+        }
+        open.clear();
+        finished.clear();
+        lastOffset = index.committedOffset() - 1;
+        maxTime = index.watermark();
+        for (String temp : temps) {
+            try {
+                store.deleteIfExists(temp);
+            } catch (RuntimeException e) {
+                // Recovery deletes it on the next assignment of the partition.
+                log.debug("Could not delete {}: {}", temp, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return partition.toString();
+    }
+
+    static ConnectException notOwned(TopicPartition partition, RuntimeException cause) {
+        return new ConnectException("another task took over " + partition + " (its index changed under this one)", cause);
+    }
+}
