@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import io.iotconnect.testing.DataLakeServer.Operation;
 import io.iotconnect.testing.DataLakeStore.Attributes;
-import io.iotconnect.testing.DataLakeStore.Conditions;
 import io.iotconnect.testing.DataLakeStore.Content;
 import io.iotconnect.testing.DataLakeStore.Listing;
 
@@ -16,9 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,19 +124,19 @@ final class DataLakeProtocol {
             case CREATE -> create(request);
             case APPEND -> append(request, body);
             case FLUSH -> withAttributes(Response.of(200), store.flush(fs, path, requiredLong(request, "position"),
-                    "true".equalsIgnoreCase(request.param("retainUncommittedData")), conditions(request.headers(), "")))
+                    "true".equalsIgnoreCase(request.param("retainUncommittedData")), StorageConditions.from(request.headers(), "")))
                     .header("x-ms-request-server-encrypted", "true");
             case RENAME -> rename(request);
             case DELETE -> {
-                store.delete(fs, path, "true".equalsIgnoreCase(request.param("recursive")), conditions(request.headers(), ""));
+                store.delete(fs, path, "true".equalsIgnoreCase(request.param("recursive")), StorageConditions.from(request.headers(), ""));
                 yield Response.of(200);
             }
             case LIST_PATHS -> listPaths(request);
             case READ -> read(request);
             case GET_PROPERTIES -> {
                 Attributes attributes = store.properties(fs, path);
-                Response notModified = checkRead(attributes, request.headers());
-                yield notModified != null ? notModified
+                yield StorageConditions.from(request.headers(), "").notModified(attributes)
+                        ? withAttributes(Response.of(304), attributes)
                         : pathHeaders(Response.of(200), attributes).header("Content-Length", Long.toString(attributes.length()));
             }
             case OTHER, ANY -> throw StorageError.badRequest("UnsupportedHttpVerb",
@@ -149,7 +146,7 @@ final class DataLakeProtocol {
 
     private Response create(Request request) {
         boolean directory = "directory".equals(request.param("resource"));
-        Attributes created = store.create(request.fileSystem(), request.path(), directory, conditions(request.headers(), ""));
+        Attributes created = store.create(request.fileSystem(), request.path(), directory, StorageConditions.from(request.headers(), ""));
         return withAttributes(Response.of(201), created).header("x-ms-request-server-encrypted", "true");
     }
 
@@ -162,7 +159,7 @@ final class DataLakeProtocol {
         store.append(request.fileSystem(), request.path(), position, body);
         Response response = Response.of(202).header("x-ms-request-server-encrypted", "true");
         if ("true".equalsIgnoreCase(request.param("flush"))) {
-            withAttributes(response, store.flush(request.fileSystem(), request.path(), position + body.length, false, Conditions.NONE));
+            withAttributes(response, store.flush(request.fileSystem(), request.path(), position + body.length, false, StorageConditions.NONE));
         }
         return response;
     }
@@ -170,21 +167,20 @@ final class DataLakeProtocol {
     private Response rename(Request request) {
         String source = request.headers().getFirst("x-ms-rename-source");
         int question = source.indexOf('?');
-        String sourcePath = DataLakeServer.decode(question < 0 ? source : source.substring(0, question));
+        String sourcePath = StorageUrls.decode(question < 0 ? source : source.substring(0, question));
         String[] parts = sourcePath.replaceFirst("^/+", "").split("/", 2);
         if (parts.length < 2 || parts[1].isEmpty()) {
             throw StorageError.badRequest("InvalidSourceUri", "The source URI is invalid: " + source);
         }
-        Attributes moved = store.rename(parts[0], parts[1], conditions(request.headers(), "source-"),
-                request.fileSystem(), request.path(), conditions(request.headers(), ""));
+        Attributes moved = store.rename(parts[0], parts[1], StorageConditions.from(request.headers(), "x-ms-source-"),
+                request.fileSystem(), request.path(), StorageConditions.from(request.headers(), ""));
         return withAttributes(Response.of(201), moved);
     }
 
     private Response read(Request request) {
         Attributes current = store.properties(request.fileSystem(), request.path());
-        Response notModified = checkRead(current, request.headers());
-        if (notModified != null) {
-            return notModified;
+        if (StorageConditions.from(request.headers(), "").notModified(current)) {
+            return withAttributes(Response.of(304), current);
         }
         String range = request.headers().getFirst("x-ms-range");
         if (range == null) {
@@ -280,39 +276,6 @@ final class DataLakeProtocol {
 
     private static Response withAttributes(Response response, Attributes attributes) {
         return response.header("ETag", attributes.etag()).header("Last-Modified", HTTP_DATE.format(attributes.lastModified()));
-    }
-
-    /** Conditional GET/HEAD: 304 when not modified, 412 when a precondition fails, null to answer normally. */
-    private static Response checkRead(Attributes attributes, Headers headers) {
-        Conditions conditions = conditions(headers, "");
-        Instant modified = attributes.lastModified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        if (conditions.ifMatch() != null && !conditions.ifMatch().equals("*") && !DataLakeStore.sameEtag(conditions.ifMatch(), attributes.etag())
-                || conditions.ifUnmodifiedSince() != null && modified.isAfter(conditions.ifUnmodifiedSince())) {
-            throw DataLakeStore.conditionNotMet();
-        }
-        if (conditions.ifNoneMatch() != null && (conditions.ifNoneMatch().equals("*") || DataLakeStore.sameEtag(conditions.ifNoneMatch(), attributes.etag()))
-                || conditions.ifModifiedSince() != null && !modified.isAfter(conditions.ifModifiedSince())) {
-            return withAttributes(Response.of(304), attributes);
-        }
-        return null;
-    }
-
-    /** The conditional headers, plain or with {@code x-ms-source-} for a rename's source. */
-    private static Conditions conditions(Headers headers, String source) {
-        String prefix = source.isEmpty() ? "" : "x-ms-" + source;
-        return new Conditions(headers.getFirst(prefix + "if-match"), headers.getFirst(prefix + "if-none-match"),
-                date(headers.getFirst(prefix + "if-modified-since")), date(headers.getFirst(prefix + "if-unmodified-since")));
-    }
-
-    private static Instant date(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            throw StorageError.badRequest("InvalidHeaderValue", "Not an HTTP date: " + value);
-        }
     }
 
     private static long requiredLong(Request request, String name) {

@@ -10,21 +10,17 @@ import io.iotconnect.testing.DataLakeProtocol.Response;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -372,9 +368,9 @@ public final class DataLakeServer implements AutoCloseable {
             throw StorageError.badRequest("InvalidUri", "The path must start with the account: " + prefix);
         }
         String[] parts = rawPath.substring(prefix.length()).replaceFirst("^/", "").split("/", 2);
-        String fileSystem = decode(parts[0]);
-        String path = parts.length > 1 ? decode(parts[1]) : "";
-        Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
+        String fileSystem = StorageUrls.decode(parts[0]);
+        String path = parts.length > 1 ? StorageUrls.decode(parts[1]) : "";
+        Map<String, List<String>> query = StorageUrls.parseQuery(exchange.getRequestURI().getRawQuery());
         Headers headers = exchange.getRequestHeaders();
         String method = exchange.getRequestMethod();
         return new Request(method, fileSystem, path, DataLakeProtocol.classify(method, fileSystem, path, query, headers), query, headers);
@@ -396,9 +392,9 @@ public final class DataLakeServer implements AutoCloseable {
         int question = renameSource == null ? -1 : renameSource.indexOf('?');
         if (request.operation() == Operation.RENAME && question >= 0) {
             // The source may carry a SAS of its own; it must cover the source path.
-            Map<String, List<String>> sourceQuery = parseQuery(renameSource.substring(question + 1));
+            Map<String, List<String>> sourceQuery = StorageUrls.parseQuery(renameSource.substring(question + 1));
             if (sourceQuery.containsKey("sig")) {
-                String[] source = decode(renameSource.substring(0, question)).replaceFirst("^/+", "").split("/", 2);
+                String[] source = StorageUrls.decode(renameSource.substring(0, question)).replaceFirst("^/+", "").split("/", 2);
                 authorizer.verifySas(sourceQuery, https, new StorageAuthorizer.Target(source[0],
                         source.length > 1 ? source[1].replaceAll("/+$", "") : "", "o", "mdw"));
             }
@@ -453,39 +449,6 @@ public final class DataLakeServer implements AutoCloseable {
             }
             half -= read;
         }
-    }
-
-    private static Map<String, List<String>> parseQuery(String rawQuery) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                if (!pair.isEmpty()) {
-                    int equals = pair.indexOf('=');
-                    String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-                    query.computeIfAbsent(name, k -> new ArrayList<>()).add(equals < 0 ? "" : decode(pair.substring(equals + 1)));
-                }
-            }
-        }
-        return query;
-    }
-
-    /** Percent-decoding as Azure Storage does it: UTF-8, and a '+' stays a plus (it is not a space). */
-    static String decode(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private String endpointOf(int port) {

@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -53,11 +52,6 @@ final class DataLakeStore {
 
     /** Bytes read from a file, starting at {@code offset}, with the file's attributes when read. */
     record Content(Attributes attributes, byte[] bytes, long offset) {
-    }
-
-    /** The conditional headers of a request about its target (or, for a rename, its source). */
-    record Conditions(String ifMatch, String ifNoneMatch, Instant ifModifiedSince, Instant ifUnmodifiedSince) {
-        static final Conditions NONE = new Conditions(null, null, null, null);
     }
 
     private static final Pattern FILE_SYSTEM_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
@@ -133,13 +127,13 @@ final class DataLakeStore {
      * Creates a file (empty, replacing an existing one and its uncommitted data) or a directory, with the parents it
      * needs.
      */
-    Attributes create(String fileSystem, String path, boolean directory, Conditions conditions) {
+    Attributes create(String fileSystem, String path, boolean directory, StorageConditions conditions) {
         Path fileSystemDirectory = fileSystemDirectory(fileSystem);
         Path target = resolve(fileSystemDirectory, path);
         return locked(namespace.writeLock(), () -> {
             requireFileSystem(fileSystemDirectory);
             Attributes existing = attributesOrNull(target);
-            checkWrite(existing, conditions);
+            conditions.checkWrite(existing);
             createParents(fileSystemDirectory, target.getParent());
             if (existing != null && existing.directory() != directory) {
                 throw new StorageError(409, "PathConflict", "The path exists as a " + (directory ? "file." : "directory."));
@@ -179,7 +173,7 @@ final class DataLakeStore {
      * Writes the uncommitted data up to {@code position} to the file: it must reach exactly from the file's length to
      * {@code position}, else 400 {@code InvalidFlushPosition}.
      */
-    Attributes flush(String fileSystem, String path, long position, boolean retainUncommitted, Conditions conditions) {
+    Attributes flush(String fileSystem, String path, long position, boolean retainUncommitted, StorageConditions conditions) {
         Path fileSystemDirectory = fileSystemDirectory(fileSystem);
         Path target = resolve(fileSystemDirectory, path);
         String key = key(fileSystem, path);
@@ -187,7 +181,7 @@ final class DataLakeStore {
             requireFileSystem(fileSystemDirectory);
             synchronized (stripe(key)) {
                 Attributes file = requireFile(target);
-                checkWrite(file, conditions);
+                conditions.checkWrite(file);
                 TreeMap<Long, byte[]> chunks = uncommitted.getOrDefault(key, new TreeMap<>());
                 List<Long> used = new ArrayList<>();
                 long cursor = file.length();
@@ -225,8 +219,8 @@ final class DataLakeStore {
      * Moves a file or directory atomically ({@code rename(2)}), replacing a file at the destination unless the
      * destination conditions forbid it. As in the service, the destination's parent must exist.
      */
-    Attributes rename(String sourceFileSystem, String sourcePath, Conditions sourceConditions,
-                      String fileSystem, String path, Conditions conditions) {
+    Attributes rename(String sourceFileSystem, String sourcePath, StorageConditions sourceConditions,
+                      String fileSystem, String path, StorageConditions conditions) {
         Path sourceDirectory = fileSystemDirectory(sourceFileSystem);
         Path source = resolve(sourceDirectory, sourcePath);
         Path fileSystemDirectory = fileSystemDirectory(fileSystem);
@@ -238,12 +232,12 @@ final class DataLakeStore {
                 throw new StorageError(404, "SourcePathNotFound", "The source path for a rename operation does not exist.");
             }
             try {
-                checkWrite(moving, sourceConditions);
+                sourceConditions.checkWrite(moving);
             } catch (StorageError failed) {
                 throw new StorageError(412, "SourceConditionNotMet", "The source condition specified using HTTP conditional header(s) is not met.");
             }
             Attributes existing = attributesOrNull(target);
-            checkWrite(existing, conditions);
+            conditions.checkWrite(existing);
             if (target.equals(source)) {
                 return moving;
             }
@@ -266,7 +260,7 @@ final class DataLakeStore {
         });
     }
 
-    void delete(String fileSystem, String path, boolean recursive, Conditions conditions) {
+    void delete(String fileSystem, String path, boolean recursive, StorageConditions conditions) {
         Path fileSystemDirectory = fileSystemDirectory(fileSystem);
         Path target = resolve(fileSystemDirectory, path);
         locked(namespace.writeLock(), () -> {
@@ -275,7 +269,7 @@ final class DataLakeStore {
             if (existing == null) {
                 throw StorageError.pathNotFound();
             }
-            checkWrite(existing, conditions);
+            conditions.checkWrite(existing);
             if (existing.directory() && !recursive && !isEmpty(target)) {
                 throw new StorageError(409, "DirectoryNotEmpty", "The recursive query parameter value must be true to delete a non-empty directory.");
             }
@@ -367,46 +361,6 @@ final class DataLakeStore {
             }
             return new Listing(entries, null);
         });
-    }
-
-    /** Applies a write's conditions to its target (null: absent): 409 for {@code If-None-Match: *}, else 412. */
-    private static void checkWrite(Attributes existing, Conditions conditions) {
-        if (conditions.ifNoneMatch() != null && existing != null) {
-            if (conditions.ifNoneMatch().equals("*")) {
-                throw new StorageError(409, "PathAlreadyExists", "The specified path already exists.");
-            }
-            if (sameEtag(conditions.ifNoneMatch(), existing.etag())) {
-                throw conditionNotMet();
-            }
-        }
-        if (conditions.ifMatch() != null
-                && (existing == null || !conditions.ifMatch().equals("*") && !sameEtag(conditions.ifMatch(), existing.etag()))) {
-            throw conditionNotMet();
-        }
-        if (existing != null) {
-            Instant modified = existing.lastModified().truncatedTo(ChronoUnit.SECONDS);
-            if (conditions.ifModifiedSince() != null && !modified.isAfter(conditions.ifModifiedSince())
-                    || conditions.ifUnmodifiedSince() != null && modified.isAfter(conditions.ifUnmodifiedSince())) {
-                throw conditionNotMet();
-            }
-        }
-    }
-
-    static boolean sameEtag(String condition, String etag) {
-        for (String candidate : condition.split(",")) {
-            if (unquote(candidate.trim()).equals(unquote(etag))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String unquote(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-    }
-
-    static StorageError conditionNotMet() {
-        return new StorageError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not met.");
     }
 
     private Attributes requireFileSystem(Path directory) {

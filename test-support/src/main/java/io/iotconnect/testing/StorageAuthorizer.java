@@ -138,10 +138,10 @@ final class StorageAuthorizer {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = DataLakeServer.decode(equals < 0 ? pair : pair.substring(0, equals)).toLowerCase(Locale.ROOT);
+            String name = StorageUrls.decode(equals < 0 ? pair : pair.substring(0, equals)).toLowerCase(Locale.ROOT);
             List<String> values = parameters.computeIfAbsent(name, k -> new ArrayList<>());
             for (String piece : (equals < 0 ? "" : pair.substring(equals + 1)).split(",")) {
-                values.add(DataLakeServer.decode(piece));
+                values.add(StorageUrls.decode(piece));
             }
         }
         parameters.forEach((name, values) -> {

@@ -342,6 +342,8 @@ class DataLakeServerTest {
         // A stale ETag fails a conditional write.
         assertThat(status(() -> file.flushWithResponse(43, true, false, null,
                 new DataLakeRequestConditions().setIfMatch(before), null, Context.NONE))).isEqualTo(412);
+        assertThat(status(() -> file.readWithResponse(new ByteArrayOutputStream(), null, null,
+                new DataLakeRequestConditions().setIfMatch(before), false, null, Context.NONE))).isEqualTo(412);
     }
 
     @Test
