@@ -50,13 +50,7 @@ public class DataLakeSinkTask extends SinkTask {
         FormatWriters formats = new FormatWriters(config.format(), config.compression(), config.columns(), config.columnsPrefix(),
                 config.parquetRowGroupBytes());
         ErrantRecordReporter reporter = context.errantRecordReporter();
-        boolean timeNeeded = config.pathTemplate().usesTime() || config.rotateIntervalMs() > 0
-                || !config.getString(DataLakeSinkConfig.TIME_FIELD_CONFIG).isBlank();
-        LakeWriter.Settings settings = new LakeWriter.Settings(config.pathTemplate(), config.recordTime(), timeNeeded,
-                config.format(), config.schemaless(), config.tombstones(), config.rotateRecords(), config.rotateBytes(),
-                config.rotateIntervalMs(), config.rotateScheduleMs(), config.openFilesMax(), config.uploadBufferBytes(),
-                config.marker(), config.markerLatenessMs(), config.storageFailuresMax());
-        writer = new LakeWriter(settings, store, layout, new RenameCommitter(store), formats, reporter,
+        writer = new LakeWriter(LakeWriter.Settings.from(config), store, layout, new RenameCommitter(store), formats, reporter,
                 offsets -> context.offset(offsets), Time.SYSTEM, openFiles -> new WriterMetrics(context.pluginMetrics(), openFiles));
         log.info("ADLS Gen2 sink task started: {}/{} under '{}', template '{}', {} ({}), files of at most {} records or {} "
                         + "bytes, committed at the latest {} ms after their first record, at most {} open, dead letter queue {}",

@@ -89,6 +89,11 @@ public record PartitionIndex(long committedOffset, List<Range> committedAbove, L
                 Math.max(this.watermark, watermark), allBuckets);
     }
 
+    /** The index once its pending files are committed. */
+    public PartitionIndex withoutPending() {
+        return new PartitionIndex(committedOffset, committedAbove, List.of(), watermark, buckets);
+    }
+
     /** The index without the time directories whose markers are written. */
     public PartitionIndex withoutBuckets(java.util.Collection<String> marked) {
         Map<String, Long> left = new TreeMap<>(buckets);

@@ -39,8 +39,9 @@ final class AvroFormatWriter implements FormatWriter {
     }
 
     @Override
-    public void finish() throws IOException {
+    public long finish() throws IOException {
         writer.close();
+        return out.position();
     }
 
     @Override

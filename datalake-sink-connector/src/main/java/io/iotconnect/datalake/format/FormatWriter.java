@@ -16,8 +16,8 @@ public interface FormatWriter {
     /** About how many bytes the file holds so far, compressed, including what is buffered. */
     long bytes();
 
-    /** Writes what is buffered and the footer, and commits the data. */
-    void finish() throws IOException;
+    /** Writes what is buffered and the footer, and commits the data; returns the file's size in bytes. */
+    long finish() throws IOException;
 
     /** Gives the file up without finishing it (its data stays invisible); releases memory. */
     void abort();

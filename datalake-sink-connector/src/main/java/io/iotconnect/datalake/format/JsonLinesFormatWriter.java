@@ -176,9 +176,10 @@ final class JsonLinesFormatWriter implements FormatWriter {
     }
 
     @Override
-    public void finish() throws IOException {
+    public long finish() throws IOException {
         json.flush();
         target.close();
+        return out.position();
     }
 
     @Override

@@ -17,10 +17,12 @@ import java.util.Locale;
 final class ParquetFormatWriter implements FormatWriter {
 
     private final AvroRows rows;
+    private final FileOutput out;
     private final ParquetWriter<GenericRecord> writer;
 
     ParquetFormatWriter(AvroRows rows, String codec, int rowGroupBytes, FileOutput out) throws IOException {
         this.rows = rows;
+        this.out = out;
         // A configuration that does not read Hadoop's *-site.xml files from the class path.
         Configuration conf = new Configuration(false);
         this.writer = AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
@@ -48,8 +50,9 @@ final class ParquetFormatWriter implements FormatWriter {
     }
 
     @Override
-    public void finish() throws IOException {
+    public long finish() throws IOException {
         writer.close();
+        return out.position();
     }
 
     @Override

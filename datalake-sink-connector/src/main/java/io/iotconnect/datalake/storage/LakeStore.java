@@ -27,6 +27,8 @@ import java.util.UUID;
  */
 public final class LakeStore {
 
+    private static final String PARENT_MISSING = "RenameDestinationParentPathNotFound";
+
     private final DataLakeFileSystemClient fileSystem;
 
     public LakeStore(DataLakeFileSystemClient fileSystem) {
@@ -54,9 +56,7 @@ public final class LakeStore {
     /** Renames {@code source} to {@code target} unless {@code target} exists (the source is then left as it is). */
     public Rename renameIfAbsent(String source, String target) {
         try {
-            // A fresh client per call: 12.25's rename() returns a client whose path is encoded twice.
-            fileSystem.getFileClient(source).renameWithResponse(null, target, null,
-                    new DataLakeRequestConditions().setIfNoneMatch("*"), null, Context.NONE);
+            rename(source, target, new DataLakeRequestConditions().setIfNoneMatch("*"));
             return Rename.RENAMED;
         } catch (DataLakeStorageException e) {
             if (e.getStatusCode() == 409 && "PathAlreadyExists".equalsIgnoreCase(e.getErrorCode())) {
@@ -66,6 +66,21 @@ public final class LakeStore {
                 return Rename.SOURCE_MISSING;
             }
             throw e;
+        }
+    }
+
+    /** A rename; the target's directory is created when the service says it is missing (a rename does not create it). */
+    private void rename(String source, String target, DataLakeRequestConditions targetConditions) {
+        try {
+            // A fresh client per call: 12.25's rename() returns a client whose path is encoded twice.
+            fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
+        } catch (DataLakeStorageException e) {
+            int slash = target.lastIndexOf('/');
+            if (e.getStatusCode() != 404 || !PARENT_MISSING.equalsIgnoreCase(e.getErrorCode()) || slash <= 0) {
+                throw e;
+            }
+            fileSystem.getDirectoryClient(target.substring(0, slash)).createIfNotExists();
+            fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
         }
     }
 
@@ -103,8 +118,16 @@ public final class LakeStore {
                 ? new DataLakeRequestConditions().setIfNoneMatch("*")
                 : new DataLakeRequestConditions().setIfMatch(expectedEtag);
         try {
-            fileSystem.getFileClient(staging).renameWithResponse(null, path, null, condition, null, Context.NONE);
+            rename(staging, path, condition);
         } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 404) {
+                // The staging file is gone: a retried rename whose first attempt went through (its answer was lost),
+                // unless the file now holds something else.
+                Optional<Versioned> now = read(path);
+                if (now.isPresent() && java.util.Arrays.equals(now.get().content(), content)) {
+                    return now.get().etag();
+                }
+            }
             deleteIfExists(staging);
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
                 throw new ConcurrentUpdateException(path, e);

@@ -2,6 +2,7 @@ package io.iotconnect.datalake.writer;
 
 import io.iotconnect.datalake.commit.FileCommitter;
 import io.iotconnect.datalake.commit.WrittenFile;
+import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.config.FileFormat;
 import io.iotconnect.datalake.config.SchemalessHandling;
 import io.iotconnect.datalake.config.TombstoneHandling;
@@ -55,6 +56,15 @@ public final class LakeWriter {
                            SchemalessHandling schemaless, TombstoneHandling tombstones, int rotateRecords, long rotateBytes,
                            long rotateIntervalMs, long rotateScheduleMs, int openFilesMax, int uploadBufferBytes,
                            String markerName, long markerLatenessMs, int storageFailuresMax) {
+
+        public static Settings from(DataLakeSinkConfig config) {
+            boolean timeNeeded = config.pathTemplate().usesTime() || config.rotateIntervalMs() > 0
+                    || !config.getString(DataLakeSinkConfig.TIME_FIELD_CONFIG).isBlank();
+            return new Settings(config.pathTemplate(), config.recordTime(), timeNeeded, config.format(), config.schemaless(),
+                    config.tombstones(), config.rotateRecords(), config.rotateBytes(), config.rotateIntervalMs(),
+                    config.rotateScheduleMs(), config.openFilesMax(), config.uploadBufferBytes(), config.marker(),
+                    config.markerLatenessMs(), config.storageFailuresMax());
+        }
     }
 
     private final Settings settings;

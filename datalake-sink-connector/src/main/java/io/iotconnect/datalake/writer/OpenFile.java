@@ -45,7 +45,7 @@ final class OpenFile {
         maxTime = Math.max(maxTime, time);
     }
 
-    WrittenFile written(String finalPath) {
-        return new WrittenFile(key, tempPath, finalPath, startOffset, endOffset, records, writer.bytes(), minTime, maxTime);
+    WrittenFile written(String finalPath, long bytes) {
+        return new WrittenFile(key, tempPath, finalPath, startOffset, endOffset, records, bytes, minTime, maxTime);
     }
 }

@@ -7,6 +7,7 @@ import io.iotconnect.datalake.config.FileFormat;
 import io.iotconnect.datalake.format.FormatWriter;
 import io.iotconnect.datalake.format.FormatWriters;
 import io.iotconnect.datalake.format.RowSchemas;
+import io.iotconnect.datalake.storage.ConcurrentUpdateException;
 import io.iotconnect.datalake.storage.LakeOutputStream;
 import io.iotconnect.datalake.storage.LakeStore;
 import org.apache.kafka.common.TopicPartition;
@@ -81,7 +82,7 @@ final class PartitionWriter {
             try {
                 indexEtag = store.replace(path, PartitionIndex.EMPTY.toJson(), null);
                 index = PartitionIndex.EMPTY;
-            } catch (io.iotconnect.datalake.storage.ConcurrentUpdateException e) {
+            } catch (ConcurrentUpdateException e) {
                 return recover();
             }
         } else {
@@ -95,6 +96,9 @@ final class PartitionWriter {
         if (!index.pending().isEmpty()) {
             committer.commit(index.pending());
         }
+        // A new version of the index: a task that owned the partition before and still runs (a zombie) finds its
+        // next commit refused, so it cannot commit files this recovery is about to delete.
+        writeIndex(index.withoutPending());
         for (String temp : store.listFiles(layout.tempDir(partition.topic(), partition.partition()))) {
             if (!pendingTemps.contains(temp)) {
                 store.deleteIfExists(temp);
@@ -164,9 +168,9 @@ final class PartitionWriter {
     /** Finishes the open file of {@code key}: its data is complete at its temporary path, and it awaits the next commit. */
     void finish(OpenFile file) throws IOException {
         open.remove(file.key);
-        file.writer.finish();
+        long bytes = file.writer.finish();
         finished.add(file.written(layout.dataFile(file.directory, partition.topic(), partition.partition(), file.startOffset,
-                file.extension)));
+                file.extension), bytes));
     }
 
     Collection<OpenFile> openFiles() {
@@ -242,30 +246,16 @@ final class PartitionWriter {
     }
 
     /**
-     * Gives up every open and finished file (their data stays invisible and is deleted), for a partition that is
-     * closed or whose files could not be written; the index keeps what was committed.
+     * Gives up every open and finished file, for a partition that is closed or whose files could not be written; the
+     * index keeps what was committed. Their temporary files are left to the next recovery of the partition, which
+     * deletes what its index does not name: only the index knows whether a failed commit went through.
      */
     void abort() {
-        List<String> temps = new ArrayList<>();
         for (OpenFile file : open.values()) {
             file.writer.abort();
-            temps.add(file.tempPath);
-        }
-        for (WrittenFile file : finished) {
-            temps.add(file.tempPath());
         }
         open.clear();
         finished.clear();
-        lastOffset = index.committedOffset() - 1;
-        maxTime = index.watermark();
-        for (String temp : temps) {
-            try {
-                store.deleteIfExists(temp);
-            } catch (RuntimeException e) {
-                // Recovery deletes it on the next assignment of the partition.
-                log.debug("Could not delete {}: {}", temp, e.toString());
-            }
-        }
     }
 
     @Override

@@ -1,0 +1,438 @@
+package io.iotconnect.datalake.writer;
+
+import io.iotconnect.datalake.LakeFiles;
+import io.iotconnect.datalake.client.LakeClients;
+import io.iotconnect.datalake.commit.FileCommitter;
+import io.iotconnect.datalake.commit.RenameCommitter;
+import io.iotconnect.datalake.config.DataLakeSinkConfig;
+import io.iotconnect.datalake.format.FormatWriters;
+import io.iotconnect.datalake.storage.LakeStore;
+import io.iotconnect.testing.DataLakeServer;
+import io.iotconnect.testing.Readings;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.MockTime;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The writer against the in-repo ADLS Gen2 endpoint, driven record by record the way a sink task is, with crashes
+ * simulated at every step of a commit: a dropped writer is a worker that died, its replacement recovers from the lake.
+ */
+class LakeWriterTest {
+
+    private static final long HOUR = 3_600_000L;
+    private static final long T0 = Instant.parse("2026-12-01T05:00:00Z").toEpochMilli();
+    private static DataLakeServer lake;
+    private static int fileSystems;
+
+    @BeforeAll
+    static void startLake() {
+        lake = DataLakeServer.start();
+    }
+
+    @AfterAll
+    static void stopLake() {
+        lake.close();
+    }
+
+    /** A sink task's writer over a fresh file system (or the given one), with a recorder for seeks and failed records. */
+    private static final class Harness {
+        final String fileSystem;
+        final Map<String, String> props = new HashMap<>();
+        final MockTime time = new MockTime(0, T0, 0);
+        final Map<TopicPartition, Long> seeks = new HashMap<>();
+        final List<SinkRecord> failed = new ArrayList<>();
+        DataLakeSinkConfig config;
+        LakeStore store;
+
+        Harness(String fileSystem, Map<String, String> overrides) {
+            this.fileSystem = fileSystem;
+            props.put(DataLakeSinkConfig.ENDPOINT_CONFIG, lake.endpoint());
+            props.put(DataLakeSinkConfig.ACCOUNT_KEY_CONFIG, lake.accountKey());
+            props.put(DataLakeSinkConfig.FILESYSTEM_CONFIG, fileSystem);
+            props.put(DataLakeSinkConfig.FILESYSTEM_CREATE_CONFIG, "true");
+            props.put(DataLakeSinkConfig.RETRY_DELAY_MAX_CONFIG, "50");
+            props.put(DataLakeSinkConfig.COLUMNS_CONFIG, "partition,offset");
+            props.putAll(overrides);
+            config = new DataLakeSinkConfig(props);
+            var client = LakeClients.fileSystem(config);
+            LakeClients.open(client, config);
+            store = new LakeStore(client);
+        }
+
+        LakeWriter writer(FileCommitter committer, boolean withReporter) {
+            ErrantRecordReporter reporter = withReporter ? (record, error) -> {
+                failed.add(record);
+                return CompletableFuture.completedFuture(null);
+            } : null;
+            FormatWriters formats = new FormatWriters(config.format(), config.compression(), config.columns(),
+                    config.columnsPrefix(), config.parquetRowGroupBytes());
+            return new LakeWriter(LakeWriter.Settings.from(config), store, new LakeLayout(config.topicsDir(), "lake-test"),
+                    committer, formats, reporter, seeks::putAll, time,
+                    open -> new WriterMetrics(new PluginMetricsImpl(new Metrics(), Map.of("connector", "c", "task", "0")), open));
+        }
+
+        LakeWriter writer() {
+            return writer(new RenameCommitter(store), true);
+        }
+
+        Path root() {
+            return lake.root().resolve(fileSystem).resolve(config.topicsDir());
+        }
+
+        List<Map<String, Object>> rows() {
+            return LakeFiles.rows(root());
+        }
+    }
+
+    private static Harness harness(Map<String, String> overrides) {
+        return new Harness("lake-" + (++fileSystems), overrides);
+    }
+
+    /** Reading {@code i} of partition {@code p}: device i % 7 (uneven), time moving an hour every 40 readings. */
+    private static SinkRecord reading(int partition, long offset) {
+        String device = "dev-" + (offset * 7 + partition) % 5;
+        long ts = T0 + offset / 40 * HOUR + offset;
+        return new SinkRecord("telemetry", partition, Schema.STRING_SCHEMA, device, Readings.SCHEMA,
+                Readings.struct(device, ts, 20.0 + offset % 10, 40.0), offset, ts, TimestampType.CREATE_TIME);
+    }
+
+    @Test
+    void writesFilesWhereTheTemplateSaysAndCommitsOnlyWhatIsInThem() throws Exception {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 25; offset++) {
+            batch.add(reading(0, offset));
+        }
+        writer.write(batch);
+
+        assertThat(writer.committedOffsets()).containsEntry(p0, 20L);
+        List<Path> files = LakeFiles.dataFiles(h.root());
+        assertThat(files).extracting(f -> h.root().relativize(f).toString()).containsExactly(
+                "telemetry/dt=2026-12-01/hour=05/telemetry+0+0000000000000000000.parquet",
+                "telemetry/dt=2026-12-01/hour=05/telemetry+0+0000000000000000010.parquet");
+        assertThat(h.rows()).extracting(row -> row.get("kafka_offset")).containsExactlyInAnyOrder(
+                0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L);
+        assertThat(writer.openFiles()).isEqualTo(1);
+
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        assertThat(writer.committedOffsets()).as("the wall-clock schedule commits the last file").containsEntry(p0, 25L);
+        assertThat(h.rows()).hasSize(25);
+        assertThat(writer.openFiles()).isZero();
+    }
+
+    @Test
+    void interleavedDirectoriesKeepOneFilePerDirectoryAndReplayedRecordsAreNotWrittenTwice() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
+                DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "12"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 100; offset++) {
+            batch.add(reading(0, offset));
+        }
+        writer.write(batch);
+        assertThat(writer.openFiles()).as("five devices interleaved: one open file each").isEqualTo(5);
+        Map<TopicPartition, Long> committed = writer.committedOffsets();
+        long rowsBefore = h.rows().size();
+        assertThat(rowsBefore).isGreaterThan(0);
+
+        // The worker dies; Connect delivers from the last offset it committed (here: from the start).
+        LakeWriter replacement = h.writer();
+        h.seeks.clear();
+        replacement.open(List.of(p0));
+        assertThat(h.seeks).containsEntry(p0, committed.get(p0));
+        replacement.write(batch);
+        h.time.sleep(h.config.rotateScheduleMs());
+        replacement.write(List.of());
+        replacement.committedOffsets();
+
+        List<Map<String, Object>> rows = h.rows();
+        assertThat(rows).hasSize(100);
+        assertThat(rows.stream().map(row -> row.get("kafka_offset")).distinct().count()).isEqualTo(100);
+        assertThat(LakeFiles.dataFiles(h.root())).hasSizeLessThanOrEqualTo(5 * 3);
+    }
+
+    /** A worker dying at a chosen step of its next commit. */
+    private static final class Crash extends Error {
+        Crash(String step) {
+            super(step);
+        }
+    }
+
+    private static final class CrashingCommitter implements FileCommitter {
+        private final FileCommitter real;
+        private final int renamesBeforeCrash;
+
+        CrashingCommitter(FileCommitter real, int renamesBeforeCrash) {
+            this.real = real;
+            this.renamesBeforeCrash = renamesBeforeCrash;
+        }
+
+        @Override
+        public void commit(List<PendingFile> files) {
+            for (int i = 0; i < files.size(); i++) {
+                if (i == renamesBeforeCrash) {
+                    throw new Crash("after " + i + " of " + files.size() + " renames");
+                }
+                real.commit(List.of(files.get(i)));
+            }
+        }
+    }
+
+    @Test
+    void crashesAtEveryStepOfACommitLoseNothingAndDuplicateNothing() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG,
+                "${topic}/dt=${time:yyyy-MM-dd}/hour=${time:HH}/device=${value.deviceId}",
+                DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "9", DataLakeSinkConfig.OPEN_FILES_MAX_CONFIG, "6"));
+        int partitions = 3;
+        long perPartition = 400;
+        Random random = new Random(42);
+        Map<TopicPartition, Long> kafkaCommitted = new HashMap<>();
+        Map<TopicPartition, Long> position = new HashMap<>();
+        List<TopicPartition> assignment = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition("telemetry", p);
+            assignment.add(tp);
+            kafkaCommitted.put(tp, 0L);
+        }
+        int crashes = 0;
+        Set<String> steps = new HashSet<>();
+        boolean done = false;
+        while (!done) {
+            // A new worker: Connect's consumer starts at the committed offsets, the writer's recovery seeks.
+            int crashStep = random.nextInt(4);
+            FileCommitter committer = crashStep == 1 ? new CrashingCommitter(new RenameCommitter(h.store), 0)
+                    : crashStep == 2 ? new CrashingCommitter(new RenameCommitter(h.store), 1) : new RenameCommitter(h.store);
+            LakeWriter writer = h.writer(committer, true);
+            h.seeks.clear();
+            position.putAll(kafkaCommitted);
+            int batchesBeforeCrash = 1 + random.nextInt(6);
+            try {
+                // A crash may come during recovery too, while it commits what the last worker left pending.
+                writer.open(assignment);
+                position.putAll(h.seeks);
+                for (int batchNo = 0; ; batchNo++) {
+                    List<SinkRecord> batch = new ArrayList<>();
+                    for (TopicPartition tp : assignment) {
+                        long from = position.get(tp);
+                        long to = Math.min(perPartition, from + 1 + random.nextInt(30));
+                        for (long offset = from; offset < to; offset++) {
+                            batch.add(reading(tp.partition(), offset));
+                        }
+                        position.put(tp, to);
+                    }
+                    h.seeks.clear();
+                    writer.write(batch);
+                    position.putAll(h.seeks);
+                    if (batchNo % 3 == 2) {
+                        h.time.sleep(h.config.rotateScheduleMs());
+                    }
+                    if (crashStep == 0 && batchNo == batchesBeforeCrash) {
+                        // Dies with files open and finished but nothing of them in the index.
+                        throw new Crash("with open files");
+                    }
+                    if (crashStep == 3 && batchNo == batchesBeforeCrash) {
+                        writer.committedOffsets();
+                        // Dies after its commit, before Connect commits the offsets to Kafka.
+                        throw new Crash("after the commit, before the offset commit");
+                    }
+                    if (batch.isEmpty()) {
+                        h.time.sleep(h.config.rotateScheduleMs());
+                        writer.write(List.of());
+                        Map<TopicPartition, Long> offsets = writer.committedOffsets();
+                        if (assignment.stream().allMatch(tp -> offsets.getOrDefault(tp, -1L) == perPartition)) {
+                            done = true;
+                            break;
+                        }
+                    }
+                    if (random.nextInt(4) == 0) {
+                        kafkaCommitted.putAll(writer.committedOffsets());
+                    }
+                }
+            } catch (Crash crash) {
+                crashes++;
+                steps.add(crash.getMessage().replaceAll("\\d+ of \\d+", "n"));
+            }
+        }
+
+        List<Map<String, Object>> rows = h.rows();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            counts.merge(row.get("kafka_partition") + "@" + row.get("kafka_offset"), 1, Integer::sum);
+        }
+        assertThat(crashes).isGreaterThanOrEqualTo(5);
+        assertThat(steps).contains("with open files", "after the commit, before the offset commit", "after n renames");
+        assertThat(counts.values()).as("no duplicate rows").allMatch(count -> count == 1);
+        assertThat(counts).as("no lost rows").hasSize((int) (partitions * perPartition));
+        assertThat(LakeFiles.dataFiles(h.root().resolve("_tmp"))).isEmpty();
+    }
+
+    @Test
+    void aDriftingPayloadStartsOneNewFileWhoseSchemaHoldsBoth() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 60; offset++) {
+            Map<String, Object> value = new HashMap<>(Readings.map("dev-1", T0 + offset, 21.0, 40.0));
+            if (offset % 2 == 1) {
+                value.remove("humidity");
+            }
+            if (offset >= 30) {
+                value.put("temperature", offset % 3 == 0 ? 21 : 21.5);
+                value.put("firmware", "1.2");
+            }
+            batch.add(new SinkRecord("telemetry", 0, null, "dev-1", null, value, offset, T0 + offset, TimestampType.CREATE_TIME));
+        }
+        writer.write(batch);
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        writer.committedOffsets();
+
+        assertThat(LakeFiles.dataFiles(h.root())).as("missing fields fit; a new field starts one file").hasSize(2);
+        List<Map<String, Object>> rows = h.rows();
+        assertThat(rows).hasSize(60);
+        assertThat(rows.stream().filter(row -> "1.2".equals(row.get("firmware")))).hasSize(30);
+    }
+
+    @Test
+    void atTheOpenFileBoundTheOldestFileIsCommitted() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
+                DataLakeSinkConfig.OPEN_FILES_MAX_CONFIG, "3"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 50; offset++) {
+            batch.add(reading(0, offset));
+        }
+        writer.write(batch);
+
+        assertThat(writer.openFiles()).isEqualTo(3);
+        assertThat(LakeFiles.dataFiles(h.root())).isNotEmpty();
+        assertThat(writer.committedOffsets().get(p0)).isGreaterThanOrEqualTo(0L);
+    }
+
+    @Test
+    void aRecordThatCannotBeWrittenGoesToTheDeadLetterQueueAndTheRestIsWritten() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.TIME_FIELD_CONFIG, "ts"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        SinkRecord good = reading(0, 0);
+        SinkRecord noTime = new SinkRecord("telemetry", 0, null, "d", null, Map.of("deviceId", "d", "ts", "yesterday"), 1);
+        SinkRecord good2 = reading(0, 2);
+        writer.write(List.of(good, noTime, good2));
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+
+        assertThat(h.failed).containsExactly(noTime);
+        assertThat(writer.committedOffsets()).containsEntry(p0, 3L);
+        assertThat(h.rows()).hasSize(2);
+
+        LakeWriter strict = h.writer(new RenameCommitter(h.store), false);
+        TopicPartition p1 = new TopicPartition("telemetry", 1);
+        strict.open(List.of(p1));
+        assertThatThrownBy(() -> strict.write(List.of(new SinkRecord("telemetry", 1, null, "d", null, Map.of("a", 1), 7))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("telemetry-1@7")
+                .hasMessageContaining("no time field 'ts'").hasMessageContaining("errors.tolerance=all");
+    }
+
+    @Test
+    void storageFaultsAreRetriedOrReplayedWithNothingLost() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "20", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "3",
+                DataLakeSinkConfig.UPLOAD_BUFFER_CONFIG, String.valueOf(64 * 1024)));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        long position = 0;
+        lake.inject(DataLakeServer.Fault.throttle(503, java.time.Duration.ofMillis(20)), DataLakeServer.Operation.APPEND, 2);
+        lake.inject(DataLakeServer.Fault.drop(), DataLakeServer.Operation.FLUSH, 1);
+        lake.inject(DataLakeServer.Fault.loseResponse(), DataLakeServer.Operation.RENAME, 1);
+        for (int round = 0; round < 6; round++) {
+            if (round == 3) {
+                // Beyond the SDK's tries: the partition's open files are dropped and it is read again.
+                lake.inject(DataLakeServer.Fault.status(500, "InternalError"), DataLakeServer.Operation.FLUSH, 3);
+            }
+            List<SinkRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                batch.add(reading(0, position++));
+            }
+            h.seeks.clear();
+            writer.write(batch);
+            if (h.seeks.containsKey(p0)) {
+                position = h.seeks.get(p0);
+            }
+        }
+        lake.clearFaults();
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        assertThat(writer.committedOffsets()).containsEntry(p0, position);
+
+        List<Map<String, Object>> rows = h.rows();
+        assertThat(rows.stream().map(row -> row.get("kafka_offset")).distinct().count()).isEqualTo(position);
+        assertThat(rows).hasSize((int) position);
+    }
+
+    @Test
+    void aCompletenessMarkerAppearsOnlyWhenEveryPartitionPassedTheHour() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "1000"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        TopicPartition p1 = new TopicPartition("telemetry", 1);
+        writer.open(List.of(p0, p1));
+        Path hour5 = h.root().resolve("telemetry/dt=2026-12-01/hour=05/_SUCCESS");
+        // Partition 0 moves on to hour 6; partition 1 is still in hour 5.
+        writer.write(List.of(at(0, 0, T0 + 10), at(0, 1, T0 + HOUR + 10), at(1, 0, T0 + 20)));
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        writer.committedOffsets();
+        writer.checkMarkersNow();
+        assertThat(Files.exists(hour5)).isFalse();
+
+        writer.write(List.of(at(1, 1, T0 + HOUR + 30)));
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        writer.committedOffsets();
+        writer.checkMarkersNow();
+        assertThat(Files.exists(hour5)).isTrue();
+        assertThat(Files.exists(h.root().resolve("telemetry/dt=2026-12-01/hour=06/_SUCCESS"))).isFalse();
+    }
+
+    private static SinkRecord at(int partition, long offset, long ts) {
+        return new SinkRecord("telemetry", partition, Schema.STRING_SCHEMA, "d", Readings.SCHEMA, Readings.struct("d", ts, 1.0, 1.0),
+                offset, ts, TimestampType.CREATE_TIME);
+    }
+}
