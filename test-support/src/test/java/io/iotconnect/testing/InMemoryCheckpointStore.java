@@ -22,7 +22,8 @@ final class InMemoryCheckpointStore implements CheckpointStore {
     @Override
     public Flux<PartitionOwnership> listOwnership(String namespace, String hub, String consumerGroup) {
         return Flux.fromIterable(List.copyOf(ownerships.values()))
-                .filter(ownership -> ownership.getEventHubName().equals(hub) && ownership.getConsumerGroup().equals(consumerGroup));
+                .filter(ownership -> ownership.getEventHubName().equals(hub) && ownership.getConsumerGroup().equals(consumerGroup))
+                .map(InMemoryCheckpointStore::copy);
     }
 
     @Override
@@ -33,11 +34,19 @@ final class InMemoryCheckpointStore implements CheckpointStore {
             PartitionOwnership current = ownerships.get(key);
             if (current == null || Objects.equals(current.getETag(), ownership.getETag())) {
                 ownership.setETag(UUID.randomUUID().toString()).setLastModifiedTime(System.currentTimeMillis());
-                ownerships.put(key, ownership);
-                claimed.add(ownership);
+                ownerships.put(key, copy(ownership));
+                claimed.add(copy(ownership));
             }
         }
         return Flux.fromIterable(claimed);
+    }
+
+    /** Callers get copies: the store's state changes only through a claim. */
+    private static PartitionOwnership copy(PartitionOwnership ownership) {
+        return new PartitionOwnership().setFullyQualifiedNamespace(ownership.getFullyQualifiedNamespace())
+                .setEventHubName(ownership.getEventHubName()).setConsumerGroup(ownership.getConsumerGroup())
+                .setPartitionId(ownership.getPartitionId()).setOwnerId(ownership.getOwnerId())
+                .setLastModifiedTime(ownership.getLastModifiedTime()).setETag(ownership.getETag());
     }
 
     @Override
