@@ -78,7 +78,11 @@ public final class LakeFiles {
                 }
             } else {
                 ObjectMapper json = new ObjectMapper();
-                for (String line : Files.readAllLines(file)) {
+                byte[] bytes = Files.readAllBytes(file);
+                if (name.endsWith(".gz")) {
+                    bytes = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+                }
+                for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
                     if (!line.isBlank()) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> row = json.readValue(line, Map.class);
