@@ -135,6 +135,8 @@ public final class DataLakeSinkBenchmark {
     private final long nextRecordTime;
     private final Schema rowSchema;
     private final Schema locationSchema;
+    /** The size of a JsonConverter value with its schema, as the connector reads it. */
+    private int valueBytes;
 
     /** One run of one series: records/s, committed Parquet bytes/s and what was committed. */
     private record Result(double recordsPerSecond, double bytesPerSecond, Committed committed) {
@@ -219,9 +221,9 @@ public final class DataLakeSinkBenchmark {
         try {
             System.out.printf(Locale.ROOT, "datalake-sink benchmark: %d readings of %d devices per round, Parquet (snappy, row "
                     + "groups of %d MB, appends of %d MB) in files of %d records, connector with %d task(s) and "
-                    + "JsonConverter with schemas, %d round(s) after %d warm-up round(s), local ADLS Gen2 endpoint %s%n",
-                    records, bench.devices, ROW_GROUP_BYTES >> 20, UPLOAD_BUFFER_BYTES >> 20, rotate, tasks, rounds, warmups,
-                    bench.lake.endpoint());
+                    + "JsonConverter with schemas (values of %d bytes), %d round(s) after %d warm-up round(s), local ADLS Gen2 "
+                    + "endpoint %s%n", records, bench.devices, ROW_GROUP_BYTES >> 20, UPLOAD_BUFFER_BYTES >> 20, rotate, tasks,
+                    bench.valueBytes, rounds, warmups, bench.lake.endpoint());
             for (int warmup = 1; warmup <= warmups; warmup++) {
                 Result connector = bench.connectorRound("warmup-" + warmup);
                 Result raw = bench.rawRound("warmup-" + warmup);
@@ -301,6 +303,7 @@ public final class DataLakeSinkBenchmark {
         produce(topic);
         TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
         long createsBefore = lake.requests(DataLakeServer.Operation.CREATE);
+        long[] requestsBefore = requestCounts();
         ThreadCpu cpu = new ThreadCpu("rec", null, null);
         connect.resumeConnector(name);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -325,7 +328,7 @@ public final class DataLakeSinkBenchmark {
         if (profile) {
             System.out.println("    connector: " + cpu.since(records) + String.format(Locale.ROOT,
                     "; commits %.0f ms on average, %.0f ms at most", maxOver(metrics, "commit-latency-avg-ms"),
-                    maxOver(metrics, "commit-latency-max-ms")));
+                    maxOver(metrics, "commit-latency-max-ms")) + "; requests: " + requestsSince(requestsBefore));
         }
         connect.deleteConnector(name);
         Committed committed = verify(name);
@@ -422,6 +425,7 @@ public final class DataLakeSinkBenchmark {
                 "raw-writer-" + threadNumber.incrementAndGet()));
         try {
             TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
+            long[] requestsBefore = requestCounts();
             ThreadCpu cpu = new ThreadCpu("rec", null, null);
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
@@ -437,7 +441,7 @@ public final class DataLakeSinkBenchmark {
             }
             long end = System.nanoTime();
             if (profile) {
-                System.out.println("    raw SDK: " + cpu.since(records));
+                System.out.println("    raw SDK: " + cpu.since(records) + "; requests: " + requestsSince(requestsBefore));
             }
             Committed committed = verify(name);
             fileSystem.delete();
@@ -558,6 +562,7 @@ public final class DataLakeSinkBenchmark {
         JsonConverter converter = new JsonConverter();
         converter.configure(Map.of("schemas.enable", "true"), false);
         byte[] sample = converter.fromConnectData("t", Readings.SCHEMA, readings.get(0).struct(Readings.SCHEMA));
+        valueBytes = sample.length;
         org.apache.kafka.connect.data.Schema delivered = converter.toConnectData("t", sample).schema();
         Schema connectors = new AvroRows(RowSchemas.rowSchemaOf(delivered, null), Set.of(), "kafka_").avroSchema();
         if (!connectors.equals(rowSchema)) {
@@ -566,6 +571,28 @@ public final class DataLakeSinkBenchmark {
     }
 
     // ---- both ----
+
+    private long[] requestCounts() {
+        DataLakeServer.Operation[] operations = DataLakeServer.Operation.values();
+        long[] counts = new long[operations.length];
+        for (int i = 0; i < operations.length; i++) {
+            counts[i] = lake.requests(operations[i]);
+        }
+        return counts;
+    }
+
+    /** The endpoint's requests since {@code before}, by operation. */
+    private String requestsSince(long[] before) {
+        long[] now = requestCounts();
+        List<String> parts = new ArrayList<>();
+        DataLakeServer.Operation[] operations = DataLakeServer.Operation.values();
+        for (int i = 0; i < operations.length; i++) {
+            if (operations[i] != DataLakeServer.Operation.ANY && now[i] > before[i]) {
+                parts.add(operations[i].name().toLowerCase(Locale.ROOT) + " " + (now[i] - before[i]));
+            }
+        }
+        return String.join(", ", parts);
+    }
 
     private DataLakeFileSystemClient freshFileSystem(String name) {
         DataLakeFileSystemClient fileSystem = client.getFileSystemClient(name);
