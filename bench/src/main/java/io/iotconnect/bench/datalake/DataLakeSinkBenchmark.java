@@ -145,8 +145,8 @@ public final class DataLakeSinkBenchmark {
     /** The committed data files of a file system, read back from the endpoint's directory. */
     private record Committed(int files, long rows, long bytes, long minBytes, long maxBytes) {
         String describe() {
-            return String.format(Locale.ROOT, "%d files of %.2f MB", files, bytes / 1e6 / Math.max(1, files))
-                    + (minBytes == maxBytes ? "" : String.format(Locale.ROOT, " (%.2f-%.2f)", minBytes / 1e6, maxBytes / 1e6));
+            return String.format(Locale.ROOT, "%d files of %.3f MB", files, bytes / 1e6 / Math.max(1, files))
+                    + (minBytes == maxBytes ? "" : String.format(Locale.ROOT, " (%.3f-%.3f)", minBytes / 1e6, maxBytes / 1e6));
         }
     }
 
@@ -243,7 +243,7 @@ public final class DataLakeSinkBenchmark {
                 for (Run run : runs) {
                     run.run();
                 }
-                System.out.printf(Locale.ROOT, "  round %d: connector %.0f rec/s (%.1f MB/s, %s), raw SDK %.0f rec/s (%.1f MB/s, %s)%n",
+                System.out.printf(Locale.ROOT, "  round %d: connector %.0f rec/s (%.2f MB/s, %s), raw SDK %.0f rec/s (%.2f MB/s, %s)%n",
                         round + 1, connector[round].recordsPerSecond(), connector[round].bytesPerSecond() / 1e6,
                         connector[round].committed().describe(), raw[round].recordsPerSecond(), raw[round].bytesPerSecond() / 1e6,
                         raw[round].committed().describe());
@@ -254,7 +254,7 @@ public final class DataLakeSinkBenchmark {
             double rawMedian = Rounds.median(rawRates);
             System.out.printf(Locale.ROOT, "  spread: connector %.0f-%.0f rec/s, raw SDK %.0f-%.0f rec/s%n",
                     Rounds.min(connectorRates), Rounds.max(connectorRates), Rounds.min(rawRates), Rounds.max(rawRates));
-            System.out.printf(Locale.ROOT, "  committed Parquet: connector %.1f MB/s, raw SDK %.1f MB/s (medians)%n",
+            System.out.printf(Locale.ROOT, "  committed Parquet: connector %.2f MB/s, raw SDK %.2f MB/s (medians)%n",
                     Rounds.median(rates(connector, true)) / 1e6, Rounds.median(rates(raw, true)) / 1e6);
             System.out.printf(Locale.ROOT, "datalake-sink: connector %.0f rec/s, raw SDK %.0f rec/s, ratio %.2f%n",
                     connectorMedian, rawMedian, connectorMedian / rawMedian);
