@@ -8,12 +8,14 @@
 #       -> smt: chain <N> ns/record, InsertField <M> ns/record, ratio <R>
 #   bench/run.sh cosmos-sink [--documents N] [--rounds R] [--batch B] [--warmups W] [--tasks T] [--values json|text] [--profile]
 #       -> cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>
+#   bench/run.sh datalake-sink [--records N] [--rounds R] [--warmups W] [--tasks T] [--rotate N] [--profile]
+#       -> datalake-sink: connector <N> rec/s, raw SDK <M> rec/s, ratio <R>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "usage: bench/run.sh <benchmark> [options]" >&2
-  echo "benchmarks: mqtt-source, smt, cosmos-sink" >&2
+  echo "benchmarks: mqtt-source, smt, cosmos-sink, datalake-sink" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -24,6 +26,7 @@ case $name in
   mqtt-source) main=io.iotconnect.bench.MqttSourceBenchmark ;;
   smt) main=io.iotconnect.bench.smt.SmtBenchmark ;;
   cosmos-sink) main=io.iotconnect.bench.cosmos.CosmosSinkBenchmark ;;
+  datalake-sink) main=io.iotconnect.bench.datalake.DataLakeSinkBenchmark ;;
   *) usage ;;
 esac
 

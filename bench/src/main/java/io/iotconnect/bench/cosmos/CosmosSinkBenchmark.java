@@ -12,6 +12,7 @@ import com.azure.cosmos.models.PartitionKey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iotconnect.bench.Rounds;
+import io.iotconnect.bench.ThreadCpu;
 import io.iotconnect.cosmos.CosmosSinkConnector;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.testing.ConnectTestCluster;
@@ -233,7 +234,7 @@ public final class CosmosSinkBenchmark {
             }
         }
         TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
-        ThreadCpu cpu = new ThreadCpu();
+        ThreadCpu cpu = new ThreadCpu("doc", "node", "cosmosdb-server");
         connect.resumeConnector(name);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         long first = 0;
@@ -327,7 +328,7 @@ public final class CosmosSinkBenchmark {
         List<CosmosBulkOperationResponse<Object>> failed = new ArrayList<>();
         int size = batch <= 0 ? documents : batch;
         TimeUnit.MILLISECONDS.sleep(SETTLE_MS);
-        ThreadCpu cpu = new ThreadCpu();
+        ThreadCpu cpu = new ThreadCpu("doc", "node", "cosmosdb-server");
         for (int start = 0; start < documents; start += size) {
             bulk(container, options, operations.subList(start, Math.min(documents, start + size)), first, firstCount, done, failed);
         }
