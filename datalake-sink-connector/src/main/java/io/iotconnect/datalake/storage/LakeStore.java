@@ -1,5 +1,7 @@
 package io.iotconnect.datalake.storage;
 
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.file.datalake.DataLakeFileClient;
@@ -70,18 +72,21 @@ public final class LakeStore {
     }
 
     /** A rename; the target's directory is created when the service says it is missing (a rename does not create it). */
-    private void rename(String source, String target, DataLakeRequestConditions targetConditions) {
+    /** @return the ETag of the renamed file, as the service answered */
+    private String rename(String source, String target, DataLakeRequestConditions targetConditions) {
+        Response<DataLakeFileClient> response;
         try {
             // A fresh client per call: 12.25's rename() returns a client whose path is encoded twice.
-            fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
+            response = fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
         } catch (DataLakeStorageException e) {
             int slash = target.lastIndexOf('/');
             if (e.getStatusCode() != 404 || !PARENT_MISSING.equalsIgnoreCase(e.getErrorCode()) || slash <= 0) {
                 throw e;
             }
             fileSystem.getDirectoryClient(target.substring(0, slash)).createIfNotExists();
-            fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
+            response = fileSystem.getFileClient(source).renameWithResponse(null, target, null, targetConditions, null, Context.NONE);
         }
+        return response.getHeaders().getValue(HttpHeaderName.ETAG);
     }
 
     /** The content and ETag of a small file, or empty when it does not exist. */
@@ -117,8 +122,9 @@ public final class LakeStore {
         DataLakeRequestConditions condition = expectedEtag == null
                 ? new DataLakeRequestConditions().setIfNoneMatch("*")
                 : new DataLakeRequestConditions().setIfMatch(expectedEtag);
+        String etag;
         try {
-            rename(staging, path, condition);
+            etag = rename(staging, path, condition);
         } catch (DataLakeStorageException e) {
             if (e.getStatusCode() == 404) {
                 // The staging file is gone: a retried rename whose first attempt went through (its answer was lost),
@@ -134,7 +140,7 @@ public final class LakeStore {
             }
             throw e;
         }
-        return fileSystem.getFileClient(path).getProperties().getETag();
+        return etag != null ? etag : fileSystem.getFileClient(path).getProperties().getETag();
     }
 
     /**

@@ -257,6 +257,10 @@ public final class LakeWriter {
             file = writer.openFile(key, directory, format, schema, time.milliseconds(), ++fileSequence);
         }
         writer.write(file, record, recordTime);
+        if (file.records >= settings.rotateRecords() || file.writer.bytes() >= settings.rotateBytes()) {
+            // Full: committed at the end of this put(), not when the next record of its directory comes.
+            writer.finish(file);
+        }
     }
 
     private FileFormat formatOf(SinkRecord record) {
@@ -284,9 +288,7 @@ public final class LakeWriter {
     }
 
     private boolean rotationDue(OpenFile file, long recordTime) {
-        return file.records >= settings.rotateRecords()
-                || file.writer.bytes() >= settings.rotateBytes()
-                || settings.rotateIntervalMs() > 0 && recordTime != Long.MIN_VALUE && file.records > 0
+        return settings.rotateIntervalMs() > 0 && recordTime != Long.MIN_VALUE && file.records > 0
                 && recordTime - file.minTime >= settings.rotateIntervalMs();
     }
 
