@@ -250,7 +250,14 @@ public class DataLakeSinkConfig extends AbstractConfig {
                             }
                         }),
                 Importance.MEDIUM, TIME_FIELD_DOC, LAYOUT_GROUP, ++order, Width.MEDIUM, "Time field");
-        def.define(TIMEZONE_CONFIG, Type.STRING, "UTC", Validators.parsedBy("a zone id like UTC or Europe/Amsterdam", ZoneId::of),
+        def.define(TIMEZONE_CONFIG, Type.STRING, "UTC", Validators.parsedBy("a zone id like UTC or Europe/Amsterdam", text -> {
+                    try {
+                        ZoneId.of(text.trim());
+                    } catch (DateTimeException e) {
+                        // ZoneRulesException is not an IllegalArgumentException: without this, validate() would fail whole.
+                        throw new IllegalArgumentException(e.getMessage() + "; use a region id like Europe/Amsterdam, or UTC");
+                    }
+                }),
                 Importance.LOW, TIMEZONE_DOC, LAYOUT_GROUP, ++order, Width.SHORT, "Time zone");
 
         order = 0;

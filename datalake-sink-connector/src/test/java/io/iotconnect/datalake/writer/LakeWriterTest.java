@@ -431,6 +431,50 @@ class LakeWriterTest {
         assertThat(Files.exists(h.root().resolve("telemetry/dt=2026-12-01/hour=06/_SUCCESS"))).isFalse();
     }
 
+    @Test
+    void recoveryReadsOneIndexPerPartitionHoweverLargeTheLakeGrows() throws Exception {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        List<TopicPartition> partitions = List.of(new TopicPartition("telemetry", 0), new TopicPartition("telemetry", 1));
+        LakeWriter writer = h.writer();
+        writer.open(partitions);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 30; offset++) {
+            batch.add(reading(0, offset));
+            batch.add(reading(1, offset));
+        }
+        writer.write(batch);
+        Map<TopicPartition, Long> committed = writer.committedOffsets();
+        // A first recovery commits what the last commit left pending, so the two measured ones find the same state.
+        h.writer().open(partitions);
+
+        int smallLakeFiles = LakeFiles.dataFiles(h.root()).size();
+        long before = lake.requests();
+        long started = System.nanoTime();
+        h.writer().open(partitions);
+        long smallLakeRequests = lake.requests() - before;
+        long smallLakeNanos = System.nanoTime() - started;
+
+        // 10,000 more committed files, in the directories a year of hourly files of ten partitions would fill.
+        Path topic = h.root().resolve("telemetry");
+        for (int i = 0; i < 10_000; i++) {
+            Path hour = topic.resolve(String.format("dt=2025-%02d-%02d/hour=%02d", 1 + i / 800 % 12, 1 + i / 24 % 28, i % 24));
+            Files.createDirectories(hour);
+            Files.write(hour.resolve("telemetry+" + (2 + i % 10) + "+" + String.format("%019d", i) + ".parquet"), new byte[16]);
+        }
+        h.seeks.clear();
+        before = lake.requests();
+        started = System.nanoTime();
+        h.writer().open(partitions);
+        long largeLakeRequests = lake.requests() - before;
+        long largeLakeNanos = System.nanoTime() - started;
+
+        assertThat(h.seeks).isEqualTo(committed);
+        assertThat(largeLakeRequests).as("requests to recover two partitions").isEqualTo(smallLakeRequests);
+        System.out.printf("recovery of 2 partitions: %d requests, %.1f ms with %d files; %d requests, %.1f ms with %d files%n",
+                smallLakeRequests, smallLakeNanos / 1e6, smallLakeFiles, largeLakeRequests, largeLakeNanos / 1e6,
+                LakeFiles.dataFiles(h.root()).size());
+    }
+
     private static SinkRecord at(int partition, long offset, long ts) {
         return new SinkRecord("telemetry", partition, Schema.STRING_SCHEMA, "d", Readings.SCHEMA, Readings.struct("d", ts, 1.0, 1.0),
                 offset, ts, TimestampType.CREATE_TIME);
