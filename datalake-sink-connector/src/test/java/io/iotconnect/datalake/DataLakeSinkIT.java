@@ -3,6 +3,7 @@ package io.iotconnect.datalake;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.DataLakeServer;
+import io.iotconnect.testing.PluginMetricsJmx;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
@@ -91,6 +92,14 @@ class DataLakeSinkIT {
         }
     }
 
+    private static double metric(String connector, String name) {
+        try {
+            return PluginMetricsJmx.total(connector, name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the metrics of " + connector, e);
+        }
+    }
+
     private static Connection duckDb() throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement statement = connection.createStatement()) {
@@ -146,6 +155,10 @@ class DataLakeSinkIT {
                 assertThat(actual.get(device)[1]).as(device + " average").isCloseTo(sums[1] / sums[0], org.assertj.core.data.Offset.offset(1e-9));
             });
         }
+        // Summed over the tasks (more only if a rebalance at start replayed some); files of 250 rows at most.
+        await("the tasks' metrics count every row", () -> metric("lake-sink", "records-written-total") >= records);
+        assertThat(metric("lake-sink", "files-committed-total")).isGreaterThanOrEqualTo(records / 250.0);
+        assertThat(metric("lake-sink", "records-failed-total")).isZero();
         // Every hour of the data is complete: the slowest partition has moved past all but the last.
         await("the completeness markers of the finished hours are written",
                 () -> Files.exists(root.resolve("readings/dt=2026-12-01/hour=05/_SUCCESS")));

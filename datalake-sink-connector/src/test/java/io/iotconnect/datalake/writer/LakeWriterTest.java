@@ -475,6 +475,27 @@ class LakeWriterTest {
                 LakeFiles.dataFiles(h.root()).size());
     }
 
+    @Test
+    void tombstonesAreIgnoredWrittenAsNullRowsOrFailed() {
+        SinkRecord tombstone = new SinkRecord("telemetry", 0, Schema.STRING_SCHEMA, "dev-1", null, null, 1, T0, TimestampType.CREATE_TIME);
+        for (String handling : List.of("ignore", "write", "fail")) {
+            Harness h = harness(Map.of(DataLakeSinkConfig.TOMBSTONES_CONFIG, handling));
+            LakeWriter writer = h.writer();
+            TopicPartition p0 = new TopicPartition("telemetry", 0);
+            writer.open(List.of(p0));
+            writer.write(List.of(reading(0, 0), tombstone, reading(0, 2)));
+            h.time.sleep(h.config.rotateScheduleMs());
+            writer.write(List.of());
+
+            assertThat(writer.committedOffsets()).as(handling).containsEntry(p0, 3L);
+            List<Map<String, Object>> rows = h.rows();
+            assertThat(rows).as(handling).hasSize(handling.equals("write") ? 3 : 2);
+            assertThat(rows.stream().filter(row -> row.get("deviceId") == null && Long.valueOf(1).equals(row.get("kafka_offset"))))
+                    .as(handling).hasSize(handling.equals("write") ? 1 : 0);
+            assertThat(h.failed).as(handling).hasSize(handling.equals("fail") ? 1 : 0);
+        }
+    }
+
     private static SinkRecord at(int partition, long offset, long ts) {
         return new SinkRecord("telemetry", partition, Schema.STRING_SCHEMA, "d", Readings.SCHEMA, Readings.struct("d", ts, 1.0, 1.0),
                 offset, ts, TimestampType.CREATE_TIME);
