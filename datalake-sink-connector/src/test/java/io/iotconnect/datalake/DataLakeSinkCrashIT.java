@@ -1,5 +1,6 @@
 package io.iotconnect.datalake;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.testing.DataLakeServer;
 import io.iotconnect.testing.WorkerProcess;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,25 +28,28 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Exactly once across crashes, counted: the sink runs in a Connect worker JVM of its own, which is killed with SIGKILL
- * again and again while files are open, being flushed, renamed or waiting for the offset commit (the kills fall at
- * random moments of a steady stream of commits), and a new worker takes over each time. Afterwards every record is in
+ * Exactly once across crashes, counted: the sink runs on two Connect worker JVMs of their own, which are killed with
+ * SIGKILL in turn, again and again, while files are open, being flushed, renamed or waiting for the offset commit (the
+ * kills fall at random moments of a steady stream of commits); the surviving worker takes the tasks over and a new one
+ * joins each time. Afterwards every record is in
  * exactly one committed file: no row lost, no row twice.
  */
 class DataLakeSinkCrashIT {
 
     private static final Logger log = LoggerFactory.getLogger(DataLakeSinkCrashIT.class);
     private static final long T0 = Instant.parse("2026-12-01T05:00:00Z").toEpochMilli();
-    private static final int RECORDS = 40_000;
+    private static final int RECORDS = 30_000;
     private static final int KILLS = 6;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static DataLakeServer lake;
     private static EmbeddedKafkaCluster kafka;
-    private WorkerProcess worker;
+    private final WorkerProcess[] workers = new WorkerProcess[2];
 
     @BeforeAll
     static void startServers() {
@@ -63,9 +69,11 @@ class DataLakeSinkCrashIT {
     }
 
     @AfterEach
-    void stopWorker() {
-        if (worker != null) {
-            worker.close();
+    void stopWorkers() {
+        for (WorkerProcess worker : workers) {
+            if (worker != null) {
+                worker.close();
+            }
         }
     }
 
@@ -93,8 +101,30 @@ class DataLakeSinkCrashIT {
     }
 
     private static String reading(int seq) {
-        return "{\"deviceId\":\"dev-" + seq % 7 + "\",\"ts\":" + (T0 + seq * 500L) + ",\"temperature\":" + (20 + seq % 9)
+        return "{\"deviceId\":\"dev-" + seq % 12 + "\",\"ts\":" + (T0 + seq * 500L) + ",\"temperature\":" + (20 + seq % 9)
                 + ".5,\"seq\":" + seq + "}";
+    }
+
+    /**
+     * Records committed to the lake, from the partitions' indexes (three small files): reading every Parquet file
+     * while the sink runs would take the CPU the workers need.
+     */
+    private static long committed(Path root, String topic) throws IOException {
+        Path indexes = root.resolve("_index").resolve("lake-crash").resolve(topic);
+        if (!Files.isDirectory(indexes)) {
+            return 0;
+        }
+        long committed = 0;
+        try (Stream<Path> files = Files.list(indexes)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                try {
+                    committed += Math.max(0, JSON.readTree(file.toFile()).path("committedOffset").asLong(0));
+                } catch (IOException e) {
+                    // Replaced while being read: counted at the next look.
+                }
+            }
+        }
+        return committed;
     }
 
     private static void sleep(long millis) {
@@ -117,7 +147,7 @@ class DataLakeSinkCrashIT {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
                 for (int seq = 0; seq < RECORDS; seq++) {
-                    producer.send(new ProducerRecord<>(topic, "dev-" + seq % 7, reading(seq)));
+                    producer.send(new ProducerRecord<>(topic, "dev-" + seq % 12, reading(seq)));
                     if (seq % 100 == 99) {
                         sleep(100);
                     }
@@ -127,35 +157,48 @@ class DataLakeSinkCrashIT {
         String group = "lake-crash-cluster";
         Path root = lake.root().resolve("crash").resolve("topics");
         Random random = new Random(7);
-        worker = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
-        worker.configureConnector("lake-crash", sinkProps(topic));
-        worker.awaitRunning("lake-crash", 2, Duration.ofSeconds(90));
+        workers[0] = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
+        workers[1] = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
+        workers[0].configureConnector("lake-crash", sinkProps(topic));
+        workers[0].awaitRunning("lake-crash", 2, Duration.ofSeconds(90));
         int kills = 0;
-        int rowsAtLastKill = -1;
+        long rowsAtLastKill = -1;
+        CompletableFuture<WorkerProcess> replacement = CompletableFuture.completedFuture(null);
         while (kills < KILLS) {
-            // Kill only once this worker is committing (some hundreds of rows more than at the last kill), at a random
-            // moment of its stream of opens, flushes, index writes, renames and offset commits.
-            int target = Math.max(rowsAtLastKill, 0) + 300 + random.nextInt(2_000);
+            // Kill a worker only once the cluster is committing (some hundreds of rows more than at the last kill), at
+            // a random moment of its stream of opens, flushes, index writes, renames and offset commits. The other
+            // worker takes its tasks over; a replacement joins while the next kill is being waited for.
+            long target = Math.max(rowsAtLastKill, 0) + 300 + random.nextInt(1_500);
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int rows = LakeFiles.rows(root).size();
+            long rows = committed(root, topic);
             while (rows < Math.min(target, RECORDS) && System.nanoTime() < waitUntil) {
                 TimeUnit.MILLISECONDS.sleep(100);
-                rows = LakeFiles.rows(root).size();
+                rows = committed(root, topic);
             }
             if (rows >= RECORDS) {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(random.nextInt(800));
-            log.info("Killing the worker with {} rows committed", rows);
-            worker.kill();
+            int victim = kills % 2;
+            // Never both at once: the last replacement has joined before the next kill.
+            WorkerProcess joined = replacement.get(120, TimeUnit.SECONDS);
+            if (joined != null) {
+                workers[1 - victim] = joined;
+            }
+            log.info("Killing worker {} with {} rows committed", victim, rows);
+            workers[victim].kill();
+            workers[victim] = null;
             kills++;
             rowsAtLastKill = rows;
-            worker = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
-            worker.awaitRunning("lake-crash", 2, Duration.ofSeconds(90));
+            replacement = CompletableFuture.supplyAsync(() -> WorkerProcess.start(kafka.bootstrapServers(), group, Map.of()));
+        }
+        WorkerProcess joined = replacement.get(120, TimeUnit.SECONDS);
+        if (joined != null) {
+            workers[workers[0] == null ? 0 : 1] = joined;
         }
         producing.get(180, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (LakeFiles.rows(root).size() < RECORDS && System.nanoTime() < deadline) {
+        while (committed(root, topic) < RECORDS && System.nanoTime() < deadline) {
             TimeUnit.SECONDS.sleep(1);
         }
 
