@@ -1,9 +1,12 @@
 package io.iotconnect.localstack;
 
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
+import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.testing.Archives;
 import io.iotconnect.testing.CosmosDbServer;
+import io.iotconnect.testing.DataLakeServer;
+import io.iotconnect.testing.DataLakeServerMain;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +31,7 @@ import java.util.stream.Stream;
 
 /**
  * The whole pipeline on one machine, without Docker: a KRaft broker and a distributed Connect worker as separate JVMs,
- * an MQTT broker, a local Cosmos DB server, the plugin archives on the worker's plugin.path, the connector configs of
+ * an MQTT broker, a local Cosmos DB server, a local ADLS Gen2 endpoint backed by a directory, the plugin archives on the worker's plugin.path, the connector configs of
  * connect-config/ validated and applied over REST, a device simulator, a progress line every 2 s, and a summary whose
  * checks decide the exit status. One stack per state directory ({@link StackLock}); ports fall back to free ones
  * ({@link StackPorts}).
@@ -47,10 +50,17 @@ public final class LocalStack {
     static final String ALERTS_CONNECTOR = "mqtt-alerts";
     static final String READINGS_SINK = "cosmos-sink";
     static final String DEVICES_SINK = "cosmos-devices";
-    static final List<String> CONNECTORS = List.of(SOURCE_CONNECTOR, ALERTS_CONNECTOR, READINGS_SINK, DEVICES_SINK);
+    static final String LAKE_SINK = "datalake-sink";
+    static final List<String> CONNECTORS = List.of(SOURCE_CONNECTOR, ALERTS_CONNECTOR, READINGS_SINK, DEVICES_SINK, LAKE_SINK);
     static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json", "cosmos-sink.json",
-            "cosmos-devices.json");
+            "cosmos-devices.json", "datalake-sink.json");
     static final String COSMOS_DATABASE = "iot";
+    /** The lake's account, and the file system datalake-sink.json writes to. */
+    static final String LAKE_ACCOUNT = DataLakeServerMain.DEVELOPMENT_ACCOUNT;
+    static final String LAKE_FILESYSTEM = "iot";
+    /** The lake's directory under the state directory: a directory per file system, the files as the sink wrote them. */
+    static final String LAKE_DIRECTORY = "lake";
+    static final String LAKE_MARKER = "_SUCCESS";
     static final String WORKER = "worker";
     static final String KAFKA = "kafka";
     /** Exit status of a run refused because another stack runs from the same state directory. */
@@ -66,6 +76,7 @@ public final class LocalStack {
     private StackPorts ports;
     private DeviceSimulator simulator;
     private CosmosDbServer cosmos;
+    private DataLakeServer lake;
     private volatile boolean stopping;
 
     /** A JVM of the stack that {@code ./run-local.sh restart <name>} can restart. */
@@ -246,6 +257,12 @@ public final class LocalStack {
         running.add(cosmos);
         done(cosmos.endpoint() + " - npm @vercel/cosmosdb-server, log " + logs.resolve("cosmosdb.log"));
 
+        step("Data Lake (local ADLS Gen2 endpoint)");
+        lake = DataLakeServer.builder().port(ports.lake()).root(state.resolve(LAKE_DIRECTORY)).account(LAKE_ACCOUNT)
+                .accountKey(DataLakeServerMain.DEVELOPMENT_KEY).start();
+        running.add(lake);
+        done(lake.endpoint() + " - files in " + lakeTopics());
+
         step("Kafka broker (KRaft)");
         Path kafkaProperties = writeKafkaConfig();
         formatKafkaStorage(classpath, logConfig, kafkaProperties);
@@ -260,9 +277,11 @@ public final class LocalStack {
             List<String> jvm = new ArrayList<>(jvmOptions("connect", "1g", logConfig));
             // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
             jvm.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
-            // The connector configs read the key with ${env:COSMOS_KEY}, as they would a real account's.
+            // The connector configs read the keys with ${env:COSMOS_KEY} and ${env:DATALAKE_KEY}, as they would a real
+            // account's.
             return JavaProcess.start("connect", classpath, jvm, "org.apache.kafka.connect.cli.ConnectDistributed",
-                    List.of(connectProperties.toString()), logs.resolve("connect.log"), Map.of("COSMOS_KEY", CosmosDbServer.KEY));
+                    List.of(connectProperties.toString()), logs.resolve("connect.log"),
+                    Map.of("COSMOS_KEY", CosmosDbServer.KEY, "DATALAKE_KEY", DataLakeServerMain.DEVELOPMENT_KEY));
         });
         startAndAwait(worker);
         done(ports.connectUrl() + ", plugin.path " + plugins + ", log " + logs.resolve("connect.log"));
@@ -284,6 +303,7 @@ public final class LocalStack {
                 options.devices(), options.rate(),
                 options.durationSeconds() > 0 ? "Running for " + options.durationSeconds() + " s from now." : "Ctrl-C stops everything and prints the summary.");
         out.println("Logs: " + logs + " (launcher, kafka, connect, mosquitto, cosmosdb). Another terminal: ./run-local.sh status | stop | restart worker");
+        out.println("Lake files: " + lakeTopics() + " (Parquet, committed as datalake-sink rotates them)");
         out.println();
         try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {
             long deadline = options.durationSeconds() > 0 ? flowing + TimeUnit.SECONDS.toNanos(options.durationSeconds()) : Long.MAX_VALUE;
@@ -315,11 +335,12 @@ public final class LocalStack {
         }
         String tasks = problems.isEmpty() ? "all connectors and tasks RUNNING" : String.join("; ", problems);
         return String.format(Locale.ROOT, "[%4ds] published %d (%.0f/s; %d malformed, %d anomalies, %d invalid) | Kafka: %s %d, "
-                        + "%s %d, %s %d, %s %d | sinks: %s %s, %s %s | %s",
+                        + "%s %d, %s %d, %s %d | sinks: %s %s, %s %s, %s %s | %s",
                 elapsed, simulator.published(), perSecond, simulator.malformed(), simulator.anomalies(), simulator.invalid(),
                 DATA_TOPIC, status.records(DATA_TOPIC), INVALID_TOPIC, status.records(INVALID_TOPIC), ERROR_TOPIC,
                 status.records(ERROR_TOPIC), ALERTS_TOPIC, status.records(ALERTS_TOPIC),
-                READINGS_SINK, committed(status, READINGS_SINK), DEVICES_SINK, committed(status, DEVICES_SINK), tasks);
+                READINGS_SINK, committed(status, READINGS_SINK), DEVICES_SINK, committed(status, DEVICES_SINK), LAKE_SINK,
+                committed(status, LAKE_SINK), tasks);
     }
 
     private static String committed(StackStatus status, String sink) {
@@ -327,7 +348,11 @@ public final class LocalStack {
         return committed < 0 ? "?" : Long.toString(committed);
     }
 
-    /** Stops publishing, lets the pipeline drain, and checks what arrived against what was published. */
+    /**
+     * Stops publishing, lets the pipeline drain, and checks what arrived against what was published. The lake sink's
+     * files land when they rotate (datalake.rotate.schedule.ms after their first record), so the drain waits for the
+     * lake as it waits for Cosmos DB: until every check passes, or 60 s.
+     */
     private int summary(long seconds, StackStatus status) throws InterruptedException {
         simulator.close();
         PipelineVerdict.Published published = new PipelineVerdict.Published(simulator.published(), simulator.malformed(),
@@ -336,20 +361,35 @@ public final class LocalStack {
         out.println("Draining (up to 60 s) ...");
         PipelineVerdict.InKafka kafka = null;
         PipelineVerdict.InCosmos inCosmos = null;
+        PipelineVerdict.InLake inLake = null;
         PipelineVerdict verdict = null;
-        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, simulator.deviceIds())) {
+        long markers;
+        String query;
+        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, simulator.deviceIds());
+             LakeCounts lakeCounts = new LakeCounts(lakeTopics())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             do {
                 kafka = new PipelineVerdict.InKafka(status.records(DATA_TOPIC), status.records(INVALID_TOPIC),
                         status.records(ERROR_TOPIC), status.records(ALERTS_TOPIC));
                 inCosmos = new PipelineVerdict.InCosmos(counts.documents("readings"), counts.documents("alerts"),
                         counts.numberByDevice("devices", "ts"));
-                verdict = verdict(published, kafka, inCosmos, status);
+                inLake = new PipelineVerdict.InLake(lakeCounts.fileCount(DATA_TOPIC) + lakeCounts.fileCount(ALERTS_TOPIC),
+                        lakeCounts.rows(DATA_TOPIC), lakeCounts.rows(ALERTS_TOPIC), Map.of());
+                if (inLake.readingRows() == kafka.readings()) {
+                    // Every record is in the lake: the per-device query against the records themselves, read from Kafka.
+                    kafka = new PipelineVerdict.InKafka(kafka.readings(), kafka.invalid(), kafka.errors(), kafka.alerts(),
+                            status.readingsByDevice(DATA_TOPIC));
+                    inLake = new PipelineVerdict.InLake(inLake.files(), inLake.readingRows(), inLake.alertRows(),
+                            lakeCounts.readingsByDevice(DATA_TOPIC));
+                }
+                verdict = verdict(published, kafka, inCosmos, inLake, status);
                 if (verdict.passed()) {
                     break;
                 }
                 TimeUnit.SECONDS.sleep(2);
             } while (System.nanoTime() < deadline);
+            markers = lakeCounts.markerCount(DATA_TOPIC, LAKE_MARKER) + lakeCounts.markerCount(ALERTS_TOPIC, LAKE_MARKER);
+            query = lakeCounts.perDeviceQuery(DATA_TOPIC);
         }
         out.println();
         out.printf(Locale.ROOT, "Summary of %d s of traffic%n", seconds);
@@ -364,6 +404,15 @@ public final class LocalStack {
                         + "devices (live state, one per device)%n",
                 inCosmos.readingDocuments(), kafka.readings(), DATA_TOPIC, inCosmos.alertDocuments(), kafka.alerts(),
                 inCosmos.deviceDocumentTs().size());
+        out.printf(Locale.ROOT, "  files in the lake    : %d committed Parquet files under %s: %d rows in %s (for %d records), "
+                        + "%d in %s (for %d); %d %s markers%n",
+                inLake.files(), lakeTopics(), inLake.readingRows(), DATA_TOPIC, kafka.readings(), inLake.alertRows(), ALERTS_TOPIC,
+                kafka.alerts(), markers, LAKE_MARKER);
+        if (!inLake.readingsByDevice().isEmpty()) {
+            out.println("  DuckDB over the lake : " + query);
+            inLake.readingsByDevice().forEach((device, readings) -> out.printf(Locale.ROOT, "      %-12s %6d readings   avg temperature %6.2f%n",
+                    device, readings.count(), readings.averageTemperature()));
+        }
         out.println("  checks:");
         for (String line : verdict.lines()) {
             out.println("    " + line);
@@ -373,14 +422,23 @@ public final class LocalStack {
     }
 
     private static PipelineVerdict verdict(PipelineVerdict.Published published, PipelineVerdict.InKafka kafka,
-                                           PipelineVerdict.InCosmos cosmos, StackStatus status) {
+                                           PipelineVerdict.InCosmos cosmos, PipelineVerdict.InLake lake, StackStatus status) {
         Map<String, String> states = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String connector : CONNECTORS) {
             states.put(connector, status.connectorState(connector));
             problems.addAll(status.problems(connector));
         }
-        return new PipelineVerdict(published, kafka, cosmos, states, problems);
+        return new PipelineVerdict(published, kafka, cosmos, lake, states, problems);
+    }
+
+    /** The directory holding the lake sink's topic directories, as the local endpoint stores them. */
+    private Path lakeTopics() {
+        return lakeTopics(state);
+    }
+
+    static Path lakeTopics(Path state) {
+        return state.resolve(LAKE_DIRECTORY).resolve(LAKE_FILESYSTEM).resolve("topics");
     }
 
     /** Restarts what {@code ./run-local.sh restart <name>} asked for. */
@@ -433,7 +491,8 @@ public final class LocalStack {
     /** Deletes what the last run left but the logs, now that this run holds the lock. */
     private void prepareDirectories() throws IOException {
         Files.createDirectories(logs);
-        for (String leftover : List.of("kafka-data", "plugins", "mqtt", "control", "server.properties",
+        // The lake goes with Kafka's data: its index holds the offsets of the last run's topics, which start afresh.
+        for (String leftover : List.of("kafka-data", LAKE_DIRECTORY, "plugins", "mqtt", "control", "server.properties",
                 "connect-distributed.properties", "log4j2.xml")) {
             Path path = state.resolve(leftover);
             if (Files.exists(path)) {
@@ -560,7 +619,8 @@ public final class LocalStack {
                 "--url", ports.connectUrl(), "--wait", "30", "--wait-running", "60",
                 "--set", MqttSourceConnectorConfig.SERVER_URIS_CONFIG + "=" + mqtt.uri(),
                 "--set", MqttSourceConnectorConfig.MQTT_VERSION_CONFIG + "=" + mqtt.mqttVersion(),
-                "--set", CosmosSinkConfig.ENDPOINT_CONFIG + "=" + cosmos.endpoint()));
+                "--set", CosmosSinkConfig.ENDPOINT_CONFIG + "=" + cosmos.endpoint(),
+                "--set", DataLakeSinkConfig.ENDPOINT_CONFIG + "=" + lake.endpoint()));
         for (String config : CONNECTOR_CONFIGS) {
             command.add(repository.resolve("connect-config").resolve(config).toString());
         }

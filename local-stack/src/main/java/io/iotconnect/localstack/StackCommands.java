@@ -48,6 +48,7 @@ final class StackCommands {
         out.println("  Connect   " + ports.connectUrl());
         out.println("  MQTT      tcp://127.0.0.1:" + ports.mqtt());
         out.println("  Cosmos DB https://127.0.0.1:" + ports.cosmos() + "/");
+        out.println("  Data Lake " + ports.lakeEndpoint(LocalStack.LAKE_ACCOUNT) + ", files in " + LocalStack.lakeTopics(state));
         out.println("  Logs      " + state.resolve("logs"));
         int problems = 0;
         try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {

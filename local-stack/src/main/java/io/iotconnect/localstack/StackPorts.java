@@ -1,5 +1,6 @@
 package io.iotconnect.localstack;
 
+import io.iotconnect.testing.DataLakeServerMain;
 import io.iotconnect.testing.LocalPorts;
 
 import java.io.IOException;
@@ -11,18 +12,18 @@ import java.util.Set;
 
 /**
  * The stack's ports on 127.0.0.1: the usual ones (Kafka 9092, its controller 9093, Connect 8083, MQTT 1883, Cosmos DB
- * 8081) where they are free, a free port in their place where they are taken, so a second stack, a test run or
+ * 8081, the ADLS Gen2 endpoint 10000) where they are free, a free port in their place where they are taken, so a second stack, a test run or
  * another program on this machine never makes the stack fail to start.
  */
-record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) {
+record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, int lake) {
 
-    static final StackPorts DEFAULTS = new StackPorts(9092, 9093, 8083, 1883, 8081);
+    static final StackPorts DEFAULTS = new StackPorts(9092, 9093, 8083, 1883, 8081, DataLakeServerMain.DEFAULT_PORT);
 
     /** The defaults where free, free ports for the rest; no two the same. */
     static StackPorts choose() {
         Set<Integer> taken = new HashSet<>();
         return new StackPorts(pick(DEFAULTS.kafka, taken), pick(DEFAULTS.controller, taken), pick(DEFAULTS.connect, taken),
-                pick(DEFAULTS.mqtt, taken), pick(DEFAULTS.cosmos, taken));
+                pick(DEFAULTS.mqtt, taken), pick(DEFAULTS.cosmos, taken), pick(DEFAULTS.lake, taken));
     }
 
     private static int pick(int preferred, Set<Integer> taken) {
@@ -39,6 +40,11 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) 
         return "http://127.0.0.1:" + connect;
     }
 
+    /** The lake endpoint's URL for an account: {@code http://127.0.0.1:PORT/<account>}. */
+    String lakeEndpoint(String account) {
+        return "http://127.0.0.1:" + lake + "/" + account;
+    }
+
     /** Which ports differ from the usual ones, for the start-up message; empty when none does. */
     String movedPorts() {
         StringBuilder moved = new StringBuilder();
@@ -47,6 +53,7 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) 
         moved(moved, "Connect", DEFAULTS.connect, connect);
         moved(moved, "MQTT", DEFAULTS.mqtt, mqtt);
         moved(moved, "Cosmos DB", DEFAULTS.cosmos, cosmos);
+        moved(moved, "the Data Lake", DEFAULTS.lake, lake);
         return moved.toString();
     }
 
@@ -62,11 +69,12 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos) 
         properties.setProperty("port.connect", Integer.toString(connect));
         properties.setProperty("port.mqtt", Integer.toString(mqtt));
         properties.setProperty("port.cosmos", Integer.toString(cosmos));
+        properties.setProperty("port.lake", Integer.toString(lake));
     }
 
     static StackPorts readFrom(Properties properties) {
         return new StackPorts(port(properties, "kafka"), port(properties, "controller"), port(properties, "connect"),
-                port(properties, "mqtt"), port(properties, "cosmos"));
+                port(properties, "mqtt"), port(properties, "cosmos"), port(properties, "lake"));
     }
 
     private static int port(Properties properties, String name) {

@@ -6,7 +6,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +31,10 @@ final class StackStatus implements AutoCloseable {
     private final Admin admin;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String connectUrl;
+    private final String bootstrapServers;
 
     StackStatus(String bootstrapServers, String connectUrl) {
+        this.bootstrapServers = bootstrapServers;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
         this.connectUrl = connectUrl;
@@ -43,6 +50,48 @@ final class StackStatus implements AutoCloseable {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /**
+     * A topic's JSON readings per device, read from the beginning to the end offsets of now: how many, and their
+     * average temperature (of those that have one, as SQL's avg), to check a query over the lake against. A record
+     * without a device id counts under its key.
+     */
+    Map<String, PipelineVerdict.DeviceReadings> readingsByDevice(String topic) {
+        Map<String, long[]> counts = new TreeMap<>(); // records, records with a temperature
+        Map<String, Double> sums = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        continue;
+                    }
+                    JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
+                    String device = value != null && value.path("deviceId").isTextual() ? value.get("deviceId").asText()
+                            : record.key() == null ? "(none)" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    long[] count = counts.computeIfAbsent(device, d -> new long[2]);
+                    count[0]++;
+                    if (value != null && value.path("temperature").isNumber()) {
+                        count[1]++;
+                        sums.merge(device, value.get("temperature").asDouble(), Double::sum);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + topic + " from Kafka: " + e.getMessage(), e);
+        }
+        Map<String, PipelineVerdict.DeviceReadings> devices = new TreeMap<>();
+        counts.forEach((device, count) -> devices.put(device,
+                new PipelineVerdict.DeviceReadings(count[0], count[1] == 0 ? Double.NaN : sums.get(device) / count[1])));
+        return devices;
     }
 
     /** "connector RUNNING, tasks 0:RUNNING 1:RUNNING", or what went wrong asking. */

@@ -1,5 +1,6 @@
 package io.iotconnect.localstack;
 
+import io.iotconnect.testing.DataLakeServerMain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked statically: every image pinned to a
  * version, every file and directory it mounts present, dependencies between services resolvable, and the topology
  * the README promises (3 KRaft brokers with replication 3 and min.insync.replicas 2, 2 Connect workers sharing the
- * plugins, MQTT broker, Kafka UI, simulator, the connect-config job).
+ * plugins, MQTT broker, the local Data Lake endpoint, Kafka UI, simulator, the connect-config job).
  */
 class DockerComposeTest {
 
@@ -143,5 +144,44 @@ class DockerComposeTest {
             }
         }
         assertThat(services.get("simulator").get("command").toString()).contains(DeviceSimulator.class.getName());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDataLakeIsTheInRepoEndpointReachableFromTheWorkersOrARealAccount() throws IOException {
+        Map<String, Object> lake = services.get("datalake");
+        assertThat(lake).as("the datalake service").isNotNull();
+        List<String> command = ((List<Object>) lake.get("command")).stream().map(Object::toString).toList();
+        assertThat(command).contains(DataLakeServerMain.class.getName());
+        assertThat(command.get(command.indexOf("--key") + 1)).isEqualTo(DataLakeServerMain.DEVELOPMENT_KEY);
+        assertThat(command.get(command.indexOf("--account") + 1)).isEqualTo(DataLakeServerMain.DEVELOPMENT_ACCOUNT);
+        String port = command.get(command.indexOf("--port") + 1);
+
+        // Its classpath is what mvn package builds: the launcher's runtime libraries, test-support among them.
+        String classpath = command.get(command.indexOf("-cp") + 1);
+        assertThat(classpath).isEqualTo("/app/lib/*");
+        assertThat(lake.get("volumes").toString()).contains("./local-stack/target:/app");
+        try (Stream<Path> libs = Files.list(repository.resolve("local-stack/target/lib"))) {
+            assertThat(libs.map(lib -> lib.getFileName().toString())).as("test-support on the endpoint's classpath")
+                    .anyMatch(name -> name.matches("test-support-.*\\.jar"));
+        }
+
+        // DataLakeServer listens on 127.0.0.1: the link in its network namespace opens it to the other containers.
+        Map<String, Object> link = services.get("datalake-link");
+        assertThat(link.get("network_mode")).isEqualTo("service:datalake");
+        String forward = link.get("command").toString();
+        assertThat(forward).contains("TCP:127.0.0.1:" + port);
+        String exposed = forward.replaceAll(".*TCP-LISTEN:([0-9]+).*", "$1");
+
+        String job = services.get("connect-config").get("command").toString();
+        assertThat(job).contains("datalake.endpoint=${DATALAKE_ENDPOINT:-http://datalake:" + exposed + "/" + DataLakeServerMain.DEVELOPMENT_ACCOUNT + "}",
+                "datalake.filesystem=${DATALAKE_FILESYSTEM:-iot}", "/connect-config/datalake-sink.json");
+        assertThat(((Map<String, Object>) services.get("connect-config").get("depends_on"))).containsKey("datalake-link");
+        for (String worker : List.of("connect-1", "connect-2")) {
+            Map<String, Object> env = (Map<String, Object>) services.get(worker).get("environment");
+            assertThat(env.get("DATALAKE_KEY")).as("%s reads the lake key from the environment", worker)
+                    .isEqualTo("${DATALAKE_KEY:-" + DataLakeServerMain.DEVELOPMENT_KEY + "}");
+        }
+        assertThat(Files.readString(repository.resolve("connect-config/datalake-sink.json"))).contains("${env:DATALAKE_KEY}");
     }
 }

@@ -64,15 +64,15 @@ class LocalStackIT {
     @Test
     void runsOnFreePortsBesideOtherServersRefusesASecondStartAndLosesNothing() throws Exception {
         List<ServerSocket> squatters = new ArrayList<>();
-        for (int port : new int[] {9092, 9093, 8083, 1883, 8081}) {
+        for (int port : new int[] {9092, 9093, 8083, 1883, 8081, 10000}) {
             squatters.add(occupy(port));
         }
         try {
             Run run = start("local-stack-it", 30);
             awaitOutput(run, "Simulating 10 devices");
             StackPorts ports = run.stack().ports();
-            assertThat(List.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos()))
-                    .as("every default port was taken: the stack chose free ones").doesNotContain(9092, 9093, 8083, 1883, 8081);
+            assertThat(List.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos(), ports.lake()))
+                    .as("every default port was taken: the stack chose free ones").doesNotContain(9092, 9093, 8083, 1883, 8081, 10000);
             assertThat(run.text()).contains("Ports in use, free ones taken instead: Kafka 9092 -> " + ports.kafka());
 
             // A second start on the same state directory refuses and changes nothing.
@@ -93,7 +93,9 @@ class LocalStackIT {
             assertThat(countFiles(state.resolve("plugins"))).as("the plugins are untouched").isEqualTo(pluginFiles);
             ByteArrayOutputStream status = new ByteArrayOutputStream();
             assertThat(StackCommands.status(state, new PrintStream(status, true, StandardCharsets.UTF_8))).isZero();
-            assertThat(status.toString(StandardCharsets.UTF_8)).contains("Connect   " + ports.connectUrl(), "mqtt-source RUNNING");
+            assertThat(status.toString(StandardCharsets.UTF_8)).contains("Connect   " + ports.connectUrl(), "mqtt-source RUNNING",
+                    "Data Lake http://127.0.0.1:" + ports.lake() + "/devlake, files in " + LocalStack.lakeTopics(state),
+                    "datalake-sink RUNNING");
 
             // The worker offers Kafka's own plugins and ours, nothing from test jars.
             List<String> plugins = new ArrayList<>();
@@ -101,6 +103,7 @@ class LocalStackIT {
                 plugins.add(plugin.get("class").asText());
             }
             assertThat(plugins).contains("io.iotconnect.mqtt.MqttSourceConnector", "io.iotconnect.cosmos.CosmosSinkConnector",
+                    "io.iotconnect.datalake.DataLakeSinkConnector",
                     "io.iotconnect.anomaly.ValidateReading$Value", "io.iotconnect.anomaly.IsInvalid",
                     "org.apache.kafka.connect.file.FileStreamSinkConnector", "org.apache.kafka.connect.mirror.MirrorSourceConnector",
                     "org.apache.kafka.connect.transforms.RegexRouter");
@@ -112,10 +115,25 @@ class LocalStackIT {
             assertThat(exit).as(output).isZero();
             assertThat(output).containsPattern("\\[ +[0-9]+s\\] published [0-9]+ \\([0-9]+/s; ");
             assertThat(output).contains("all connectors and task", "Summary of 3", "every published message reached Kafka",
-                    "OK: nothing lost, no sink stalled, every connector and task RUNNING", "Result: OK");
+                    "OK: nothing lost, no sink stalled, nothing duplicated in the lake, every connector and task RUNNING", "Result: OK");
             assertThat(output).containsPattern("documents in Cosmos DB: [1-9][0-9]* in readings \\(for [0-9]+ records in telemetry\\), "
                     + "[0-9]+ in alerts \\(for [0-9]+\\), 10 in devices");
-            assertThat(output).doesNotContain("LOST", "STALLED", "FAILED");
+            // The lake holds every record of Kafka once, and the per-device query over its files agrees with Kafka. A
+            // _SUCCESS marker needs every partition past an hour's end: a short run may well have none.
+            assertThat(output).containsPattern("files in the lake    : [1-9][0-9]* committed Parquet files under .*: ([1-9][0-9]*) rows "
+                    + "in telemetry \\(for \\1 records\\), ([0-9]+) in alerts \\(for \\2\\); [0-9]+ _SUCCESS markers");
+            assertThat(output).contains("DuckDB over the lake : SELECT deviceId, count(*) AS readings, avg(temperature)",
+                    "each record of telemetry and alerts once; the DuckDB query's readings and average temperature per device match");
+            assertThat(output).containsPattern("sensor-009 +[1-9][0-9]* readings +avg temperature +[0-9.]+");
+            Path lakeTopics = LocalStack.lakeTopics(state);
+            try (var files = Files.walk(lakeTopics.resolve("telemetry"))) {
+                assertThat(files.filter(Files::isRegularFile).map(f -> lakeTopics.relativize(f).toString()).toList())
+                        .as("hourly Hive directories, files named by topic, partition and start offset")
+                        .isNotEmpty()
+                        .allMatch(name -> name.matches("telemetry/dt=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/"
+                                + "(telemetry\\+[0-5]\\+\\d{19}\\.parquet|_SUCCESS)"));
+            }
+            assertThat(output).doesNotContain("LOST", "STALLED", "FAILED", "DUPLICATED", "WRONG");
             Path logs = state.resolve("logs");
             assertThat(Files.readString(logs.resolve("connect.log"))).as("Connect's log, with connector context")
                     .contains("INFO [mqtt-source|task-0]").doesNotContain("Reconfiguration failed");
