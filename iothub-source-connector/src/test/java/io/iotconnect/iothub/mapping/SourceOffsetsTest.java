@@ -1,0 +1,65 @@
+package io.iotconnect.iothub.mapping;
+
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SourceOffsetsTest {
+
+    private static final Map<String, String> PARTITION = Map.of("eventhub", "hub", "partition", "2");
+
+    @Test
+    void partitionAndOffsetHaveTheDocumentedShape() {
+        assertThat(SourceOffsets.partition("hub", "2")).isEqualTo(PARTITION);
+        assertThat(SourceOffsets.offset(41)).isEqualTo(Map.of("sequenceNumber", 41L));
+    }
+
+    @Test
+    void readsASequenceNumberAsLongOrIntegerAndNoneAsNull() {
+        assertThat(SourceOffsets.sequenceNumber(Map.of("sequenceNumber", 41L))).isEqualTo(41L);
+        assertThat(SourceOffsets.sequenceNumber(Map.of("sequenceNumber", 41))).isEqualTo(41L);
+        assertThat(SourceOffsets.sequenceNumber(null)).isNull();
+    }
+
+    @Test
+    void acceptsValidOffsetsAndResets() {
+        assertThatCode(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", 0))).doesNotThrowAnyException();
+        assertThatCode(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", Long.MAX_VALUE))).doesNotThrowAnyException();
+        assertThatCode(() -> SourceOffsets.validate(PARTITION, null)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesOtherPartitionShapes() {
+        assertThatThrownBy(() -> SourceOffsets.validate(null, Map.of("sequenceNumber", 1))).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("eventhub", "hub"), Map.of("sequenceNumber", 1)))
+                .hasMessageContaining("exactly the keys \"eventhub\" and \"partition\"");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("eventhub", "hub", "partition", "1", "group", "g"), null))
+                .hasMessageContaining("exactly the keys");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("eventhub", "hub", "partition", 1), null))
+                .hasMessageContaining("\"partition\"").hasMessageContaining("non-empty string");
+    }
+
+    @Test
+    void refusesOtherOffsetShapesAndNegativeOrFractionalNumbers() {
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, Map.of("offset", "120")))
+                .hasMessageContaining("exactly the key \"sequenceNumber\"");
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", 1, "offset", "2")))
+                .hasMessageContaining("exactly the key");
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", -1)))
+                .hasMessageContaining("whole number from 0");
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", 1.5)))
+                .hasMessageContaining("whole number from 0");
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, Map.of("sequenceNumber", "12")))
+                .hasMessageContaining("whole number from 0");
+        Map<String, Object> nullValue = new HashMap<>();
+        nullValue.put("sequenceNumber", null);
+        assertThatThrownBy(() -> SourceOffsets.validate(PARTITION, nullValue)).hasMessageContaining("whole number from 0");
+        assertThatThrownBy(() -> SourceOffsets.sequenceNumber(Map.of("sequenceNumber", "x"))).isInstanceOf(ConnectException.class);
+    }
+}
