@@ -2,6 +2,8 @@ package io.iotconnect.iothub.mapping;
 
 import org.apache.kafka.connect.errors.ConnectException;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +12,11 @@ import java.util.Set;
  * {@code {"sequenceNumber": <long>}}: the sequence number of the last event the record carries, so a task resumes
  * with the event after it. The consumer group is not part of the partition: a sequence number is a property of the
  * event in the hub, whoever reads it, so changing the group keeps each partition's position.
+ *
+ * <p>The partition map has a fixed key order: Connect finds a committed offset by the converter's serialized bytes
+ * of the partition map, and {@code Map.of} iterates in an order that differs from JVM to JVM, so a worker would
+ * miss the offsets another worker wrote (seen: a task restarted on a new worker read its partitions again from the
+ * start position).
  */
 public final class SourceOffsets {
 
@@ -21,7 +28,10 @@ public final class SourceOffsets {
     }
 
     public static Map<String, String> partition(String eventHub, String partitionId) {
-        return Map.of(EVENTHUB_KEY, eventHub, PARTITION_KEY, partitionId);
+        Map<String, String> partition = new LinkedHashMap<>();
+        partition.put(EVENTHUB_KEY, eventHub);
+        partition.put(PARTITION_KEY, partitionId);
+        return Collections.unmodifiableMap(partition);
     }
 
     public static Map<String, Long> offset(long sequenceNumber) {
