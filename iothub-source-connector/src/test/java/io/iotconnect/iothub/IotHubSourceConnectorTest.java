@@ -2,6 +2,7 @@ package io.iotconnect.iothub;
 
 import io.iotconnect.iothub.client.ScriptedEventSource;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
+import io.iotconnect.iothub.mapping.SourceOffsets;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -129,15 +130,15 @@ class IotHubSourceConnectorTest {
     @Test
     void alterOffsetsAcceptsSequenceNumbersAndResetsOfThisHubAndRefusesTheRest() {
         Map<Map<String, ?>, Map<String, ?>> offsets = new HashMap<>();
-        offsets.put(Map.of("eventhub", "hub", "partition", "0"), Map.of("sequenceNumber", 12));
-        offsets.put(Map.of("eventhub", "old-hub", "partition", "0"), null);
+        offsets.put(SourceOffsets.partition("hub", "0"), Map.of("sequenceNumber", 12));
+        offsets.put(SourceOffsets.partition("old-hub", "0"), null);
         assertThat(connector.alterOffsets(props(), offsets)).isTrue();
 
-        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(Map.of("eventhub", "other", "partition", "0"),
+        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(SourceOffsets.partition("other", "0"),
                 Map.of("sequenceNumber", 1)))).isInstanceOf(ConnectException.class).hasMessageContaining("this connector reads 'hub'");
-        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(Map.of("eventhub", "hub", "partition", "0"),
+        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(SourceOffsets.partition("hub", "0"),
                 Map.of("offset", "1")))).hasMessageContaining("exactly the key \"sequenceNumber\"");
-        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(Map.of("eventhub", "hub", "partition", "0"),
+        assertThatThrownBy(() -> connector.alterOffsets(props(), Map.of(SourceOffsets.partition("hub", "0"),
                 Map.of("sequenceNumber", -1)))).hasMessageContaining("whole number from 0");
         Map<String, String> invalid = props();
         invalid.remove(IotHubSourceConfig.TOPIC_CONFIG);

@@ -1,6 +1,7 @@
 package io.iotconnect.iothub;
 
 import io.iotconnect.iothub.config.IotHubSourceConfig;
+import io.iotconnect.iothub.mapping.SourceOffsets;
 import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.EventHubsEndpoint;
 import io.iotconnect.testing.EventHubsEndpoint.Event;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -225,20 +227,25 @@ class IotHubSourceIT {
         endpoint.publish("rewind", "1", IntStream.range(0, 10).mapToObj(i -> Event.of("{\"n\":\"e" + i + "\"}")).toArray(Event[]::new));
         startConnector("rewind", connectorProps("rewind", "rewind-events"), 1);
         assertThat(readAtLeast("rewind-events", 10)).hasSize(10);
-        await("the committed offset of partition 1", () -> connect.connectorOffsets("rewind").offsets().stream()
-                .anyMatch(offset -> "1".equals(offset.partition().get("partition"))
+        await("the committed offset of partition 1, as GET /offsets shows it", () -> connect.connectorOffsets("rewind").offsets()
+                .stream().anyMatch(offset -> "1".equals(offset.partition().get("partition")) && offset.offset() != null
                         && ((Number) offset.offset().get("sequenceNumber")).longValue() == 9));
 
         connect.stopConnector("rewind");
         connect.assertions().assertConnectorIsStopped("rewind", "connector rewind did not stop");
         assertThatThrownBy(() -> connect.alterConnectorOffsets("rewind", new ConnectorOffsets(List.of(new ConnectorOffset(
-                Map.of("eventhub", "rewind", "partition", "1"), Map.of("sequenceNumber", -3))))))
+                SourceOffsets.partition("rewind", "1"), Map.of("sequenceNumber", -3))))))
                 .hasMessageContaining("must be a whole number from 0");
         assertThatThrownBy(() -> connect.alterConnectorOffsets("rewind", new ConnectorOffsets(List.of(new ConnectorOffset(
-                Map.of("eventhub", "other-hub", "partition", "1"), Map.of("sequenceNumber", 3))))))
+                SourceOffsets.partition("other-hub", "1"), Map.of("sequenceNumber", 3))))))
                 .hasMessageContaining("this connector reads 'rewind'");
-        connect.alterConnectorOffsets("rewind", new ConnectorOffsets(List.of(new ConnectorOffset(
-                Map.of("eventhub", "rewind", "partition", "1"), Map.of("sequenceNumber", 6)))));
+        // Written in the other key order: Connect normalizes it to the order the records use.
+        Map<String, String> reversed = new LinkedHashMap<>();
+        reversed.put("eventhub", "rewind");
+        reversed.put("partition", "1");
+        connect.alterConnectorOffsets("rewind", new ConnectorOffsets(List.of(new ConnectorOffset(reversed, Map.of("sequenceNumber", 6)))));
+        assertThat(connect.connectorOffsets("rewind").offsets()).filteredOn(offset -> "1".equals(offset.partition().get("partition")))
+                .singleElement().satisfies(offset -> assertThat(((Number) offset.offset().get("sequenceNumber")).longValue()).isEqualTo(6L));
         connect.resumeConnector("rewind");
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("rewind", 1, "connector rewind did not resume");
 

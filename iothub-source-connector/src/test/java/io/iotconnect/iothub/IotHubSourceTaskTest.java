@@ -5,6 +5,7 @@ import io.iotconnect.iothub.client.ScriptedEventSource;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.config.IotHubSourceTaskConfig;
 import io.iotconnect.iothub.config.StartPosition;
+import io.iotconnect.iothub.mapping.SourceOffsets;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -97,8 +98,8 @@ class IotHubSourceTaskTest {
 
     @Test
     void resumesAfterTheCommittedSequenceNumberAndStartsTheOthersAtTheStartPosition() throws Exception {
-        committed.put(Map.of("eventhub", "hub", "partition", "1"), Map.of("sequenceNumber", 41L));
-        committed.put(Map.of("eventhub", "hub", "partition", "2"), Map.of("sequenceNumber", 7));
+        committed.put(SourceOffsets.partition("hub", "1"), Map.of("sequenceNumber", 41L));
+        committed.put(SourceOffsets.partition("hub", "2"), Map.of("sequenceNumber", 7));
         task.initialize(context);
         task.start(taskProps(List.of("0", "1", "2"), IotHubSourceConfig.START_POSITION_CONFIG, "2026-01-02T03:04:05Z"));
         awaitReceives(3);
@@ -111,7 +112,7 @@ class IotHubSourceTaskTest {
 
     @Test
     void aCommittedOffsetOfAnotherShapeFailsTheStartWithTheFix() {
-        committed.put(Map.of("eventhub", "hub", "partition", "0"), Map.of("offset", "120"));
+        committed.put(SourceOffsets.partition("hub", "0"), Map.of("offset", "120"));
         task.initialize(context);
         assertThatThrownBy(() -> task.start(taskProps(List.of("0")))).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("PATCH /connectors/<name>/offsets");

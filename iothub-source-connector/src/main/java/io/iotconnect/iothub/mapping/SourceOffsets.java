@@ -1,11 +1,14 @@
 package io.iotconnect.iothub.mapping;
 
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.json.JsonConverter;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The connector's Connect offsets. Source partition {@code {"eventhub": <name>, "partition": <id>}}, source offset
@@ -13,10 +16,12 @@ import java.util.Set;
  * with the event after it. The consumer group is not part of the partition: a sequence number is a property of the
  * event in the hub, whoever reads it, so changing the group keeps each partition's position.
  *
- * <p>The partition map has a fixed key order: Connect finds a committed offset by the converter's serialized bytes
- * of the partition map, and {@code Map.of} iterates in an order that differs from JVM to JVM, so a worker would
- * miss the offsets another worker wrote (seen: a task restarted on a new worker read its partitions again from the
- * start position).
+ * <p>The records write the partition's keys in {@link #KEY_ORDER}, the order Connect's internal JsonConverter reads
+ * them back in (a {@code HashMap}'s: "partition", "eventhub"). Connect finds an offset by the exact JSON text of its
+ * partition, and it turns every partition it handles itself into that order first: those it reads back for
+ * {@code GET}/{@code DELETE /connectors/<name>/offsets}, and those of a {@code PATCH}, which it normalizes by a round
+ * trip through the converter. With {@code Map.of}, whose order differs from JVM to JVM, a task restarted on another
+ * worker missed its offsets and read again from the start position, and {@code GET /offsets} showed null offsets.
  */
 public final class SourceOffsets {
 
@@ -24,13 +29,16 @@ public final class SourceOffsets {
     public static final String PARTITION_KEY = "partition";
     public static final String SEQUENCE_NUMBER_KEY = "sequenceNumber";
 
+    /** The order of the partition's keys: the order Connect's JsonConverter reads them back in. */
+    public static final List<String> KEY_ORDER = readBackOrder();
+
     private SourceOffsets() {
     }
 
     public static Map<String, String> partition(String eventHub, String partitionId) {
+        Map<String, String> values = Map.of(EVENTHUB_KEY, eventHub, PARTITION_KEY, partitionId);
         Map<String, String> partition = new LinkedHashMap<>();
-        partition.put(EVENTHUB_KEY, eventHub);
-        partition.put(PARTITION_KEY, partitionId);
+        KEY_ORDER.forEach(key -> partition.put(key, values.get(key)));
         return Collections.unmodifiableMap(partition);
     }
 
@@ -61,12 +69,11 @@ public final class SourceOffsets {
      */
     public static void validate(Map<String, ?> partition, Map<String, ?> offset) {
         if (partition == null) {
-            throw new ConnectException("a source partition is required, like {\"" + EVENTHUB_KEY + "\": \"<hub>\", \""
-                    + PARTITION_KEY + "\": \"0\"}");
+            throw new ConnectException("a source partition is required, like " + example());
         }
         if (!partition.keySet().equals(Set.of(EVENTHUB_KEY, PARTITION_KEY))) {
             throw new ConnectException("source partition " + partition + " must have exactly the keys \"" + EVENTHUB_KEY
-                    + "\" and \"" + PARTITION_KEY + "\", like {\"" + EVENTHUB_KEY + "\": \"<hub>\", \"" + PARTITION_KEY + "\": \"0\"}");
+                    + "\" and \"" + PARTITION_KEY + "\", like " + example());
         }
         for (String key : Set.of(EVENTHUB_KEY, PARTITION_KEY)) {
             if (!(partition.get(key) instanceof String text) || text.isBlank()) {
@@ -76,6 +83,24 @@ public final class SourceOffsets {
         if (offset != null) {
             validateOffset(offset);
         }
+    }
+
+    /** The key order of a partition after a round trip through the JsonConverter Connect stores offsets with. */
+    private static List<String> readBackOrder() {
+        try (JsonConverter converter = new JsonConverter()) {
+            converter.configure(Map.of("schemas.enable", "false"), true);
+            Map<String, String> written = new LinkedHashMap<>();
+            written.put(EVENTHUB_KEY, "");
+            written.put(PARTITION_KEY, "");
+            Object readBack = converter.toConnectData("", converter.fromConnectData("", null, written)).value();
+            return ((Map<?, ?>) readBack).keySet().stream().map(Object::toString).toList();
+        }
+    }
+
+    /** A partition in JSON, in {@link #KEY_ORDER}. */
+    static String example() {
+        return "{" + KEY_ORDER.stream().map(key -> "\"" + key + "\": " + (key.equals(PARTITION_KEY) ? "\"0\"" : "\"<hub>\""))
+                .collect(Collectors.joining(", ")) + "}";
     }
 
     private static void validateOffset(Map<String, ?> offset) {

@@ -1,8 +1,10 @@
 package io.iotconnect.iothub.mapping;
 
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.json.JsonConverter;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SourceOffsetsTest {
 
-    private static final Map<String, String> PARTITION = Map.of("eventhub", "hub", "partition", "2");
+    private static final Map<String, String> PARTITION = SourceOffsets.partition("hub", "2");
 
     @Test
     void partitionAndOffsetHaveTheDocumentedShape() {
@@ -22,14 +24,16 @@ class SourceOffsetsTest {
     }
 
     @Test
-    void thePartitionSerializesToTheSameBytesInEveryJvm() {
-        // Connect looks offsets up by these bytes; Map.of would order the keys differently from JVM to JVM.
-        assertThat(SourceOffsets.partition("hub", "2").keySet()).containsExactly("eventhub", "partition");
-        try (org.apache.kafka.connect.json.JsonConverter converter = new org.apache.kafka.connect.json.JsonConverter()) {
+    void thePartitionSerializesToTheTextConnectLooksUpAfterReadingItBack() {
+        // Connect finds offsets by this text and reads partitions back into a HashMap (GET/DELETE /offsets).
+        assertThat(SourceOffsets.KEY_ORDER).containsExactly("partition", "eventhub");
+        assertThat(SourceOffsets.partition("hub", "2").keySet()).containsExactlyElementsOf(SourceOffsets.KEY_ORDER);
+        try (JsonConverter converter = new JsonConverter()) {
             converter.configure(Map.of("schemas.enable", "false"), true);
             byte[] bytes = converter.fromConnectData("offsets", null, List.of("iothub", SourceOffsets.partition("hub", "2")));
-            assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
-                    .isEqualTo("[\"iothub\",{\"eventhub\":\"hub\",\"partition\":\"2\"}]");
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("[\"iothub\",{\"partition\":\"2\",\"eventhub\":\"hub\"}]");
+            Object readBack = ((List<?>) converter.toConnectData("offsets", bytes).value()).get(1);
+            assertThat(converter.fromConnectData("offsets", null, List.of("iothub", readBack))).isEqualTo(bytes);
         }
     }
 
