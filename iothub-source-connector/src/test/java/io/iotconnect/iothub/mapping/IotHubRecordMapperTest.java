@@ -1,0 +1,196 @@
+package io.iotconnect.iothub.mapping;
+
+import io.iotconnect.iothub.client.IotHubEvent;
+import io.iotconnect.iothub.client.TestEvents;
+import io.iotconnect.iothub.config.IotHubSourceConfig;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IotHubRecordMapperTest {
+
+    private static IotHubRecordMapper mapper(String... keysAndValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put(IotHubSourceConfig.CONNECTION_STRING_CONFIG, "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=s;"
+                + "SharedAccessKey=k;EntityPath=hub");
+        props.put(IotHubSourceConfig.TOPIC_CONFIG, "telemetry");
+        props.put("name", "iothub");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new IotHubRecordMapper(new IotHubSourceConfig(props));
+    }
+
+    private static Object header(SourceRecord record, String key) {
+        Header header = record.headers().lastWithName(key);
+        return header == null ? null : header.value();
+    }
+
+    private static IotHubEvent fullEvent() {
+        Map<String, Object> iotHub = new LinkedHashMap<>();
+        iotHub.put("iothub-connection-device-id", "sensor-7");
+        iotHub.put("iothub-connection-module-id", "thermo");
+        iotHub.put("iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}");
+        iotHub.put("iothub-message-source", "Telemetry");
+        iotHub.put("iothub-enqueuedtime", new Date(1_000L));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("alert", "high");
+        properties.put("count", 3L);
+        properties.put("ratio", 0.5);
+        properties.put("urgent", true);
+        return new IotHubEvent("2", 17, "1700", TestEvents.ENQUEUED, "pk-1", "{\"t\":21.5,\"ts\":1795341600123}".getBytes(StandardCharsets.UTF_8),
+                iotHub, "m-1", "c-1", "application/json", "utf-8", properties, 20L);
+    }
+
+    @Test
+    void keyIsTheDeviceIdAndEveryMetadataIsAHeader() {
+        SourceRecord record = mapper().toRecord(fullEvent());
+        assertThat(record.topic()).isEqualTo("telemetry");
+        assertThat(record.key()).isEqualTo("sensor-7");
+        assertThat(record.keySchema()).isEqualTo(Schema.STRING_SCHEMA);
+        assertThat(record.timestamp()).isEqualTo(TestEvents.ENQUEUED.toEpochMilli());
+        assertThat(record.sourcePartition()).isEqualTo(Map.of("eventhub", "hub", "partition", "2"));
+        assertThat(record.sourceOffset()).isEqualTo(Map.of("sequenceNumber", 17L));
+        assertThat(record.kafkaPartition()).isNull();
+
+        assertThat(header(record, EventHeaders.ENQUEUED_TIME)).isEqualTo(TestEvents.ENQUEUED.toEpochMilli());
+        assertThat(header(record, EventHeaders.SEQUENCE_NUMBER)).isEqualTo(17L);
+        assertThat(header(record, EventHeaders.OFFSET)).isEqualTo("1700");
+        assertThat(header(record, EventHeaders.PARTITION)).isEqualTo("2");
+        assertThat(header(record, EventHeaders.PARTITION_KEY)).isEqualTo("pk-1");
+        assertThat(header(record, EventHeaders.DEVICE_ID)).isEqualTo("sensor-7");
+        assertThat(header(record, EventHeaders.MODULE_ID)).isEqualTo("thermo");
+        assertThat(header(record, EventHeaders.AUTH_METHOD)).isEqualTo("{\"scope\":\"device\",\"type\":\"sas\"}");
+        assertThat(header(record, EventHeaders.MESSAGE_SOURCE)).isEqualTo("Telemetry");
+        assertThat(header(record, "iothub.enqueuedtime")).as("IoT Hub's own time, epoch ms").isEqualTo(1_000L);
+        assertThat(header(record, EventHeaders.CONTENT_TYPE)).isEqualTo("application/json");
+        assertThat(header(record, EventHeaders.CONTENT_ENCODING)).isEqualTo("utf-8");
+        assertThat(header(record, EventHeaders.MESSAGE_ID)).isEqualTo("m-1");
+        assertThat(header(record, EventHeaders.CORRELATION_ID)).isEqualTo("c-1");
+        assertThat(header(record, "iothub.property.alert")).isEqualTo("high");
+        assertThat(header(record, "iothub.property.count")).isEqualTo(3L);
+        assertThat(header(record, "iothub.property.ratio")).isEqualTo(0.5);
+        assertThat(header(record, "iothub.property.urgent")).isEqualTo(true);
+    }
+
+    @Test
+    void keyFallsBackToThePartitionKeyThenNull() {
+        IotHubEvent keyed = TestEvents.event("0", 1, "{}".getBytes(StandardCharsets.UTF_8), Map.of(), "device-9", Map.of());
+        assertThat(mapper().toRecord(keyed).key()).isEqualTo("device-9");
+        IotHubEvent plain = TestEvents.event("0", 1, "{}".getBytes(StandardCharsets.UTF_8), Map.of(), null, Map.of());
+        SourceRecord record = mapper().toRecord(plain);
+        assertThat(record.key()).isNull();
+        assertThat(record.keySchema()).isNull();
+        assertThat(header(record, EventHeaders.DEVICE_ID)).isNull();
+    }
+
+    @Test
+    void headersCanBeTurnedOff() {
+        assertThat(mapper(IotHubSourceConfig.HEADERS_ENABLE_CONFIG, "false").toRecord(fullEvent()).headers()).isEmpty();
+    }
+
+    @Test
+    void jsonBecomesAStructWithASchemaOrAMap() {
+        SourceRecord struct = mapper().toRecord(fullEvent());
+        assertThat(struct.value()).isInstanceOf(Struct.class);
+        assertThat(((Struct) struct.value()).getFloat64("t")).isEqualTo(21.5);
+        assertThat(struct.valueSchema().field("ts").schema().type()).isEqualTo(Schema.Type.INT64);
+
+        SourceRecord map = mapper(IotHubSourceConfig.JSON_STRUCT_CONFIG, "false").toRecord(fullEvent());
+        assertThat(map.valueSchema()).isNull();
+        assertThat(map.value()).isEqualTo(Map.of("t", 21.5, "ts", 1795341600123L));
+    }
+
+    @Test
+    void bytesAndStringFormatsKeepTheBody() {
+        byte[] body = {1, 2, (byte) 0xff};
+        IotHubEvent binary = TestEvents.event("0", 3, body, Map.of(), null, Map.of());
+        SourceRecord bytes = mapper(IotHubSourceConfig.VALUE_FORMAT_CONFIG, "bytes").toRecord(binary);
+        assertThat(bytes.valueSchema()).isEqualTo(Schema.BYTES_SCHEMA);
+        assertThat((byte[]) bytes.value()).containsExactly(body);
+
+        SourceRecord text = mapper(IotHubSourceConfig.VALUE_FORMAT_CONFIG, "string").toRecord(TestEvents.telemetry("0", 1, "d", "héllo"));
+        assertThat(text.value()).isEqualTo("héllo");
+        assertThatThrownBy(() -> mapper(IotHubSourceConfig.VALUE_FORMAT_CONFIG, "string").toRecord(binary))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> {
+                    assertThat(e.reason()).startsWith("invalid UTF-8");
+                    assertThat(e.position()).isEqualTo("byte 2");
+                });
+    }
+
+    @Test
+    void theTimestampCanComeFromAPayloadFieldElseTheEnqueuedTime() {
+        IotHubRecordMapper payloadTime = mapper(IotHubSourceConfig.TIMESTAMP_SOURCE_CONFIG, "payload-field",
+                IotHubSourceConfig.TIMESTAMP_FIELD_CONFIG, "ts");
+        assertThat(payloadTime.toRecord(fullEvent()).timestamp()).isEqualTo(1_795_341_600_123L);
+        assertThat(payloadTime.toRecord(TestEvents.telemetry("0", 4, "d", "{\"t\":1}")).timestamp())
+                .isEqualTo(TestEvents.ENQUEUED.plusMillis(4).toEpochMilli());
+        assertThatThrownBy(() -> payloadTime.toRecord(TestEvents.telemetry("0", 5, "d", "{\"ts\":\"yesterday\"}")))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.TIMESTAMP);
+                    assertThat(e.reason()).startsWith("timestamp field 'ts'");
+                });
+    }
+
+    @Test
+    void routesByMessageSource() {
+        IotHubRecordMapper routed = mapper(IotHubSourceConfig.TOPIC_BY_SOURCE_CONFIG, "twinChangeEvents:twins");
+        Map<String, Object> twin = Map.of(IotHubEvent.DEVICE_ID, "d", IotHubEvent.MESSAGE_SOURCE, "TWINCHANGEEVENTS");
+        assertThat(routed.toRecord(TestEvents.event("0", 1, "{}".getBytes(StandardCharsets.UTF_8), twin, null, Map.of())).topic())
+                .isEqualTo("twins");
+        assertThat(routed.toRecord(fullEvent()).topic()).isEqualTo("telemetry");
+        assertThat(routed.toRecord(TestEvents.event("0", 1, "{}".getBytes(StandardCharsets.UTF_8), Map.of(), null, Map.of())).topic())
+                .isEqualTo("telemetry");
+    }
+
+    @Test
+    void malformedBodiesSayWhyAndWhere() {
+        assertThatThrownBy(() -> mapper().toRecord(TestEvents.telemetry("1", 9, "d", "{\"t\":")))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.VALUE);
+                    assertThat(e.reason()).startsWith("invalid JSON");
+                    assertThat(e.getMessage()).startsWith("malformed event 9 of partition 1 (value)");
+                });
+        assertThatThrownBy(() -> mapper().toRecord(TestEvents.telemetry("1", 9, "d", "null")))
+                .hasMessageContaining("JSON null");
+        assertThatThrownBy(() -> mapper(IotHubSourceConfig.VALUE_MAX_BYTES_CONFIG, "4").toRecord(TestEvents.telemetry("1", 9, "d", "{\"a\":1}")))
+                .hasMessageContaining("body of 7 bytes exceeds iothub.value.max.bytes=4");
+    }
+
+    @Test
+    void anErrorRecordCarriesTheBoundedRawBodyTheReasonAndTheEventsOffset() {
+        IotHubRecordMapper mapper = mapper(IotHubSourceConfig.ERROR_PAYLOAD_MAX_BYTES_CONFIG, "3",
+                IotHubSourceConfig.ERROR_TOPIC_CONFIG, "bad-readings");
+        IotHubEvent event = TestEvents.telemetry("1", 9, "sensor-1", "{\"t\":");
+        MalformedEventException failure = org.junit.jupiter.api.Assertions.assertThrows(MalformedEventException.class,
+                () -> mapper.toRecord(event));
+        SourceRecord error = mapper.errorRecord(event, failure);
+        assertThat(error.topic()).isEqualTo("bad-readings");
+        assertThat(error.key()).isEqualTo("sensor-1");
+        assertThat((byte[]) error.value()).containsExactly('{', '"', 't');
+        assertThat(error.valueSchema()).isEqualTo(Schema.OPTIONAL_BYTES_SCHEMA);
+        assertThat(error.sourcePartition()).isEqualTo(Map.of("eventhub", "hub", "partition", "1"));
+        assertThat(error.sourceOffset()).as("counts as read").isEqualTo(Map.of("sequenceNumber", 9L));
+        assertThat(error.timestamp()).isEqualTo(TestEvents.ENQUEUED.plusMillis(9).toEpochMilli());
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_REASON)).asString().startsWith("invalid JSON");
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_STAGE)).isEqualTo("value");
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_POSITION)).isNotNull();
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_CONNECTOR)).isEqualTo("iothub");
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_PAYLOAD_BYTES)).isEqualTo(5L);
+        assertThat(header(error, IotHubRecordMapper.HEADER_ERROR_PAYLOAD_TRUNCATED)).isEqualTo(true);
+        assertThat((String) header(error, IotHubRecordMapper.HEADER_ERROR_PAYLOAD_SHA256)).hasSize(64);
+        assertThat(header(error, EventHeaders.SEQUENCE_NUMBER)).isEqualTo(9L);
+        assertThat(header(error, EventHeaders.PARTITION)).isEqualTo("1");
+    }
+}
