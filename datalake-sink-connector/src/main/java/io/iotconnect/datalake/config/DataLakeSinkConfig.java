@@ -477,7 +477,7 @@ public class DataLakeSinkConfig extends AbstractConfig {
 
     public RecordTime recordTime() {
         String field = getString(TIME_FIELD_CONFIG).trim();
-        return field.isEmpty() ? RecordTime.ofTimestamp() : RecordTime.ofField(field);
+        return field.isEmpty() ? RecordTime.ofTimestamp(TIME_FIELD_CONFIG) : RecordTime.ofField(field, TIME_FIELD_CONFIG);
     }
 
     public ZoneId zone() {

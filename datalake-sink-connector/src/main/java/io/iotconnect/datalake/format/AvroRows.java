@@ -1,5 +1,6 @@
 package io.iotconnect.datalake.format;
 
+import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.config.RecordColumn;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalTypes;
@@ -61,7 +62,7 @@ public final class AvroRows {
         for (RecordColumn column : this.columns) {
             String name = prefix + column.column();
             if (names.contains(name)) {
-                throw new DataException("the metadata column " + name + " clashes with a value field; change datalake.columns.prefix");
+                throw new DataException("the metadata column " + name + " clashes with a value field; change " + DataLakeSinkConfig.COLUMNS_PREFIX_CONFIG);
             }
             Schema type = switch (column) {
                 case TOPIC, KEY -> Schema.create(Schema.Type.STRING);

@@ -17,17 +17,20 @@ import java.util.Date;
 public final class RecordTime {
 
     private final FieldPath field;
+    private final String fieldKey;
 
-    private RecordTime(FieldPath field) {
+    private RecordTime(FieldPath field, String fieldKey) {
         this.field = field;
+        this.fieldKey = fieldKey;
     }
 
-    public static RecordTime ofTimestamp() {
-        return new RecordTime(null);
+    /** The record's Kafka timestamp; {@code fieldKey} is the config key that names a time field instead, for messages. */
+    public static RecordTime ofTimestamp(String fieldKey) {
+        return new RecordTime(null, fieldKey);
     }
 
-    public static RecordTime ofField(String path) {
-        return new RecordTime(FieldPath.parse(path));
+    public static RecordTime ofField(String path, String fieldKey) {
+        return new RecordTime(FieldPath.parse(path), fieldKey);
     }
 
     /**
@@ -39,8 +42,8 @@ public final class RecordTime {
         if (field == null) {
             Long timestamp = record.timestamp();
             if (timestamp == null || timestamp < 0) {
-                throw new DataException("the record has no timestamp to partition by; set datalake.partition.time.field to the "
-                        + "value field holding the time");
+                throw new DataException("the record has no timestamp to partition by; set " + fieldKey + " to the value field "
+                        + "holding the time");
             }
             return timestamp;
         }

@@ -221,7 +221,7 @@ public final class LakeWriter {
                     writer.seen(record.kafkaOffset(), recordTime);
                     return;
                 }
-                case FAIL -> throw new DataException("the record is a tombstone (null value) and datalake.tombstones=fail");
+                case FAIL -> throw new DataException("the record is a tombstone (null value) and " + DataLakeSinkConfig.TOMBSTONES_CONFIG + "=fail");
                 default -> {
                 }
             }
@@ -409,8 +409,8 @@ public final class LakeWriter {
         metrics.storageFailure();
         storageFailuresInARow++;
         if (storageFailuresInARow >= settings.storageFailuresMax()) {
-            throw new ConnectException("the lake refused " + storageFailuresInARow + " writes in a row (datalake.storage."
-                    + "failures.max); last, for " + partition + ": " + describe(e), e);
+            throw new ConnectException("the lake refused " + storageFailuresInARow + " writes in a row ("
+                    + DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG + "); last, for " + partition + ": " + describe(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.iotconnect.iothub.mapping;
 
+import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.config.TimestampFormat;
 
 import java.time.DateTimeException;
@@ -62,7 +63,7 @@ final class TimestampParser {
             return millis(number, value);
         }
         throw new IllegalArgumentException("time " + show(value) + " is too large for epoch milliseconds (after year 5138), so "
-                + "likely micro- or nanoseconds; set iothub.timestamp.format=epoch-millis to read it as milliseconds anyway");
+                + "likely micro- or nanoseconds; set " + IotHubSourceConfig.TIMESTAMP_FORMAT_CONFIG + "=epoch-millis to read it as milliseconds anyway");
     }
 
     private static double number(Object value, String unit) {
