@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole iot-connect pipeline on this machine, without Docker: builds what is missing, then starts a KRaft
 # broker, a distributed Kafka Connect worker with the plugin archives on its plugin.path, an MQTT broker, a local
-# Cosmos DB server, a local Data Lake (ADLS Gen2) endpoint and a device simulator, applies connect-config/ over REST, shows live progress, and ends with a
+# Cosmos DB server, a local Data Lake (ADLS Gen2) endpoint, a local IoT Hub (Event Hubs-compatible) endpoint and MQTT
+# and IoT Hub device simulators, applies connect-config/ over REST, shows live progress, and ends with a
 # summary whose checks set the exit status (0: nothing lost, no sink stalled, every task RUNNING).
 #
-#   ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--rebuild]
+#   ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N] [--rebuild]
 #   ./run-local.sh status | stop | restart worker | restart kafka      (from another terminal)
 #
-# Everything listens on 127.0.0.1: Kafka 9092, Connect 8083, MQTT 1883, Cosmos DB 8081, Data Lake 10000, or free
+# Everything listens on 127.0.0.1: Kafka 9092, Connect 8083, MQTT 1883, Cosmos DB 8081, Data Lake 10000, IoT Hub 5672, or free
 # ports where those are taken. One stack at a time per checkout: a second run refuses and changes nothing. State and logs are in
 # .local-stack/ (logs/launcher.log, kafka.log, connect.log, mosquitto.log, cosmosdb.log; the lake's files in lake/). Needs JDK 17, Maven and
 # Node.js. Ctrl-C (or the end of --duration, counted from when the devices start) prints the summary and stops all.
@@ -26,7 +27,9 @@ done
 
 if $rebuild || ! ls local-stack/target/lib/*.jar local-stack/runtime/target/lib/*.jar >/dev/null 2>&1 \
     || ! ls mqtt-source-connector/target/mqtt-source-connector-*.zip >/dev/null 2>&1 \
-    || ! ls datalake-sink-connector/target/datalake-sink-connector-*.zip >/dev/null 2>&1; then
+    || ! ls datalake-sink-connector/target/datalake-sink-connector-*.zip >/dev/null 2>&1 \
+    || ! ls iothub-source-connector/target/iothub-source-connector-*.zip >/dev/null 2>&1 \
+    || ! ls local-stack/target/lib/azure-messaging-eventhubs-*.jar >/dev/null 2>&1; then
   echo "Building the plugins and the local stack (mvn package -DskipTests) ..."
   mvn -q -B package -DskipTests -pl local-stack -am
 fi

@@ -27,17 +27,22 @@ final class CosmosCounts implements AutoCloseable {
 
     /** Documents in a container (0 while it does not exist). */
     long documents(String container) {
-        long count = 0;
+        return documentsByDevice(container).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Documents in each device's partition of a container; a device whose partition could not be read is left out. */
+    Map<String, Long> documentsByDevice(String container) {
+        Map<String, Long> counts = new HashMap<>();
         try {
             for (String device : devices) {
                 List<ObjectNode> page = client.getDatabase(database).getContainer(container)
                         .readAllItems(new PartitionKey(device), ObjectNode.class).collectList().block();
-                count += page == null ? 0 : page.size();
+                counts.put(device, page == null ? 0L : page.size());
             }
-            return count;
         } catch (RuntimeException e) {
-            return count;
+            // the container does not exist yet: what was counted so far
         }
+        return counts;
     }
 
     /** Each device's document's {@code field} as a number, read by id (the device id); absent devices are left out. */

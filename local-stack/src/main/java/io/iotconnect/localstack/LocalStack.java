@@ -2,11 +2,14 @@ package io.iotconnect.localstack;
 
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
+import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import io.iotconnect.testing.Archives;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.DataLakeServer;
 import io.iotconnect.testing.DataLakeServerMain;
+import io.iotconnect.testing.EventHubsEndpoint;
+import io.iotconnect.testing.EventHubsEndpointMain;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,13 +34,14 @@ import java.util.stream.Stream;
 
 /**
  * The whole pipeline on one machine, without Docker: a KRaft broker and a distributed Connect worker as separate JVMs,
- * an MQTT broker, a local Cosmos DB server, a local ADLS Gen2 endpoint backed by a directory, the plugin archives on the worker's plugin.path, the connector configs of
- * connect-config/ validated and applied over REST, a device simulator, a progress line every 2 s, and a summary whose
+ * an MQTT broker, a local Cosmos DB server, a local ADLS Gen2 endpoint backed by a directory, a local IoT Hub
+ * (Event Hubs-compatible) endpoint, the plugin archives on the worker's plugin.path, the connector configs of
+ * connect-config/ validated and applied over REST, MQTT and IoT Hub device simulators, a progress line every 2 s, and a summary whose
  * checks decide the exit status. One stack per state directory ({@link StackLock}); ports fall back to free ones
  * ({@link StackPorts}).
  *
  * <p>Usage, from the repository root (run-local.sh does that):
- * {@code LocalStack [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]},
+ * {@code LocalStack [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N]},
  * {@code LocalStack status}, {@code LocalStack stop}, {@code LocalStack restart worker|kafka}.
  */
 public final class LocalStack {
@@ -47,13 +51,18 @@ public final class LocalStack {
     static final String INVALID_TOPIC = "telemetry-invalid";
     static final String ALERTS_TOPIC = "alerts";
     static final String SOURCE_CONNECTOR = "mqtt-source";
+    static final String IOTHUB_CONNECTOR = "iothub-source";
     static final String ALERTS_CONNECTOR = "mqtt-alerts";
     static final String READINGS_SINK = "cosmos-sink";
     static final String DEVICES_SINK = "cosmos-devices";
     static final String LAKE_SINK = "datalake-sink";
-    static final List<String> CONNECTORS = List.of(SOURCE_CONNECTOR, ALERTS_CONNECTOR, READINGS_SINK, DEVICES_SINK, LAKE_SINK);
-    static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "mqtt-alerts.json", "cosmos-sink.json",
-            "cosmos-devices.json", "datalake-sink.json");
+    static final List<String> CONNECTORS = List.of(SOURCE_CONNECTOR, IOTHUB_CONNECTOR, ALERTS_CONNECTOR, READINGS_SINK,
+            DEVICES_SINK, LAKE_SINK);
+    static final List<String> CONNECTOR_CONFIGS = List.of("mqtt-source.json", "iothub-source.json", "mqtt-alerts.json",
+            "cosmos-sink.json", "cosmos-devices.json", "datalake-sink.json");
+    /** The hub of the local IoT Hub endpoint, which iothub-source.json reads through IOTHUB_CONNECTION_STRING. */
+    static final String IOTHUB_HUB = EventHubsEndpointMain.DEFAULT_HUB;
+    static final int IOTHUB_PARTITIONS = EventHubsEndpointMain.DEFAULT_PARTITIONS;
     static final String COSMOS_DATABASE = "iot";
     /** The lake's account, and the file system datalake-sink.json writes to. */
     static final String LAKE_ACCOUNT = DataLakeServerMain.DEVELOPMENT_ACCOUNT;
@@ -75,6 +84,8 @@ public final class LocalStack {
     private final Map<String, Restartable> processes = new LinkedHashMap<>();
     private StackPorts ports;
     private DeviceSimulator simulator;
+    private IotHubDeviceSimulator iotHubSimulator;
+    private EventHubsEndpoint iotHub;
     private CosmosDbServer cosmos;
     private DataLakeServer lake;
     private volatile boolean stopping;
@@ -163,23 +174,42 @@ public final class LocalStack {
         System.exit(status[0]);
     }
 
-    record Options(long durationSeconds, int rate, int devices) {
+    /**
+     * {@code rate}: messages per second of all devices together, shared by the MQTT devices ({@code devices}) and the
+     * IoT Hub devices ({@code iotHubDevices}) in proportion to their numbers, so each device sends as often.
+     */
+    record Options(long durationSeconds, int rate, int devices, int iotHubDevices) {
+        Options(long durationSeconds, int rate, int devices) {
+            this(durationSeconds, rate, devices, 0);
+        }
+
+        int mqttRate() {
+            return iotHubDevices == 0 ? rate : Math.max(1, (int) Math.round((double) rate * devices / (devices + iotHubDevices)));
+        }
+
+        int iotHubRate() {
+            return iotHubDevices == 0 ? 0 : Math.max(1, rate - mqttRate());
+        }
+
         static Options parse(String[] args) {
             long duration = 0;
             int rate = 20;
             int devices = 10;
+            int iotHubDevices = 4;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
                     case "--duration" -> duration = Long.parseLong(require(args[i], value));
                     case "--rate" -> rate = Integer.parseInt(require(args[i], value));
                     case "--devices" -> devices = Integer.parseInt(require(args[i], value));
+                    case "--iothub-devices" -> iotHubDevices = Integer.parseInt(require(args[i], value));
                     case "--help", "-h" -> {
                         System.out.println(String.join("\n",
-                                "usage: ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N]",
+                                "usage: ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N]",
                                 "       ./run-local.sh status            what runs, on which ports, connector and task states",
                                 "       ./run-local.sh stop              stops the running stack (it prints its summary)",
                                 "       ./run-local.sh restart worker    restarts the Connect worker (or: restart kafka)",
+                                "--devices: MQTT devices (10), --iothub-devices: IoT Hub devices (4); --rate (20) is shared by all",
                                 "--duration counts from the moment the devices start publishing; without it the stack runs",
                                 "until Ctrl-C. State and logs are in .local-stack/."));
                         System.exit(0);
@@ -188,10 +218,10 @@ public final class LocalStack {
                 }
                 i++;
             }
-            if (duration < 0 || rate < 1 || devices < 1) {
-                throw new IllegalArgumentException("--duration must be >= 0, --rate and --devices >= 1");
+            if (duration < 0 || rate < 1 || devices < 1 || iotHubDevices < 0) {
+                throw new IllegalArgumentException("--duration must be >= 0, --rate and --devices >= 1, --iothub-devices >= 0");
             }
-            return new Options(duration, rate, devices);
+            return new Options(duration, rate, devices, iotHubDevices);
         }
 
         private static String require(String option, String value) {
@@ -263,6 +293,11 @@ public final class LocalStack {
         running.add(lake);
         done(lake.endpoint() + " - files in " + lakeTopics());
 
+        step("IoT Hub (local Event Hubs-compatible endpoint)");
+        iotHub = EventHubsEndpoint.builder().port(ports.iothub()).hub(IOTHUB_HUB, IOTHUB_PARTITIONS).start();
+        running.add(iotHub);
+        done(ports.iothubEndpoint() + ", hub " + IOTHUB_HUB + " with " + IOTHUB_PARTITIONS + " partitions (AMQP 1.0, no TLS)");
+
         step("Kafka broker (KRaft)");
         Path kafkaProperties = writeKafkaConfig();
         formatKafkaStorage(classpath, logConfig, kafkaProperties);
@@ -277,11 +312,12 @@ public final class LocalStack {
             List<String> jvm = new ArrayList<>(jvmOptions("connect", "1g", logConfig));
             // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
             jvm.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
-            // The connector configs read the keys with ${env:COSMOS_KEY} and ${env:DATALAKE_KEY}, as they would a real
-            // account's.
+            // The connector configs read the keys with ${env:COSMOS_KEY}, ${env:DATALAKE_KEY} and
+            // ${env:IOTHUB_CONNECTION_STRING}, as they would a real account's.
             return JavaProcess.start("connect", classpath, jvm, "org.apache.kafka.connect.cli.ConnectDistributed",
                     List.of(connectProperties.toString()), logs.resolve("connect.log"),
-                    Map.of("COSMOS_KEY", CosmosDbServer.KEY, "DATALAKE_KEY", DataLakeServerMain.DEVELOPMENT_KEY));
+                    Map.of("COSMOS_KEY", CosmosDbServer.KEY, "DATALAKE_KEY", DataLakeServerMain.DEVELOPMENT_KEY,
+                            "IOTHUB_CONNECTION_STRING", iotHub.connectionString(IOTHUB_HUB)));
         });
         startAndAwait(worker);
         done(ports.connectUrl() + ", plugin.path " + plugins + ", log " + logs.resolve("connect.log"));
@@ -291,16 +327,25 @@ public final class LocalStack {
         applyConfigs(mqtt);
         checkNotStopped();
 
-        simulator = new DeviceSimulator(mqtt.uri(), options.devices(), options.rate());
+        simulator = new DeviceSimulator(mqtt.uri(), options.devices(), options.mqttRate());
         running.add(simulator);
+        if (options.iotHubDevices() > 0) {
+            iotHubSimulator = new IotHubDeviceSimulator(iotHub.connectionString(IOTHUB_HUB), options.iotHubDevices(),
+                    options.iotHubRate());
+            running.add(iotHubSimulator);
+        }
     }
 
     /** Publishes until --duration has passed since the devices started, or a stop is asked for; then the summary. */
     private int flow(Options options) throws Exception {
         simulator.start();
+        if (iotHubSimulator != null) {
+            iotHubSimulator.start();
+        }
         long flowing = System.nanoTime();
-        out.printf(Locale.ROOT, "%nSimulating %d devices at %d messages/s on devices/<id>/telemetry. %s%n",
-                options.devices(), options.rate(),
+        out.printf(Locale.ROOT, "%nSimulating %d MQTT devices on devices/<id>/telemetry and %d IoT Hub devices on hub %s, "
+                        + "%d messages/s in all. %s%n",
+                options.devices(), options.iotHubDevices(), IOTHUB_HUB, options.rate(),
                 options.durationSeconds() > 0 ? "Running for " + options.durationSeconds() + " s from now." : "Ctrl-C stops everything and prints the summary.");
         out.println("Logs: " + logs + " (launcher, kafka, connect, mosquitto, cosmosdb). Another terminal: ./run-local.sh status | stop | restart worker");
         out.println("Lake files: " + lakeTopics() + " (Parquet, committed as datalake-sink rotates them)");
@@ -318,7 +363,7 @@ public final class LocalStack {
                 handleRestartRequests();
                 reportDeadProcesses();
                 long now = System.nanoTime();
-                long published = simulator.published();
+                long published = published();
                 double perSecond = (published - lastPublished) * 1e9 / Math.max(1, now - lastTick);
                 lastPublished = published;
                 lastTick = now;
@@ -334,13 +379,26 @@ public final class LocalStack {
             problems.addAll(status.problems(connector));
         }
         String tasks = problems.isEmpty() ? "all connectors and tasks RUNNING" : String.join("; ", problems);
-        return String.format(Locale.ROOT, "[%4ds] published %d (%.0f/s; %d malformed, %d anomalies, %d invalid) | Kafka: %s %d, "
-                        + "%s %d, %s %d, %s %d | sinks: %s %s, %s %s, %s %s | %s",
-                elapsed, simulator.published(), perSecond, simulator.malformed(), simulator.anomalies(), simulator.invalid(),
+        return String.format(Locale.ROOT, "[%4ds] published %d (%.0f/s; %d by IoT Hub devices; %d malformed, %d anomalies, %d invalid) "
+                        + "| Kafka: %s %d, %s %d, %s %d, %s %d | sinks: %s %s, %s %s, %s %s | %s",
+                elapsed, published(), perSecond, iotHubSimulator == null ? 0 : iotHubSimulator.published(),
+                simulator.malformed() + (iotHubSimulator == null ? 0 : iotHubSimulator.malformed()),
+                simulator.anomalies() + (iotHubSimulator == null ? 0 : iotHubSimulator.anomalies()),
+                simulator.invalid() + (iotHubSimulator == null ? 0 : iotHubSimulator.invalid()),
                 DATA_TOPIC, status.records(DATA_TOPIC), INVALID_TOPIC, status.records(INVALID_TOPIC), ERROR_TOPIC,
                 status.records(ERROR_TOPIC), ALERTS_TOPIC, status.records(ALERTS_TOPIC),
                 READINGS_SINK, committed(status, READINGS_SINK), DEVICES_SINK, committed(status, DEVICES_SINK), LAKE_SINK,
                 committed(status, LAKE_SINK), tasks);
+    }
+
+    /** Messages the MQTT and IoT Hub devices have sent, acknowledged by the broker or the endpoint. */
+    private long published() {
+        return simulator.published() + (iotHubSimulator == null ? 0 : iotHubSimulator.published());
+    }
+
+    /** The IoT Hub devices' ids (none without an IoT Hub simulator). */
+    private List<String> iotHubDevices() {
+        return iotHubSimulator == null ? List.of() : iotHubSimulator.deviceIds();
     }
 
     private static String committed(StackStatus status, String sink) {
@@ -355,8 +413,23 @@ public final class LocalStack {
      */
     private int summary(long seconds, StackStatus status) throws InterruptedException {
         simulator.close();
-        PipelineVerdict.Published published = new PipelineVerdict.Published(simulator.published(), simulator.malformed(),
-                simulator.invalid(), simulator.anomalies(), simulator.failed(), simulator.newestValidReadings());
+        if (iotHubSimulator != null) {
+            iotHubSimulator.close();
+        }
+        List<String> hubDevices = iotHubDevices();
+        Map<String, Long> newest = new java.util.HashMap<>(simulator.newestValidReadings());
+        PipelineVerdict.IotHubSent iotHubSent = PipelineVerdict.IotHubSent.NONE;
+        if (iotHubSimulator != null) {
+            newest.putAll(iotHubSimulator.newestValidReadings());
+            iotHubSent = new PipelineVerdict.IotHubSent(hubDevices, iotHubSimulator.published(), iotHubSimulator.malformed(),
+                    iotHubSimulator.invalid(), iotHubSimulator.anomalies());
+        }
+        PipelineVerdict.Published published = new PipelineVerdict.Published(published(),
+                simulator.malformed() + iotHubSent.malformed(), simulator.invalid() + iotHubSent.invalid(),
+                simulator.anomalies() + iotHubSent.anomalies(),
+                simulator.failed() + (iotHubSimulator == null ? 0 : iotHubSimulator.failed()), newest);
+        List<String> devices = new ArrayList<>(simulator.deviceIds());
+        devices.addAll(hubDevices);
         out.println();
         out.println("Draining (up to 60 s) ...");
         PipelineVerdict.InKafka kafka = null;
@@ -365,41 +438,53 @@ public final class LocalStack {
         PipelineVerdict verdict = null;
         long markers;
         String query;
-        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, simulator.deviceIds());
+        try (CosmosCounts counts = new CosmosCounts(cosmos.endpoint(), CosmosDbServer.KEY, COSMOS_DATABASE, devices);
              LakeCounts lakeCounts = new LakeCounts(lakeTopics())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            do {
+            boolean last = false;
+            boolean perDevice = false;
+            while (true) {
                 kafka = new PipelineVerdict.InKafka(status.records(DATA_TOPIC), status.records(INVALID_TOPIC),
                         status.records(ERROR_TOPIC), status.records(ALERTS_TOPIC));
-                inCosmos = new PipelineVerdict.InCosmos(counts.documents("readings"), counts.documents("alerts"),
-                        counts.numberByDevice("devices", "ts"));
+                Map<String, Long> readingDocuments = counts.documentsByDevice("readings");
+                inCosmos = new PipelineVerdict.InCosmos(readingDocuments.values().stream().mapToLong(Long::longValue).sum(),
+                        counts.documents("alerts"), counts.numberByDevice("devices", "ts"), readingDocuments);
                 inLake = new PipelineVerdict.InLake(lakeCounts.fileCount(DATA_TOPIC) + lakeCounts.fileCount(ALERTS_TOPIC),
                         lakeCounts.rows(DATA_TOPIC), lakeCounts.rows(ALERTS_TOPIC), Map.of());
-                if (inLake.readingRows() == kafka.readings()) {
-                    // Every record is in the lake: the per-device query against the records themselves, read from Kafka.
+                perDevice = inLake.readingRows() == kafka.readings() || last;
+                if (perDevice) {
+                    // Every record is in the lake (or this is the last look): the per-device counts, against the records
+                    // themselves, read from Kafka.
                     kafka = new PipelineVerdict.InKafka(kafka.readings(), kafka.invalid(), kafka.errors(), kafka.alerts(),
-                            status.readingsByDevice(DATA_TOPIC));
+                            status.readingsByDevice(DATA_TOPIC), status.recordsByKey(INVALID_TOPIC), status.recordsByKey(ERROR_TOPIC));
                     inLake = new PipelineVerdict.InLake(inLake.files(), inLake.readingRows(), inLake.alertRows(),
                             lakeCounts.readingsByDevice(DATA_TOPIC));
                 }
-                verdict = verdict(published, kafka, inCosmos, inLake, status);
-                if (verdict.passed()) {
+                verdict = verdict(published, iotHubSent, kafka, inCosmos, inLake, status);
+                if (verdict.passed() && perDevice || last) {
                     break;
                 }
                 TimeUnit.SECONDS.sleep(2);
-            } while (System.nanoTime() < deadline);
+                last = System.nanoTime() >= deadline;
+            }
             markers = lakeCounts.markerCount(DATA_TOPIC, LAKE_MARKER) + lakeCounts.markerCount(ALERTS_TOPIC, LAKE_MARKER);
             query = lakeCounts.perDeviceQuery(DATA_TOPIC);
         }
+        PipelineVerdict.EndToEnd mqttReadings = PipelineVerdict.readings(simulator.deviceIds(),
+                published.validReadings() - iotHubSent.validReadings(), kafka, inCosmos, inLake);
+        PipelineVerdict.EndToEnd hubReadings = PipelineVerdict.readings(hubDevices, iotHubSent.validReadings(), kafka, inCosmos, inLake);
         out.println();
         out.printf(Locale.ROOT, "Summary of %d s of traffic%n", seconds);
-        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous and %d invalid readings)%n",
-                published.total(), published.malformed(), published.anomalies(), published.invalid());
+        out.printf(Locale.ROOT, "  published by devices : %d (%d malformed, %d anomalous and %d invalid readings); %d by %d MQTT "
+                        + "devices, %d by %d IoT Hub devices%n",
+                published.total(), published.malformed(), published.anomalies(), published.invalid(),
+                published.total() - iotHubSent.sent(), simulator.deviceIds().size(), iotHubSent.sent(), hubDevices.size());
         out.printf(Locale.ROOT, "  records in Kafka     : %d in %s (valid readings, flagged in headers), %d in %s (quarantined by "
                         + "ValidateReading), %d in %s (malformed)%n",
                 kafka.readings(), DATA_TOPIC, kafka.invalid(), INVALID_TOPIC, kafka.errors(), ERROR_TOPIC);
-        out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for %d injected anomalies)%n",
-                kafka.alerts(), ALERTS_TOPIC, published.anomalies());
+        out.printf(Locale.ROOT, "  flagged and routed   : %d in %s (FlagAnomaly + IsAnomaly, for the MQTT devices' %d anomalies; "
+                        + "the IoT Hub devices' anomalies, %d, are flagged in %s's headers)%n",
+                kafka.alerts(), ALERTS_TOPIC, published.anomalies() - iotHubSent.anomalies(), iotHubSent.anomalies(), DATA_TOPIC);
         out.printf(Locale.ROOT, "  documents in Cosmos DB: %d in readings (for %d records in %s), %d in alerts (for %d), %d in "
                         + "devices (live state, one per device)%n",
                 inCosmos.readingDocuments(), kafka.readings(), DATA_TOPIC, inCosmos.alertDocuments(), kafka.alerts(),
@@ -408,9 +493,14 @@ public final class LocalStack {
                         + "%d in %s (for %d); %d %s markers%n",
                 inLake.files(), lakeTopics(), inLake.readingRows(), DATA_TOPIC, kafka.readings(), inLake.alertRows(), ALERTS_TOPIC,
                 kafka.alerts(), markers, LAKE_MARKER);
+        out.println("  readings end to end  :                      sent   in Kafka   in Cosmos DB   in the lake");
+        out.printf(Locale.ROOT, "      %-30s %8d %10d %14d %13d%n", "MQTT (" + simulator.deviceIds().size() + " devices)",
+                mqttReadings.sent(), mqttReadings.inKafka(), mqttReadings.inCosmos(), mqttReadings.inLake());
+        out.printf(Locale.ROOT, "      %-30s %8d %10d %14d %13d%n", "IoT Hub (" + hubDevices.size() + " devices)",
+                hubReadings.sent(), hubReadings.inKafka(), hubReadings.inCosmos(), hubReadings.inLake());
         if (!inLake.readingsByDevice().isEmpty()) {
             out.println("  DuckDB over the lake : " + query);
-            inLake.readingsByDevice().forEach((device, readings) -> out.printf(Locale.ROOT, "      %-12s %6d readings   avg temperature %6.2f%n",
+            inLake.readingsByDevice().forEach((device, readings) -> out.printf(Locale.ROOT, "      %-14s %6d readings   avg temperature %6.2f%n",
                     device, readings.count(), readings.averageTemperature()));
         }
         out.println("  checks:");
@@ -421,15 +511,16 @@ public final class LocalStack {
         return verdict.exitStatus();
     }
 
-    private static PipelineVerdict verdict(PipelineVerdict.Published published, PipelineVerdict.InKafka kafka,
-                                           PipelineVerdict.InCosmos cosmos, PipelineVerdict.InLake lake, StackStatus status) {
+    private static PipelineVerdict verdict(PipelineVerdict.Published published, PipelineVerdict.IotHubSent iotHub,
+                                           PipelineVerdict.InKafka kafka, PipelineVerdict.InCosmos cosmos,
+                                           PipelineVerdict.InLake lake, StackStatus status) {
         Map<String, String> states = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String connector : CONNECTORS) {
             states.put(connector, status.connectorState(connector));
             problems.addAll(status.problems(connector));
         }
-        return new PipelineVerdict(published, kafka, cosmos, lake, states, problems);
+        return new PipelineVerdict(published, iotHub, kafka, cosmos, lake, states, problems);
     }
 
     /** The directory holding the lake sink's topic directories, as the local endpoint stores them. */

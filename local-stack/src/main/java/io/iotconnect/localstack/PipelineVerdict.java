@@ -10,7 +10,9 @@ import java.util.Map;
  * The summary's checks, each a plain sentence: what the devices published against what reached Kafka and each sink,
  * whether a sink stalled (a device's live-state document older than its newest reading, fewer lake rows than
  * records) or wrote a record twice (more lake rows than records: the lake sink promises exactly once), and whether
- * any connector or task is not RUNNING. {@link #exitStatus()} is 0 only when every check passed.
+ * any connector or task is not RUNNING. The IoT Hub devices' messages are followed on their own, device by device:
+ * none lost or duplicated between the endpoint and Kafka, and each of their readings once in Cosmos DB and the lake.
+ * {@link #exitStatus()} is 0 only when every check passed.
  */
 final class PipelineVerdict {
 
@@ -23,12 +25,29 @@ final class PipelineVerdict {
     }
 
     /**
-     * What reached Kafka: records per topic, and the readings topic's records per device (empty: not read, no check
-     * of the lake's per-device query).
+     * What the IoT Hub devices sent through the Event Hubs-compatible endpoint: counted in {@link Published} too. Their
+     * source reads by sequence number, so each message must be in Kafka exactly once.
      */
-    record InKafka(long readings, long invalid, long errors, long alerts, Map<String, DeviceReadings> readingsByDevice) {
+    record IotHubSent(List<String> devices, long sent, long malformed, long invalid, long anomalies) {
+        static final IotHubSent NONE = new IotHubSent(List.of(), 0, 0, 0, 0);
+
+        long validReadings() {
+            return sent - malformed - invalid;
+        }
+    }
+
+    /**
+     * What reached Kafka: records per topic, the readings topic's records per device (empty: not read, no check of the
+     * lake's per-device query), and the invalid and error topics' records per key (the device id).
+     */
+    record InKafka(long readings, long invalid, long errors, long alerts, Map<String, DeviceReadings> readingsByDevice,
+                   Map<String, Long> invalidByDevice, Map<String, Long> errorsByDevice) {
         InKafka(long readings, long invalid, long errors, long alerts) {
             this(readings, invalid, errors, alerts, Map.of());
+        }
+
+        InKafka(long readings, long invalid, long errors, long alerts, Map<String, DeviceReadings> readingsByDevice) {
+            this(readings, invalid, errors, alerts, readingsByDevice, Map.of(), Map.of());
         }
 
         long total() {
@@ -49,8 +68,15 @@ final class PipelineVerdict {
         }
     }
 
-    /** What reached Cosmos DB: documents per container, and each device's live-state document timestamp (null: none). */
-    record InCosmos(long readingDocuments, long alertDocuments, Map<String, Long> deviceDocumentTs) {
+    /**
+     * What reached Cosmos DB: documents per container, each device's live-state document timestamp (null: none), and
+     * the reading documents per device.
+     */
+    record InCosmos(long readingDocuments, long alertDocuments, Map<String, Long> deviceDocumentTs,
+                    Map<String, Long> readingDocumentsByDevice) {
+        InCosmos(long readingDocuments, long alertDocuments, Map<String, Long> deviceDocumentTs) {
+            this(readingDocuments, alertDocuments, deviceDocumentTs, Map.of());
+        }
     }
 
     /**
@@ -60,12 +86,41 @@ final class PipelineVerdict {
     record InLake(long files, long readingRows, long alertRows, Map<String, DeviceReadings> readingsByDevice) {
     }
 
+    /** A group of devices' valid readings end to end: sent, and their records or documents at each stop. */
+    record EndToEnd(long sent, long inKafka, long inCosmos, long inLake) {
+    }
+
+    /** The valid readings of {@code devices} at each stop (0 where a per-device count was not taken). */
+    static EndToEnd readings(List<String> devices, long validSent, InKafka kafka, InCosmos cosmos, InLake lake) {
+        long inKafka = 0;
+        long inLake = 0;
+        long inCosmos = 0;
+        for (String device : devices) {
+            DeviceReadings records = kafka.readingsByDevice().get(device);
+            inKafka += records == null ? 0 : records.count();
+            DeviceReadings rows = lake.readingsByDevice().get(device);
+            inLake += rows == null ? 0 : rows.count();
+            inCosmos += cosmos.readingDocumentsByDevice().getOrDefault(device, 0L);
+        }
+        return new EndToEnd(validSent, inKafka, inCosmos, inLake);
+    }
+
+    private static long sum(Map<String, Long> byDevice, List<String> devices) {
+        return devices.stream().mapToLong(device -> byDevice.getOrDefault(device, 0L)).sum();
+    }
+
     private final List<String> lines = new ArrayList<>();
     private boolean failed;
 
     PipelineVerdict(Published published, InKafka kafka, InCosmos cosmos, InLake lake, Map<String, String> connectorStates,
                     List<String> unhealthy) {
-        checkKafka(published, kafka);
+        this(published, IotHubSent.NONE, kafka, cosmos, lake, connectorStates, unhealthy);
+    }
+
+    PipelineVerdict(Published published, IotHubSent iotHub, InKafka kafka, InCosmos cosmos, InLake lake,
+                    Map<String, String> connectorStates, List<String> unhealthy) {
+        checkKafka(published, iotHub, kafka);
+        checkIotHub(iotHub, kafka, cosmos, lake);
         checkCosmos(published, kafka, cosmos);
         checkLake(kafka, lake);
         checkConnectors(connectorStates, unhealthy);
@@ -74,32 +129,92 @@ final class PipelineVerdict {
         }
     }
 
-    private void checkKafka(Published published, InKafka kafka) {
-        long missing = published.total() - kafka.total();
+    /**
+     * The MQTT devices' messages (all messages when there are no IoT Hub devices): at least once in Kafka. Their counts
+     * are the totals less the IoT Hub devices', which {@link #checkIotHub} checks on their own.
+     */
+    private void checkKafka(Published published, IotHubSent iotHub, InKafka kafka) {
+        List<String> hub = iotHub.devices();
+        EndToEnd hubReadings = readings(hub, 0, kafka, new InCosmos(0, 0, Map.of()), new InLake(0, 0, 0, Map.of()));
+        long readings = kafka.readings() - hubReadings.inKafka();
+        long invalid = kafka.invalid() - sum(kafka.invalidByDevice(), hub);
+        long errors = kafka.errors() - sum(kafka.errorsByDevice(), hub);
+        long total = published.total() - iotHub.sent();
+        String who = hub.isEmpty() ? "" : "MQTT devices: ";
+        long missing = total - (readings + invalid + errors);
         if (missing > 0) {
-            fail("LOST: %d of %d published messages are in none of the topics (readings, invalid, errors)", missing, published.total());
+            fail("LOST: %s%d of %d published messages are in none of the topics (readings, invalid, errors)", who, missing, total);
         } else if (missing == 0) {
-            pass("every published message reached Kafka, each once");
+            pass("%severy published message reached Kafka, each once", who);
         } else {
-            pass("every published message reached Kafka (%d more records than messages: duplicate deliveries after a "
-                    + "restart, which at-least-once allows)", -missing);
+            pass("%severy published message reached Kafka (%d more records than messages: duplicate deliveries after a "
+                    + "restart, which at-least-once allows)", who, -missing);
         }
         if (published.failedToPublish() > 0) {
             note("%d messages the simulator could not publish (the broker did not acknowledge them); they are not counted "
                     + "as published and cannot be lost", published.failedToPublish());
         }
-        if (kafka.readings() < published.validReadings()) {
-            fail("LOST: %d valid readings published, %d in the readings topic", published.validReadings(), kafka.readings());
+        if (readings < published.validReadings() - iotHub.validReadings()) {
+            fail("LOST: %s%d valid readings published, %d in the readings topic", who,
+                    published.validReadings() - iotHub.validReadings(), readings);
         }
-        if (kafka.invalid() < published.invalid()) {
-            fail("LOST: %d invalid readings published, %d in the invalid topic", published.invalid(), kafka.invalid());
+        if (invalid < published.invalid() - iotHub.invalid()) {
+            fail("LOST: %s%d invalid readings published, %d in the invalid topic", who, published.invalid() - iotHub.invalid(), invalid);
         }
-        if (kafka.errors() < published.malformed()) {
-            fail("LOST: %d malformed messages published, %d in the error topic", published.malformed(), kafka.errors());
+        if (errors < published.malformed() - iotHub.malformed()) {
+            fail("LOST: %s%d malformed messages published, %d in the error topic", who, published.malformed() - iotHub.malformed(), errors);
         }
-        if (kafka.alerts() < published.anomalies()) {
-            fail("MISSED: %d anomalies injected, %d in alerts", published.anomalies(), kafka.alerts());
+        // Only mqtt-alerts writes to alerts: the IoT Hub devices' anomalies are flagged in telemetry's headers.
+        if (kafka.alerts() < published.anomalies() - iotHub.anomalies()) {
+            fail("MISSED: %s%d anomalies injected, %d in alerts", who, published.anomalies() - iotHub.anomalies(), kafka.alerts());
         }
+    }
+
+    /**
+     * The IoT Hub devices' messages, by device: each exactly once in Kafka (the source reads by sequence number, so
+     * more is a duplicate, not an allowed redelivery), each of their readings once in Cosmos DB and in the lake.
+     */
+    private void checkIotHub(IotHubSent iotHub, InKafka kafka, InCosmos cosmos, InLake lake) {
+        List<String> hub = iotHub.devices();
+        if (hub.isEmpty()) {
+            return;
+        }
+        EndToEnd readings = readings(hub, iotHub.validReadings(), kafka, cosmos, lake);
+        long invalid = sum(kafka.invalidByDevice(), hub);
+        long errors = sum(kafka.errorsByDevice(), hub);
+        boolean once = exactlyOnce("valid readings", iotHub.validReadings(), "telemetry", readings.inKafka())
+                & exactlyOnce("invalid readings", iotHub.invalid(), "telemetry-invalid", invalid)
+                & exactlyOnce("malformed messages", iotHub.malformed(), "telemetry-errors", errors);
+        if (readings.inCosmos() < readings.inKafka()) {
+            fail("STALLED: cosmos-sink wrote %d reading documents of the IoT Hub devices for %d of their records in telemetry",
+                    readings.inCosmos(), readings.inKafka());
+        } else if (readings.inCosmos() > readings.inKafka()) {
+            fail("DUPLICATED: cosmos-sink wrote %d reading documents of the IoT Hub devices for %d of their records in telemetry",
+                    readings.inCosmos(), readings.inKafka());
+        }
+        if (readings.inLake() < readings.inKafka()) {
+            fail("STALLED: datalake-sink committed %d rows of the IoT Hub devices for %d of their records in telemetry",
+                    readings.inLake(), readings.inKafka());
+        } else if (readings.inLake() > readings.inKafka()) {
+            fail("DUPLICATED: datalake-sink committed %d rows of the IoT Hub devices for %d of their records in telemetry",
+                    readings.inLake(), readings.inKafka());
+        }
+        if (once && readings.inCosmos() == readings.inKafka() && readings.inLake() == readings.inKafka()) {
+            pass("IoT Hub devices: %d messages sent, each once in Kafka (%d in telemetry, %d in telemetry-invalid, %d in "
+                            + "telemetry-errors); their %d readings once each in Cosmos DB and in the lake", iotHub.sent(),
+                    readings.inKafka(), invalid, errors, readings.inKafka());
+        }
+    }
+
+    private boolean exactlyOnce(String what, long sent, String topic, long records) {
+        if (records < sent) {
+            fail("LOST: IoT Hub devices sent %d %s, %d of theirs are in %s", sent, what, records, topic);
+        } else if (records > sent) {
+            fail("DUPLICATED: IoT Hub devices sent %d %s, %d of theirs are in %s (%d twice; without "
+                    + "exactly.once.source.support on the worker, a restarted task re-reads what Connect had not committed)",
+                    sent, what, records, topic, records - sent);
+        }
+        return records == sent;
     }
 
     private void checkCosmos(Published published, InKafka kafka, InCosmos cosmos) {

@@ -49,6 +49,8 @@ final class StackCommands {
         out.println("  MQTT      tcp://127.0.0.1:" + ports.mqtt());
         out.println("  Cosmos DB https://127.0.0.1:" + ports.cosmos() + "/");
         out.println("  Data Lake " + ports.lakeEndpoint(LocalStack.LAKE_ACCOUNT) + ", files in " + LocalStack.lakeTopics(state));
+        out.println("  IoT Hub   " + ports.iothubEndpoint() + " (Event Hubs-compatible endpoint), hub " + LocalStack.IOTHUB_HUB
+                + " with " + LocalStack.IOTHUB_PARTITIONS + " partitions");
         out.println("  Logs      " + state.resolve("logs"));
         int problems = 0;
         try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {

@@ -1,6 +1,7 @@
 package io.iotconnect.localstack;
 
 import io.iotconnect.testing.DataLakeServerMain;
+import io.iotconnect.testing.EventHubsEndpointMain;
 import io.iotconnect.testing.LocalPorts;
 
 import java.io.IOException;
@@ -12,18 +13,19 @@ import java.util.Set;
 
 /**
  * The stack's ports on 127.0.0.1: the usual ones (Kafka 9092, its controller 9093, Connect 8083, MQTT 1883, Cosmos DB
- * 8081, the ADLS Gen2 endpoint 10000) where they are free, a free port in their place where they are taken, so a second stack, a test run or
+ * 8081, the ADLS Gen2 endpoint 10000, the IoT Hub's Event Hubs-compatible endpoint 5672) where they are free, a free port in their place where they are taken, so a second stack, a test run or
  * another program on this machine never makes the stack fail to start.
  */
-record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, int lake) {
+record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, int lake, int iothub) {
 
-    static final StackPorts DEFAULTS = new StackPorts(9092, 9093, 8083, 1883, 8081, DataLakeServerMain.DEFAULT_PORT);
+    static final StackPorts DEFAULTS = new StackPorts(9092, 9093, 8083, 1883, 8081, DataLakeServerMain.DEFAULT_PORT,
+            EventHubsEndpointMain.DEFAULT_PORT);
 
     /** The defaults where free, free ports for the rest; no two the same. */
     static StackPorts choose() {
         Set<Integer> taken = new HashSet<>();
         return new StackPorts(pick(DEFAULTS.kafka, taken), pick(DEFAULTS.controller, taken), pick(DEFAULTS.connect, taken),
-                pick(DEFAULTS.mqtt, taken), pick(DEFAULTS.cosmos, taken), pick(DEFAULTS.lake, taken));
+                pick(DEFAULTS.mqtt, taken), pick(DEFAULTS.cosmos, taken), pick(DEFAULTS.lake, taken), pick(DEFAULTS.iothub, taken));
     }
 
     private static int pick(int preferred, Set<Integer> taken) {
@@ -45,6 +47,11 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, 
         return "http://127.0.0.1:" + lake + "/" + account;
     }
 
+    /** The IoT Hub endpoint's address, as its connection string's {@code Endpoint} names it. */
+    String iothubEndpoint() {
+        return "sb://127.0.0.1:" + iothub;
+    }
+
     /** Which ports differ from the usual ones, for the start-up message; empty when none does. */
     String movedPorts() {
         StringBuilder moved = new StringBuilder();
@@ -54,6 +61,7 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, 
         moved(moved, "MQTT", DEFAULTS.mqtt, mqtt);
         moved(moved, "Cosmos DB", DEFAULTS.cosmos, cosmos);
         moved(moved, "the Data Lake", DEFAULTS.lake, lake);
+        moved(moved, "the IoT Hub endpoint", DEFAULTS.iothub, iothub);
         return moved.toString();
     }
 
@@ -70,11 +78,13 @@ record StackPorts(int kafka, int controller, int connect, int mqtt, int cosmos, 
         properties.setProperty("port.mqtt", Integer.toString(mqtt));
         properties.setProperty("port.cosmos", Integer.toString(cosmos));
         properties.setProperty("port.lake", Integer.toString(lake));
+        properties.setProperty("port.iothub", Integer.toString(iothub));
     }
 
     static StackPorts readFrom(Properties properties) {
         return new StackPorts(port(properties, "kafka"), port(properties, "controller"), port(properties, "connect"),
-                port(properties, "mqtt"), port(properties, "cosmos"), port(properties, "lake"));
+                port(properties, "mqtt"), port(properties, "cosmos"), port(properties, "lake"),
+                port(properties, "iothub"));
     }
 
     private static int port(Properties properties, String name) {

@@ -94,6 +94,38 @@ final class StackStatus implements AutoCloseable {
         return devices;
     }
 
+    /**
+     * A topic's records per key (the device id, as both sources set it; "(none)" for a null key), read from the
+     * beginning to the end offsets of now.
+     */
+    Map<String, Long> recordsByKey(String topic) {
+        Map<String, Long> counts = new TreeMap<>();
+        if (records(topic) == 0) {
+            return counts; // none yet, or the topic does not exist: nothing to wait for
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        String key = record.key() == null ? "(none)" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                        counts.merge(key, 1L, Long::sum);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + topic + " from Kafka: " + e.getMessage(), e);
+        }
+        return counts;
+    }
+
     /** "connector RUNNING, tasks 0:RUNNING 1:RUNNING", or what went wrong asking. */
     String connectorState(String connector) {
         try {

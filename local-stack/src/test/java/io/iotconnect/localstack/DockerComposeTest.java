@@ -1,6 +1,7 @@
 package io.iotconnect.localstack;
 
 import io.iotconnect.testing.DataLakeServerMain;
+import io.iotconnect.testing.EventHubsEndpointMain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked statically: every image pinned to a
  * version, every file and directory it mounts present, dependencies between services resolvable, and the topology
  * the README promises (3 KRaft brokers with replication 3 and min.insync.replicas 2, 2 Connect workers sharing the
- * plugins, MQTT broker, the local Data Lake endpoint, Kafka UI, simulator, the connect-config job).
+ * plugins, MQTT broker, the local Data Lake and IoT Hub endpoints, Kafka UI, simulators, the connect-config job).
  */
 class DockerComposeTest {
 
@@ -183,5 +184,48 @@ class DockerComposeTest {
                     .isEqualTo("${DATALAKE_KEY:-" + DataLakeServerMain.DEVELOPMENT_KEY + "}");
         }
         assertThat(Files.readString(repository.resolve("connect-config/datalake-sink.json"))).contains("${env:DATALAKE_KEY}");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theIotHubIsTheInRepoEndpointReachableFromTheWorkersOrARealHub() throws IOException {
+        Map<String, Object> iothub = services.get("iothub");
+        assertThat(iothub).as("the iothub service").isNotNull();
+        List<String> command = ((List<Object>) iothub.get("command")).stream().map(Object::toString).toList();
+        assertThat(command).contains(EventHubsEndpointMain.class.getName());
+        assertThat(command.get(command.indexOf("-cp") + 1)).isEqualTo("/app/lib/*");
+        assertThat(iothub.get("volumes").toString()).contains("./local-stack/target:/app");
+        String hub = command.get(command.indexOf("--hub") + 1);
+        assertThat(hub).isEqualTo(EventHubsEndpointMain.DEFAULT_HUB);
+        assertThat(Integer.parseInt(command.get(command.indexOf("--partitions") + 1))).isPositive();
+        String port = command.get(command.indexOf("--port") + 1);
+
+        // EventHubsEndpoint listens on 127.0.0.1: the link in its network namespace opens it to the other containers.
+        Map<String, Object> link = services.get("iothub-link");
+        assertThat(link.get("network_mode")).isEqualTo("service:iothub");
+        String forward = link.get("command").toString();
+        assertThat(forward).contains("TCP:127.0.0.1:" + port);
+        String exposed = forward.replaceAll(".*TCP-LISTEN:([0-9]+).*", "$1");
+        String local = "Endpoint=sb://iothub:" + exposed + ";";
+        String entity = ";EntityPath=" + hub + ";UseDevelopmentEmulator=true";
+
+        // The workers read the connection string from the environment: the local endpoint's, or a real hub's.
+        for (String worker : List.of("connect-1", "connect-2")) {
+            String value = ((Map<String, Object>) services.get(worker).get("environment")).get("IOTHUB_CONNECTION_STRING").toString();
+            assertThat(value).as("%s reads the IoT Hub connection string from the environment", worker)
+                    .startsWith("${IOTHUB_CONNECTION_STRING:-" + local).endsWith(entity + "}");
+        }
+        assertThat(Files.readString(repository.resolve("connect-config/iothub-source.json"))).contains("${env:IOTHUB_CONNECTION_STRING}");
+
+        // The IoT Hub devices send to the local endpoint through the same link.
+        List<String> simulator = ((List<Object>) services.get("iothub-simulator").get("command")).stream().map(Object::toString).toList();
+        assertThat(simulator).contains(IotHubDeviceSimulator.class.getName());
+        assertThat(simulator.get(simulator.indexOf("--connection-string") + 1)).startsWith(local).endsWith(entity);
+        assertThat(services.get("iothub-simulator").get("depends_on").toString()).contains("iothub-link");
+
+        assertThat(services.get("connect-config").get("command").toString()).contains("/connect-config/iothub-source.json");
+        assertThat(((Map<String, Object>) services.get("connect-config").get("depends_on"))).containsKey("iothub-link");
+        assertThat(services.get("plugin-installer").get("volumes").toString())
+                .contains("./iothub-source-connector/target:/archives/iothub-source-connector");
     }
 }

@@ -53,7 +53,7 @@ class LocalStackIT {
         LocalStack stack = new LocalStack(REPOSITORY, state, out);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
             try {
-                return stack.run(new LocalStack.Options(seconds, 50, 10));
+                return stack.run(new LocalStack.Options(seconds, 50, 10, 4));
             } finally {
                 stack.shutdown();
             }
@@ -64,15 +64,15 @@ class LocalStackIT {
     @Test
     void runsOnFreePortsBesideOtherServersRefusesASecondStartAndLosesNothing() throws Exception {
         List<ServerSocket> squatters = new ArrayList<>();
-        for (int port : new int[] {9092, 9093, 8083, 1883, 8081, 10000}) {
+        for (int port : new int[] {9092, 9093, 8083, 1883, 8081, 10000, 5672}) {
             squatters.add(occupy(port));
         }
         try {
             Run run = start("local-stack-it", 30);
-            awaitOutput(run, "Simulating 10 devices");
+            awaitOutput(run, "Simulating 10 MQTT devices on devices/<id>/telemetry and 4 IoT Hub devices");
             StackPorts ports = run.stack().ports();
-            assertThat(List.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos(), ports.lake()))
-                    .as("every default port was taken: the stack chose free ones").doesNotContain(9092, 9093, 8083, 1883, 8081, 10000);
+            assertThat(List.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos(), ports.lake(), ports.iothub()))
+                    .as("every default port was taken: the stack chose free ones").doesNotContain(9092, 9093, 8083, 1883, 8081, 10000, 5672);
             assertThat(run.text()).contains("Ports in use, free ones taken instead: Kafka 9092 -> " + ports.kafka());
 
             // A second start on the same state directory refuses and changes nothing.
@@ -95,7 +95,8 @@ class LocalStackIT {
             assertThat(StackCommands.status(state, new PrintStream(status, true, StandardCharsets.UTF_8))).isZero();
             assertThat(status.toString(StandardCharsets.UTF_8)).contains("Connect   " + ports.connectUrl(), "mqtt-source RUNNING",
                     "Data Lake http://127.0.0.1:" + ports.lake() + "/devlake, files in " + LocalStack.lakeTopics(state),
-                    "datalake-sink RUNNING");
+                    "datalake-sink RUNNING", "iothub-source RUNNING",
+                    "IoT Hub   sb://127.0.0.1:" + ports.iothub() + " (Event Hubs-compatible endpoint), hub iothub-telemetry with 4 partitions");
 
             // The worker offers Kafka's own plugins and ours, nothing from test jars.
             List<String> plugins = new ArrayList<>();
@@ -103,7 +104,7 @@ class LocalStackIT {
                 plugins.add(plugin.get("class").asText());
             }
             assertThat(plugins).contains("io.iotconnect.mqtt.MqttSourceConnector", "io.iotconnect.cosmos.CosmosSinkConnector",
-                    "io.iotconnect.datalake.DataLakeSinkConnector",
+                    "io.iotconnect.datalake.DataLakeSinkConnector", "io.iotconnect.iothub.IotHubSourceConnector",
                     "io.iotconnect.anomaly.ValidateReading$Value", "io.iotconnect.anomaly.IsInvalid",
                     "org.apache.kafka.connect.file.FileStreamSinkConnector", "org.apache.kafka.connect.mirror.MirrorSourceConnector",
                     "org.apache.kafka.connect.transforms.RegexRouter");
@@ -117,7 +118,13 @@ class LocalStackIT {
             assertThat(output).contains("all connectors and task", "Summary of 3", "every published message reached Kafka",
                     "OK: nothing lost, no sink stalled, nothing duplicated in the lake, every connector and task RUNNING", "Result: OK");
             assertThat(output).containsPattern("documents in Cosmos DB: [1-9][0-9]* in readings \\(for [0-9]+ records in telemetry\\), "
-                    + "[0-9]+ in alerts \\(for [0-9]+\\), 10 in devices");
+                    + "[0-9]+ in alerts \\(for [0-9]+\\), 14 in devices");
+            // The IoT Hub devices' messages, each once in Kafka, and their readings once in Cosmos DB and the lake.
+            assertThat(output).containsPattern("IoT Hub devices: [1-9][0-9]* messages sent, each once in Kafka \\(([1-9][0-9]*) in telemetry, "
+                    + "[0-9]+ in telemetry-invalid, [0-9]+ in telemetry-errors\\); their \\1 readings once each in Cosmos DB and in the lake");
+            assertThat(output).containsPattern("MQTT \\(10 devices\\) +([1-9][0-9]*) +\\1 +\\1 +\\1\n");
+            assertThat(output).containsPattern("IoT Hub \\(4 devices\\) +([1-9][0-9]*) +\\1 +\\1 +\\1\n");
+            assertThat(output).containsPattern("hub-sensor-004 +[1-9][0-9]* readings +avg temperature +[0-9.]+");
             // The lake holds every record of Kafka once, and the per-device query over its files agrees with Kafka. A
             // _SUCCESS marker needs every partition past an hour's end: a short run may well have none.
             assertThat(output).containsPattern("files in the lake    : [1-9][0-9]* committed Parquet files under .*: ([1-9][0-9]*) rows "
@@ -153,7 +160,7 @@ class LocalStackIT {
     @Test
     void theSummaryFailsWhenASinkStallsAndATaskFails() throws Exception {
         Run run = start("local-stack-it-broken", 40);
-        awaitOutput(run, "Simulating 10 devices");
+        awaitOutput(run, "Simulating 10 MQTT devices on devices/<id>/telemetry and 4 IoT Hub devices");
         String connect = run.stack().ports().connectUrl();
         // A sink that stops writing: the live state of every device falls behind its newest reading.
         send("PUT", connect + "/connectors/cosmos-devices/pause", null);
