@@ -10,12 +10,14 @@
 #       -> cosmos-sink: connector <N> docs/s, raw SDK <M> docs/s, ratio <R>
 #   bench/run.sh datalake-sink [--records N] [--rounds R] [--warmups W] [--tasks T] [--rotate N] [--profile]
 #       -> datalake-sink: connector <N> rec/s, raw SDK <M> rec/s, ratio <R>
+#   bench/run.sh iothub-source [--events N] [--rounds R] [--warmups W] [--partitions P] [--tasks T] [--eos] [--profile] [--jfr]
+#       -> iothub-source: connector <N> ev/s, raw SDK <M> ev/s, ratio <R>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "usage: bench/run.sh <benchmark> [options]" >&2
-  echo "benchmarks: mqtt-source, smt, cosmos-sink, datalake-sink" >&2
+  echo "benchmarks: mqtt-source, smt, cosmos-sink, datalake-sink, iothub-source" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -27,6 +29,7 @@ case $name in
   smt) main=io.iotconnect.bench.smt.SmtBenchmark ;;
   cosmos-sink) main=io.iotconnect.bench.cosmos.CosmosSinkBenchmark ;;
   datalake-sink) main=io.iotconnect.bench.datalake.DataLakeSinkBenchmark ;;
+  iothub-source) main=io.iotconnect.bench.iothub.IotHubSourceBenchmark ;;
   *) usage ;;
 esac
 
