@@ -41,10 +41,6 @@ public final class FormatWriters {
         };
     }
 
-    public FileFormat format() {
-        return format;
-    }
-
     /** The file name extension of {@code format} files, with {@code .gz} for gzip JSON lines. */
     public String extension(FileFormat format) {
         String formatCodec = format == this.format ? codec : format.defaultCodec();

@@ -8,7 +8,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -228,17 +227,5 @@ public final class RowSchemas {
             case INT32 -> 4;
             default -> 8;
         };
-    }
-
-    /** Whether the logical type is one the formats know; others are written as their physical type. */
-    static boolean isKnownLogical(Schema schema) {
-        String name = schema.name();
-        return Timestamp.LOGICAL_NAME.equals(name) || Date.LOGICAL_NAME.equals(name) || Time.LOGICAL_NAME.equals(name)
-                || Decimal.LOGICAL_NAME.equals(name);
-    }
-
-    /** Fails with a reason for schemas no format can hold. */
-    static DataException unsupported(String what) {
-        return new DataException(what);
     }
 }

@@ -326,10 +326,6 @@ public final class PathTemplate {
         return start.plus(1, timePrefixUnit).toInstant().toEpochMilli();
     }
 
-    public ZoneId zone() {
-        return zone;
-    }
-
     @Override
     public String toString() {
         return template;

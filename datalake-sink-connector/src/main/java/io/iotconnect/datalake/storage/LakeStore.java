@@ -41,10 +41,6 @@ public final class LakeStore {
     public record Versioned(byte[] content, String etag) {
     }
 
-    public String fileSystemName() {
-        return fileSystem.getFileSystemName();
-    }
-
     /** Creates (or truncates) a file and returns a stream that appends to it; the data is visible after close(). */
     public LakeOutputStream create(String path, int bufferBytes) {
         DataLakeFileClient file = fileSystem.getFileClient(path);
@@ -177,23 +173,6 @@ public final class LakeStore {
             for (PathItem item : fileSystem.listPaths(new ListPathsOptions().setPath(directory).setRecursive(false), null)) {
                 if (!item.isDirectory()) {
                     files.add(item.getName());
-                }
-            }
-        } catch (DataLakeStorageException e) {
-            if (e.getStatusCode() != 404) {
-                throw e;
-            }
-        }
-        return files;
-    }
-
-    /** Every file below {@code directory}, recursively; empty when it is missing. */
-    public List<PathItem> listRecursive(String directory) {
-        List<PathItem> files = new ArrayList<>();
-        try {
-            for (PathItem item : fileSystem.listPaths(new ListPathsOptions().setPath(directory).setRecursive(true), null)) {
-                if (!item.isDirectory()) {
-                    files.add(item);
                 }
             }
         } catch (DataLakeStorageException e) {

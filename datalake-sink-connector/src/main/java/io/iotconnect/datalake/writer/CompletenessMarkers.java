@@ -33,7 +33,6 @@ final class CompletenessMarkers {
     private final String markerName;
     private final long latenessMs;
     private final Map<String, Long> lastCheck = new HashMap<>();
-    private long written;
 
     CompletenessMarkers(LakeStore store, LakeLayout layout, PathTemplate template, String markerName, long latenessMs) {
         this.store = store;
@@ -72,7 +71,6 @@ final class CompletenessMarkers {
         for (Map.Entry<String, Long> bucket : candidates.entrySet()) {
             if (bucket.getValue() + latenessMs <= slowest) {
                 if (store.createIfAbsent(layout.marker(bucket.getKey(), markerName), new byte[0])) {
-                    written++;
                     log.info("{} is complete: every partition of {} has committed records past its end; wrote {}",
                             bucket.getKey(), topic, markerName);
                 }
@@ -105,9 +103,5 @@ final class CompletenessMarkers {
             slowest = Math.min(slowest, watermark);
         }
         return slowest;
-    }
-
-    long written() {
-        return written;
     }
 }

@@ -12,7 +12,6 @@ import io.iotconnect.datalake.storage.LakeOutputStream;
 import io.iotconnect.datalake.storage.LakeStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,9 +260,5 @@ final class PartitionWriter {
     @Override
     public String toString() {
         return partition.toString();
-    }
-
-    static ConnectException notOwned(TopicPartition partition, RuntimeException cause) {
-        return new ConnectException("another task took over " + partition + " (its index changed under this one)", cause);
     }
 }
