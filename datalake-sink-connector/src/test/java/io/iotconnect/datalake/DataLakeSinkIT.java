@@ -232,6 +232,9 @@ class DataLakeSinkIT {
         Map<String, String> props = sinkProps("stormy", "lake-storm");
         props.put(DataLakeSinkConfig.RETRY_DELAY_MAX_CONFIG, "200");
         props.put(DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG, "50");
+        // Files of 50 rows: enough requests (about 40 files' appends, flushes, index writes and renames) that the
+        // storm's shares always add up to more than 20 faults, however fast the machine.
+        props.put(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "50");
         lake.injectShare(DataLakeServer.Fault.throttle(503, Duration.ofMillis(50)), DataLakeServer.Operation.ANY, 0.15);
         lake.injectShare(DataLakeServer.Fault.drop(), DataLakeServer.Operation.APPEND, 0.05);
         lake.injectShare(DataLakeServer.Fault.loseResponse(), DataLakeServer.Operation.RENAME, 0.1);
