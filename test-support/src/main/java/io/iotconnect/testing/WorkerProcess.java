@@ -126,6 +126,15 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** The connector's status as the REST API answers it (for failure messages), or why there is none. */
+    public String connectorStatus(String name) {
+        try {
+            return request("GET", "connectors/" + name + "/status", null).body();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Waits until the connector and exactly {@code tasks} tasks are RUNNING. */
     public void awaitRunning(String name, int tasks, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
