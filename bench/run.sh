@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark: each compares a plugin with the raw client or SDK doing the same work, in one run on this
-# machine, and prints one result line last.
+# machine (smt-accuracy instead scores the anomaly detectors on NAB's labelled series by NAB's rules), and prints
+# one result line last.
 #
 #   bench/run.sh mqtt-source [--messages N] [--rounds R] [--partitions P]
 #       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
@@ -12,12 +13,14 @@
 #       -> datalake-sink: connector <N> rec/s, raw SDK <M> rec/s, ratio <R>
 #   bench/run.sh iothub-source [--events N] [--rounds R] [--warmups W] [--partitions P] [--tasks T] [--eos] [--profile] [--jfr]
 #       -> iothub-source: connector <N> ev/s, raw SDK <M> ev/s, ratio <R>
+#   bench/run.sh smt-accuracy [--detectors SPEC] [--config key=value]... [--format struct|map] [--data DIR] [--files]
+#       -> smt-accuracy: standard <S>, low-FP <F>, low-FN <N>, windows detected <d>/<w>, false alarms per 1000 rows <r>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "usage: bench/run.sh <benchmark> [options]" >&2
-  echo "benchmarks: mqtt-source, smt, cosmos-sink, datalake-sink, iothub-source" >&2
+  echo "benchmarks: mqtt-source, smt, cosmos-sink, datalake-sink, iothub-source, smt-accuracy" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -30,6 +33,7 @@ case $name in
   cosmos-sink) main=io.iotconnect.bench.cosmos.CosmosSinkBenchmark ;;
   datalake-sink) main=io.iotconnect.bench.datalake.DataLakeSinkBenchmark ;;
   iothub-source) main=io.iotconnect.bench.iothub.IotHubSourceBenchmark ;;
+  smt-accuracy) main=io.iotconnect.bench.accuracy.SmtAccuracyBenchmark ;;
   *) usage ;;
 esac
 
