@@ -1,5 +1,9 @@
 package io.iotconnect.iothub;
 
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
+import com.azure.messaging.eventhubs.models.EventPosition;
+import com.azure.messaging.eventhubs.models.ReceiveOptions;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.mapping.SourceOffsets;
 import io.iotconnect.testing.ClassServers;
@@ -14,6 +18,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.Disposable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The IoT Hub source on a real 2-worker Connect cluster, reading with the real {@code azure-messaging-eventhubs} SDK
  * from the in-repo AMQP endpoint: what arrives in Kafka, with which keys and headers, through detached links and
  * closed connections, from each start position, after an offset rewind over REST, and from a partition added while
- * it runs.
+ * it runs; and how it ends when another reader with a higher owner level keeps taking its partition.
  */
 class IotHubSourceIT {
 
@@ -281,5 +286,33 @@ class IotHubSourceIT {
         records.forEach(record -> partitions.add(header(record, "iothub.partition")));
         assertThat(partitions).containsExactlyInAnyOrder("1", "3");
         connect.deleteConnector("growing");
+    }
+
+    @Test
+    void aReaderWithAHigherOwnerLevelTakesThePartitionAndTheTaskNamesTheConsumerGroup() throws Exception {
+        endpoint.createHub("owned", 1);
+        endpoint.publish("owned", "0", telemetry("device-0", 0, 5));
+        Map<String, String> props = connectorProps("owned", "owned-telemetry");
+        props.put(IotHubSourceConfig.OWNER_LEVEL_CONFIG, "1");
+        props.put(IotHubSourceConfig.RECEIVE_MAX_FAILURES_CONFIG, "3");
+        startConnector("owned", props, 1);
+        readAtLeast("owned-telemetry", 5);
+
+        // Another application on the same consumer group reads as the partition's owner at a higher level.
+        EventHubConsumerAsyncClient rival = new EventHubClientBuilder().connectionString(endpoint.connectionString("owned"))
+                .consumerGroup(IotHubSourceConfig.CONSUMER_GROUP_DEFAULT).buildAsyncConsumerClient();
+        Disposable reading = rival.receiveFromPartition("0", EventPosition.latest(), new ReceiveOptions().setOwnerLevel(7L))
+                .subscribe(event -> { }, error -> { });
+        try {
+            connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("owned", 1,
+                    "the task did not fail after the partition was taken again and again");
+            String trace = connect.connectorStatus("owned").tasks().get(0).trace();
+            assertThat(trace).contains("partition 0 of owned was taken by another reader with a higher owner level on "
+                    + "consumer group '$Default' (3 time(s) in a row)").contains("give this connector a consumer group of its own");
+        } finally {
+            reading.dispose();
+            rival.close();
+            connect.deleteConnector("owned");
+        }
     }
 }

@@ -91,6 +91,11 @@ final class AmqpEndpointHandler extends BaseHandler {
         this.counters = counters;
     }
 
+    /** Tokens put on {@code $cbs} so far. */
+    List<EventHubsEndpoint.PutToken> tokens() {
+        return management.tokens();
+    }
+
     @Override
     public void handle(Event event) {
         try {

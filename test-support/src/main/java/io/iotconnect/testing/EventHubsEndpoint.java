@@ -142,6 +142,16 @@ public final class EventHubsEndpoint implements AutoCloseable {
                 + ";EntityPath=" + hub + ";UseDevelopmentEmulator=true";
     }
 
+    /**
+     * A connection string for a namespace reached over TLS, as a real hub's reads ({@code Endpoint=sb://<namespace>/},
+     * no emulator flag): for a client that connects through an {@link AmqpGateway} given as its custom endpoint
+     * address, since the name alone resolves nowhere.
+     */
+    public String connectionString(String hub, String namespace) {
+        return "Endpoint=sb://" + namespace + "/;SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
+                + ";EntityPath=" + hub;
+    }
+
     /** Creates a hub with partitions "0" to "partitions - 1". */
     public void createHub(String name, int partitions) {
         if (hubs.putIfAbsent(name, new EventHubEntity(name, partitions)) != null) {
@@ -250,6 +260,15 @@ public final class EventHubsEndpoint implements AutoCloseable {
     /** Event deliveries sent to receivers (a redelivery after a reconnect counts again). */
     public long eventsDelivered() {
         return counters.delivered.get();
+    }
+
+    /** A token a client put on {@code $cbs}: its type ({@code jwt} for Microsoft Entra ID, {@code servicebus.windows.net:sastoken} for SAS), audience and value. */
+    public record PutToken(String type, String audience, String token) {
+    }
+
+    /** Every token clients put on {@code $cbs} so far, in order (the endpoint grants them all). */
+    public List<PutToken> tokensPut() {
+        return handler.tokens();
     }
 
     /** Events taken from clients' producers. */

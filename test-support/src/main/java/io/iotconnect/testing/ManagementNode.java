@@ -6,12 +6,14 @@ import org.apache.qpid.proton.message.Message;
 
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
  * The two request/response nodes every Event Hubs client talks to: {@code $cbs}, whose put-token requests are all
- * granted (the endpoint does not check tokens), and {@code $management}, which answers READ of a hub and of a
+ * granted (the endpoint does not check tokens, it records them), and {@code $management}, which answers READ of a hub and of a
  * partition with the map the SDK expects, with the exact value types it casts to. Replies carry the request's
  * message-id as correlation-id and {@code status-code}/{@code status-description} application properties.
  */
@@ -21,9 +23,15 @@ final class ManagementNode {
     static final String MANAGEMENT = "$management";
 
     private final Function<String, EventHubEntity> hubs;
+    private final List<EventHubsEndpoint.PutToken> tokens = new CopyOnWriteArrayList<>();
 
     ManagementNode(Function<String, EventHubEntity> hubs) {
         this.hubs = hubs;
+    }
+
+    /** Every token put on {@code $cbs}, in order. */
+    List<EventHubsEndpoint.PutToken> tokens() {
+        return List.copyOf(tokens);
     }
 
     /** The reply to a request that arrived on {@code node}. */
@@ -32,8 +40,13 @@ final class ManagementNode {
                 : request.getApplicationProperties().getValue();
         Object operation = properties.get("operation");
         if (CBS.equals(node)) {
-            return "put-token".equals(operation) ? reply(request, 200, "OK", null)
-                    : reply(request, 400, "unsupported operation " + operation, null);
+            if (!"put-token".equals(operation)) {
+                return reply(request, 400, "unsupported operation " + operation, null);
+            }
+            Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
+            tokens.add(new EventHubsEndpoint.PutToken(String.valueOf(properties.get("type")),
+                    String.valueOf(properties.get("name")), String.valueOf(token)));
+            return reply(request, 200, "OK", null);
         }
         if (!"READ".equals(operation)) {
             return reply(request, 400, "unsupported operation " + operation, null);

@@ -43,6 +43,7 @@ public final class EventHubClients {
         } else {
             builder.credential(config.namespace(), config.eventHubName(), EntraIdCredentials.credential(config.entraIdSettings()));
         }
+        config.customEndpointAddress().ifPresent(builder::customEndpointAddress);
         config.proxyHost().ifPresent(host -> {
             Proxy proxy = new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(host, config.proxyPort()));
             builder.proxyOptions(config.proxyUsername()

@@ -87,6 +87,13 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static final String TRANSPORT_DOC = "'amqp' (AMQP over TLS, port 5671) or 'amqp-web-sockets' (AMQP over "
             + "WebSockets, port 443: for firewalls that open only 443, and needed with a proxy).";
 
+    public static final String CUSTOM_ENDPOINT_CONFIG = "iothub.custom.endpoint.address";
+    private static final String CUSTOM_ENDPOINT_DOC = "Where to open the connection instead of the namespace's own host, "
+            + "as https://host[:port]: an application gateway, a private link address or a TLS relay in between. Without a "
+            + "port, the transport's (5671 for amqp, 443 for amqp-web-sockets). The namespace from the connection string "
+            + "or iothub.namespace still names the hub in the AMQP session and the token audience, and TLS is always on; "
+            + "the relay's certificate must be trusted by the worker's JVM. Empty: connect to the namespace.";
+
     public static final String PROXY_HOST_CONFIG = "iothub.proxy.host";
     private static final String PROXY_HOST_DOC = "HTTP proxy host for AMQP over WebSockets (iothub.transport=amqp-web-sockets). "
             + "Empty: no proxy.";
@@ -351,6 +358,10 @@ public class IotHubSourceConfig extends AbstractConfig {
         return transport;
     }
 
+    public Optional<String> customEndpointAddress() {
+        return Optional.ofNullable(getString(CUSTOM_ENDPOINT_CONFIG)).map(String::trim).filter(address -> !address.isEmpty());
+    }
+
     public Optional<String> proxyHost() {
         return Optional.ofNullable(getString(PROXY_HOST_CONFIG)).map(String::trim).filter(host -> !host.isEmpty());
     }
@@ -536,6 +547,9 @@ public class IotHubSourceConfig extends AbstractConfig {
                 Importance.HIGH, CONSUMER_GROUP_DOC, CONNECTION_GROUP, ++order, Width.MEDIUM, "Consumer group");
         def.define(TRANSPORT_CONFIG, Type.STRING, TRANSPORT_DEFAULT, Validators.oneOf(Transport.class), Importance.MEDIUM,
                 TRANSPORT_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Transport");
+        def.define(CUSTOM_ENDPOINT_CONFIG, Type.STRING, "", Validators.parsedBy("empty, or an https:// URL with a host",
+                        IotHubSourceConfig::checkCustomEndpoint), Importance.LOW,
+                CUSTOM_ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.LONG, "Custom endpoint address");
         def.define(PROXY_HOST_CONFIG, Type.STRING, "", Importance.LOW,
                 PROXY_HOST_DOC, CONNECTION_GROUP, ++order, Width.MEDIUM, "Proxy host");
         def.define(PROXY_PORT_CONFIG, Type.INT, 3128, ConfigDef.Range.between(1, 65535), Importance.LOW,
@@ -628,6 +642,22 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static void checkAuthorityHost(String text) {
         if (!text.isBlank() && !text.trim().startsWith("https://")) {
             throw new IllegalArgumentException("an authority host is an https:// URL, like https://login.microsoftonline.us/");
+        }
+    }
+
+    private static void checkCustomEndpoint(String text) {
+        if (text.isBlank()) {
+            return;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(text.trim());
+            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("a custom endpoint address is an https:// URL with a host, like "
+                        + "https://gateway.example.com:5671");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL (" + e.getReason() + "); a custom endpoint address looks like "
+                    + "https://gateway.example.com:5671");
         }
     }
 

@@ -95,6 +95,12 @@ class IotHubSourceConfigTest {
                 .hasMessageContaining("without sb://");
         assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.NAMESPACE_CONFIG, "myns")))
                 .hasMessageContaining("myns.servicebus.windows.net");
+        assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.CUSTOM_ENDPOINT_CONFIG, "amqps://gw:5671")))
+                .hasMessageContaining(IotHubSourceConfig.CUSTOM_ENDPOINT_CONFIG).hasMessageContaining("https:// URL with a host");
+        assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.CUSTOM_ENDPOINT_CONFIG, "https://gw :5671")))
+                .hasMessageContaining("not a URL");
+        assertThat(new IotHubSourceConfig(with(IotHubSourceConfig.CUSTOM_ENDPOINT_CONFIG, " https://gw.example.com:5671 "))
+                .customEndpointAddress()).contains("https://gw.example.com:5671");
         assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.TRANSPORT_CONFIG, "mqtt")))
                 .hasMessageContaining("amqp, amqp-web-sockets");
         assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.TOPIC_CONFIG, null)))
