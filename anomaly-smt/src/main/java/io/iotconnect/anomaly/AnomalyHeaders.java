@@ -11,6 +11,14 @@ public final class AnomalyHeaders {
     public static final String SCORE = "anomaly.score";
     /** String: every reason, separated by {@code "; "}, like {@code temperature=87.2 above critical 80}. */
     public static final String REASONS = "anomaly.reasons";
+    /** Double in [0, 1]: the highest likelihood of the reading's likelihood detectors, on every reading they assessed after their warm-up. */
+    public static final String LIKELIHOOD = "anomaly.likelihood";
+    /** String: {@code start}, {@code ongoing} or {@code end}, on readings that belong to an anomaly episode of their device. */
+    public static final String EPISODE = "anomaly.episode";
+    /** Long: the start of the reading's episode, epoch milliseconds, with {@link #EPISODE}. */
+    public static final String EPISODE_START = "anomaly.episode.start";
+    /** Double: the highest score of the reading's episode so far, with {@link #EPISODE}. */
+    public static final String EPISODE_PEAK = "anomaly.episode.peak";
     /** String: every validation error, separated by {@code "; "}, on readings ValidateReading tagged. */
     public static final String VALIDATION_ERRORS = "validation.errors";
 

@@ -69,4 +69,43 @@ final class ConfigChecks {
         }
         return duration;
     }
+
+    /** A duration of zero or more, like 0, 30s or 1h. */
+    static ConfigDef.Validator durationFromZero() {
+        return Validators.parsedBy("a duration of 0 or more, like 0, 30s or 1h", ConfigChecks::durationFromZero);
+    }
+
+    static Duration durationFromZero(String text) {
+        String trimmed = text == null ? "" : text.trim();
+        if (trimmed.isEmpty() || trimmed.equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration duration = Durations.parse(trimmed);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return duration;
+    }
+
+    /** k/n with 1 <= k <= n <= 52. */
+    static ConfigDef.Validator debounce() {
+        return Validators.parsedBy("k/n, like 1/1 or 3/5", ConfigChecks::debounce);
+    }
+
+    static int[] debounce(String text) {
+        String[] parts = text == null ? new String[0] : text.trim().split("\\s*/\\s*");
+        try {
+            if (parts.length == 2) {
+                int k = Integer.parseInt(parts[0]);
+                int n = Integer.parseInt(parts[1]);
+                if (k >= 1 && k <= n && n <= 52) {
+                    return new int[] {k, n};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("write k/n, k flagged readings among the device's last n, with 1 <= k <= n <= 52, "
+                + "like 1/1 (the first flagged reading) or 3/5");
+    }
 }

@@ -2,6 +2,7 @@ package io.iotconnect.anomaly;
 
 import io.iotconnect.anomaly.detect.AnomalyDetector;
 import io.iotconnect.anomaly.detect.Assessment;
+import io.iotconnect.anomaly.detect.Episode;
 import io.iotconnect.anomaly.detect.Severity;
 import io.iotconnect.anomaly.metrics.Counter;
 import io.iotconnect.anomaly.metrics.TransformMetrics;
@@ -42,12 +43,14 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private static final Logger log = LoggerFactory.getLogger(FlagAnomaly.class);
 
     public static final String OVERVIEW_DOC = "Flags anomalous readings with detectors per field: static thresholds with "
-            + "warning and critical levels, a rolling z-score over an exponentially weighted mean and variance per device, "
+            + "warning and critical levels, an anomaly likelihood over a robust, seasonal baseline per device, a rolling z-score over an exponentially weighted mean and variance per device, "
             + "the rate of change per second between a device's readings, a flatline (the same value N times in a row), and "
             + "a gap (a device silent for too long, flagged on its next reading). Adds the headers '" + AnomalyHeaders.ANOMALY
             + "' (true/false on every reading), and on flagged readings '" + AnomalyHeaders.SEVERITY + "' (warning or "
             + "critical), '" + AnomalyHeaders.SCORE + "' (1 at a detector's warning level, 2 at its critical level) and '"
             + AnomalyHeaders.REASONS + "' (like 'temperature=87.2 above critical 80'); optionally the same as a field. "
+            + "Flagged readings form episodes per device ('" + AnomalyHeaders.EPISODE + "' start/ongoing/end), so the IsAnomaly "
+            + "predicate with match=episode-starts sends one alert per incident. "
             + "Per-device state is per task and bounded: keep each device on one task (records keyed by device id on a sink; "
             + "unshared MQTT filters or one task on the MQTT source). Use the concrete transformation type designed for the "
             + "record key (<code>" + FlagAnomaly.class.getName() + "$Key</code>) or value (<code>" + FlagAnomaly.class.getName()
@@ -59,7 +62,12 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     private static final String DETECTORS_DOC = "The detectors, one list per field, separated by ';'. Each list is a field path "
             + "(dots for nesting), a colon, and detectors separated by spaces: 'above(warning, critical)' and "
             + "'below(warning, critical)' (static thresholds; either level may be left out by naming the other, like "
-            + "below(warning=10)); 'zscore(warning=3, critical=5, warmup=30, alpha=0.05, min.stddev=0)' (distance from the "
+            + "below(warning=10)); 'likelihood(season=daily, half.life=6h, spread.half.life=1d, season.half.life=3d, "
+            + "window=15m, history=7d, raise=0.9999, critical=0.99999, clear=0.9, warmup=50, floor=0.01, min.spread=0)' "
+            + "(the recommended detector for a metric without known limits: how unusual the field's recent deviation from the "
+            + "device's own robust baseline is, as a probability; a baseline per hour of the day with season=daily; forgets "
+            + "by elapsed time; flags from 'raise' (critical from 'critical') and, once raised, while at or above 'clear'); "
+            + "'zscore(warning=3, critical=5, warmup=30, alpha=0.05, min.stddev=0)' (distance from the "
             + "device's exponentially weighted mean in standard deviations, silent for the first 'warmup' readings; an "
             + "outlier moves the baseline only up to the warning band); 'rate(warning, critical)' (absolute change per "
             + "second between consecutive readings of the device); 'flatline(count, severity=warning)' (the same value "
@@ -96,6 +104,20 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             + "field under stateful detectors plus the gap check, 48 more per further stateful field (177 MB for a million "
             + "devices).";
 
+    public static final String EPISODE_DEBOUNCE_CONFIG = "episode.debounce";
+    private static final String EPISODE_DEBOUNCE_DOC = "When an episode starts, as k/n: when k of the device's last n readings "
+            + "are flagged (n at most 52). 1/1: on the first flagged reading; 3/5 waits for three flagged readings among "
+            + "five before alerting.";
+
+    public static final String EPISODE_CLEAR_AFTER_CONFIG = "episode.clear.after";
+    private static final String EPISODE_CLEAR_AFTER_DOC = "An episode ends on the device's first reading after this long "
+            + "without a flagged reading (that reading gets '" + AnomalyHeaders.EPISODE + "'=end); every reading before "
+            + "belongs to it ('ongoing'). Durations as 30s, 15m, 1h.";
+
+    public static final String EPISODE_COOLDOWN_CONFIG = "episode.cooldown";
+    private static final String EPISODE_COOLDOWN_DOC = "After an episode ends, no new one starts for this long (flagged "
+            + "readings still get their per-reading headers). 0: off.";
+
     public static final String OUTPUT_HEADERS_CONFIG = "output.headers";
     private static final String OUTPUT_HEADERS_DOC = "Whether to add the anomaly headers. The IsAnomaly predicate reads them.";
 
@@ -105,6 +127,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             + "strings). A Struct's schema gains the field; derived schemas are cached. Empty: headers only.";
 
     private static final String DETECTORS_GROUP = "Detectors";
+    private static final String EPISODES_GROUP = "Episodes";
     private static final String READING_GROUP = "Reading";
     private static final String OUTPUT_GROUP = "Output";
 
@@ -128,6 +151,12 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                     READING_GROUP, 2, ConfigDef.Width.MEDIUM, "Timestamp field")
             .define(TIMESTAMP_UNIT_CONFIG, ConfigDef.Type.STRING, "auto", ConfigDef.ValidString.in("auto", "ms", "s"), ConfigDef.Importance.LOW,
                     TIMESTAMP_UNIT_DOC, READING_GROUP, 3, ConfigDef.Width.SHORT, "Timestamp unit")
+            .define(EPISODE_DEBOUNCE_CONFIG, ConfigDef.Type.STRING, "1/1", ConfigChecks.debounce(), ConfigDef.Importance.LOW,
+                    EPISODE_DEBOUNCE_DOC, EPISODES_GROUP, 1, ConfigDef.Width.SHORT, "Debounce (k/n)")
+            .define(EPISODE_CLEAR_AFTER_CONFIG, ConfigDef.Type.STRING, "1h", ConfigChecks.positiveDurationOrEmpty("for 1h"),
+                    ConfigDef.Importance.MEDIUM, EPISODE_CLEAR_AFTER_DOC, EPISODES_GROUP, 2, ConfigDef.Width.SHORT, "Clear after")
+            .define(EPISODE_COOLDOWN_CONFIG, ConfigDef.Type.STRING, "0", ConfigChecks.durationFromZero(),
+                    ConfigDef.Importance.LOW, EPISODE_COOLDOWN_DOC, EPISODES_GROUP, 3, ConfigDef.Width.SHORT, "Cooldown")
             .define(OUTPUT_HEADERS_CONFIG, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW, OUTPUT_HEADERS_DOC,
                     OUTPUT_GROUP, 1, ConfigDef.Width.SHORT, "Anomaly headers")
             .define(OUTPUT_FIELD_CONFIG, ConfigDef.Type.STRING, "", ConfigChecks.topLevelField("anomaly"), ConfigDef.Importance.LOW,
@@ -168,7 +197,14 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
         String spec = config.getString(DETECTORS_CONFIG);
         Duration gap = ConfigChecks.positiveDuration(config.getString(GAP_CONFIG), GAP_OFF);
         Severity gapSeverity = Severity.parse(config.getString(GAP_SEVERITY_CONFIG));
-        detector = new AnomalyDetector(RuleSpecParser.parse(spec), gap, gapSeverity, config.getInt(MAX_DEVICES_CONFIG));
+        int[] debounce = ConfigChecks.debounce(config.getString(EPISODE_DEBOUNCE_CONFIG));
+        int raiseCount = debounce[0];
+        int raiseWindow = debounce[1];
+        Duration clearAfter = ConfigChecks.positiveDuration(config.getString(EPISODE_CLEAR_AFTER_CONFIG), "for 1h");
+        AnomalyDetector.EpisodeRules episodes = new AnomalyDetector.EpisodeRules(raiseCount, raiseWindow,
+                clearAfter == null ? Duration.ofHours(1) : clearAfter,
+                ConfigChecks.durationFromZero(config.getString(EPISODE_COOLDOWN_CONFIG)));
+        detector = new AnomalyDetector(RuleSpecParser.parse(spec), gap, gapSeverity, config.getInt(MAX_DEVICES_CONFIG), episodes);
         deviceIds = DeviceIdSource.of(config.getString(DEVICE_ID_FIELD_CONFIG));
         String timestamp = config.getString(TIMESTAMP_FIELD_CONFIG);
         timestampField = timestamp.isBlank() ? null : FieldPath.parse(timestamp);
@@ -234,8 +270,16 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             updatedHeaders.addBoolean(AnomalyHeaders.ANOMALY, result.flagged());
             if (result.flagged()) {
                 updatedHeaders.addString(AnomalyHeaders.SEVERITY, result.severity().word());
-                updatedHeaders.addDouble(AnomalyHeaders.SCORE, Math.round(result.score() * 100.0) / 100.0);
+                updatedHeaders.addDouble(AnomalyHeaders.SCORE, rounded(result.score()));
                 updatedHeaders.addString(AnomalyHeaders.REASONS, String.join(AnomalyHeaders.SEPARATOR, result.reasons()));
+            }
+            if (result.likelihood() > 0) {
+                updatedHeaders.addDouble(AnomalyHeaders.LIKELIHOOD, result.likelihood());
+            }
+            if (result.episode() != Episode.NONE) {
+                updatedHeaders.addString(AnomalyHeaders.EPISODE, result.episode().word());
+                updatedHeaders.addLong(AnomalyHeaders.EPISODE_START, result.episodeStart());
+                updatedHeaders.addDouble(AnomalyHeaders.EPISODE_PEAK, rounded(result.episodePeak()));
             }
         }
         if (outputField == null) {
@@ -256,6 +300,11 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
         value.put("score", result.score());
         value.put("reasons", List.copyOf(result.reasons()));
         return part.with(record, null, outputField.extend((Map<?, ?>) operand, value), updatedHeaders);
+    }
+
+    /** Two decimals, without the saturation of Math.round past Long.MAX_VALUE / 100. */
+    static double rounded(double score) {
+        return Math.abs(score) < 1e12 ? Math.round(score * 100.0) / 100.0 : score;
     }
 
     private long readingTime(R record, Object operand) {

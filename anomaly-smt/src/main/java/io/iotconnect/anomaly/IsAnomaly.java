@@ -15,22 +15,33 @@ import java.util.Map;
 public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>, Versioned {
 
     public static final String OVERVIEW_DOC = "A predicate that is true for records FlagAnomaly flagged (its '"
-            + AnomalyHeaders.ANOMALY + "' header is true) with a severity at or above min.severity. Pair it with Kafka's "
+            + AnomalyHeaders.ANOMALY + "' header is true) with a severity at or above min.severity, or only for the first "
+            + "reading of each anomaly episode with match=episode-starts. Pair it with Kafka's "
             + "RegexRouter to route anomalies to an alerts topic, or with Filter (and negate=true) to keep only anomalies.";
 
     public static final String MIN_SEVERITY_CONFIG = "min.severity";
     private static final String MIN_SEVERITY_DOC = "The lowest severity that matches: warning (every flagged reading) or "
             + "critical (critical ones only).";
 
+    public static final String MATCH_CONFIG = "match";
+    private static final String MATCH_DOC = "readings: every flagged reading. episode-starts: only the first reading of each "
+            + "anomaly episode (its '" + AnomalyHeaders.EPISODE + "' header is start), so an alerts topic gets one record "
+            + "per incident however many readings it flags; see FlagAnomaly's episode.* settings.";
+
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(MIN_SEVERITY_CONFIG, ConfigDef.Type.STRING, "warning", ConfigDef.ValidString.in("warning", "critical"),
-                    ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC, "Match", 1, ConfigDef.Width.SHORT, "Minimum severity");
+                    ConfigDef.Importance.MEDIUM, MIN_SEVERITY_DOC, "Match", 1, ConfigDef.Width.SHORT, "Minimum severity")
+            .define(MATCH_CONFIG, ConfigDef.Type.STRING, "readings", ConfigDef.ValidString.in("readings", "episode-starts"),
+                    ConfigDef.Importance.MEDIUM, MATCH_DOC, "Match", 2, ConfigDef.Width.SHORT, "Match");
 
     private Severity minimum;
+    private boolean episodeStarts;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        minimum = Severity.parse(new AbstractConfig(CONFIG_DEF, configs).getString(MIN_SEVERITY_CONFIG));
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
+        minimum = Severity.parse(config.getString(MIN_SEVERITY_CONFIG));
+        episodeStarts = config.getString(MATCH_CONFIG).equals("episode-starts");
     }
 
     @Override
@@ -38,6 +49,12 @@ public final class IsAnomaly<R extends ConnectRecord<R>> implements Predicate<R>
         Header flag = record.headers().lastWithName(AnomalyHeaders.ANOMALY);
         if (flag == null || !isTrue(flag.value())) {
             return false;
+        }
+        if (episodeStarts) {
+            Header episode = record.headers().lastWithName(AnomalyHeaders.EPISODE);
+            if (episode == null || !"start".equals(String.valueOf(episode.value()))) {
+                return false;
+            }
         }
         if (minimum == Severity.WARNING) {
             return true;

@@ -20,8 +20,14 @@ public final class AnomalyDetector {
     private final long gapMillis;
     private final Levels gapLevels;
     private final Severity gapSeverity;
+    private final Episodes episodes;
     private final DeviceStates devices;
     private final Assessment assessment = new Assessment();
+    private final boolean detectorsStateful;
+
+    /** Episode settings: an episode starts when {@code raiseCount} of the last {@code raiseWindow} readings are flagged. */
+    public record EpisodeRules(int raiseCount, int raiseWindow, Duration clearAfter, Duration cooldown) {
+    }
 
     /**
      * @param gap         silence after which a device's next reading is flagged; null to disable
@@ -29,13 +35,28 @@ public final class AnomalyDetector {
      * @param maxDevices  devices whose state is kept; the least recently seen are forgotten beyond it
      */
     public AnomalyDetector(List<FieldRules> rules, Duration gap, Severity gapSeverity, int maxDevices) {
+        this(rules, gap, gapSeverity, maxDevices, null);
+    }
+
+    /**
+     * @param episodes how flagged readings make episodes per device (see {@link Episodes}), as raise count, raise window,
+     *                 clear time and cooldown; null for no episodes
+     */
+    public AnomalyDetector(List<FieldRules> rules, Duration gap, Severity gapSeverity, int maxDevices, EpisodeRules episodes) {
         List<FieldDetectors> compiled = new ArrayList<>(rules.size());
         int slots = 1;
+        if (episodes != null) {
+            this.episodes = new Episodes(episodes.raiseCount(), episodes.raiseWindow(), episodes.clearAfter(), episodes.cooldown());
+            this.episodes.base(slots);
+            slots += Episodes.SLOTS;
+        } else {
+            this.episodes = null;
+        }
         for (FieldRules field : rules) {
             FieldDetectors detectors = FieldDetectors.compile(field);
             if (detectors.stateful()) {
                 detectors.base(slots);
-                slots += FieldDetectors.SLOTS;
+                slots += detectors.slots();
             }
             compiled.add(detectors);
         }
@@ -43,10 +64,14 @@ public final class AnomalyDetector {
         this.gapMillis = gap == null ? 0 : gap.toMillis();
         this.gapLevels = gap == null ? null : new Levels(gapMillis, Double.NaN);
         this.gapSeverity = gapSeverity;
-        boolean stateful = gap != null || compiled.stream().anyMatch(FieldDetectors::stateful);
+        this.detectorsStateful = gap != null || compiled.stream().anyMatch(FieldDetectors::stateful);
+        boolean stateful = detectorsStateful || this.episodes != null;
         if (stateful) {
             double[] template = new double[slots];
             template[LAST_SEEN] = Double.NaN;
+            if (this.episodes != null) {
+                this.episodes.initialise(template);
+            }
             for (FieldDetectors field : fields) {
                 if (field.stateful()) {
                     field.initialise(template);
@@ -60,7 +85,7 @@ public final class AnomalyDetector {
 
     /** Whether any detector keeps per-device state (and so needs a device id). */
     public boolean stateful() {
-        return devices != null;
+        return detectorsStateful;
     }
 
     /**
@@ -86,6 +111,9 @@ public final class AnomalyDetector {
         }
         for (FieldDetectors field : fields) {
             field.evaluate(operand, time, state, assessment);
+        }
+        if (state != null && episodes != null) {
+            episodes.track(state, time, assessment);
         }
         return assessment;
     }

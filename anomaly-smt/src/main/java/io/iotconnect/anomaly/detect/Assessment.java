@@ -11,11 +11,17 @@ public final class Assessment {
 
     private Severity severity = Severity.NONE;
     private double score;
+    private double likelihood;
+    private Episode episode = Episode.NONE;
+    private long episodeStart;
+    private double episodePeak;
     private final List<String> reasons = new ArrayList<>(4);
 
     void reset() {
         severity = Severity.NONE;
         score = 0.0;
+        likelihood = 0.0;
+        episode = Episode.NONE;
         reasons.clear();
     }
 
@@ -29,6 +35,18 @@ public final class Assessment {
         reasons.add(reason);
     }
 
+    void add(Severity found, double findingScore, double findingLikelihood, String reason) {
+        add(found, findingScore, reason);
+        likelihood(findingLikelihood);
+    }
+
+    /** A likelihood detector's result on a reading it did not flag. */
+    void likelihood(double value) {
+        if (value > likelihood) {
+            likelihood = value;
+        }
+    }
+
     public boolean flagged() {
         return severity != Severity.NONE;
     }
@@ -39,6 +57,32 @@ public final class Assessment {
 
     public double score() {
         return score;
+    }
+
+    /** The highest likelihood of the reading's likelihood detectors, in [0, 1]; 0 without one (or in its warm-up). */
+    public double likelihood() {
+        return likelihood;
+    }
+
+    void episode(Episode where, long start, double peak) {
+        episode = where;
+        episodeStart = start;
+        episodePeak = peak;
+    }
+
+    /** Where the reading stands in its device's episodes ({@link Episode#NONE} without a device, or outside one). */
+    public Episode episode() {
+        return episode;
+    }
+
+    /** The start (epoch ms) of the reading's episode, when {@link #episode()} is not NONE. */
+    public long episodeStart() {
+        return episodeStart;
+    }
+
+    /** The highest score of the reading's episode so far, when {@link #episode()} is not NONE. */
+    public double episodePeak() {
+        return episodePeak;
     }
 
     /** The reasons; a live view, valid until the next reading. */

@@ -8,12 +8,12 @@ import io.iotconnect.common.path.FieldPath;
 import java.util.Set;
 
 /**
- * The detectors configured on one numeric field. Stateful ones (z-score, rate, flatline) keep {@link #SLOTS} doubles
- * per device in the device's state array, starting at this field's base offset.
+ * The detectors configured on one numeric field. Stateful ones (z-score, rate, flatline, likelihood) keep
+ * {@link #slots()} doubles per device in the device's state array, starting at this field's base offset.
  */
 final class FieldDetectors {
 
-    static final int SLOTS = 6;
+    private static final int SLOTS = 6;
     private static final int MEAN = 0;
     private static final int VARIANCE = 1;
     private static final int COUNT = 2;
@@ -29,13 +29,14 @@ final class FieldDetectors {
     private final Levels rate;
     private final long flatlineCount;
     private final Severity flatlineSeverity;
+    private final LikelihoodDetector likelihood;
     private int base = -1;
 
     private record ZScore(Levels levels, double clampAt, long warmup, double alpha, double minStddev) {
     }
 
     private FieldDetectors(FieldPath path, Levels above, Levels below, ZScore zscore, Levels rate, long flatlineCount,
-                           Severity flatlineSeverity) {
+                           Severity flatlineSeverity, LikelihoodDetector likelihood) {
         this.path = path;
         this.name = path.toString();
         this.above = above;
@@ -44,6 +45,7 @@ final class FieldDetectors {
         this.rate = rate;
         this.flatlineCount = flatlineCount;
         this.flatlineSeverity = flatlineSeverity;
+        this.likelihood = likelihood;
     }
 
     static FieldDetectors compile(FieldRules spec) {
@@ -53,6 +55,7 @@ final class FieldDetectors {
         Levels rate = null;
         long flatline = 0;
         Severity flatlineSeverity = Severity.WARNING;
+        LikelihoodDetector likelihood = null;
         for (Check check : spec.checks()) {
             switch (check.name()) {
                 case "above":
@@ -106,12 +109,16 @@ final class FieldDetectors {
                     }
                     break;
                 }
+                case "likelihood":
+                    likelihood = once(check, likelihood, LikelihoodDetector.compile(check));
+                    break;
                 default:
                     throw check.error("is not a detector; use above(warning, critical), below(warning, critical), "
-                            + "zscore(warning=3, critical=5, warmup=30, alpha=0.05), rate(warning, critical), flatline(count)");
+                            + "likelihood(raise=0.9999), zscore(warning=3, critical=5, warmup=30, alpha=0.05), "
+                            + "rate(warning, critical), flatline(count)");
             }
         }
-        return new FieldDetectors(spec.path(), above, below, zscore, rate, flatline, flatlineSeverity);
+        return new FieldDetectors(spec.path(), above, below, zscore, rate, flatline, flatlineSeverity, likelihood);
     }
 
     private static <T> T once(Check check, T existing, T created) {
@@ -122,7 +129,12 @@ final class FieldDetectors {
     }
 
     boolean stateful() {
-        return zscore != null || rate != null || flatlineCount > 0;
+        return zscore != null || rate != null || flatlineCount > 0 || likelihood != null;
+    }
+
+    /** The doubles this field keeps per device. */
+    int slots() {
+        return SLOTS + (likelihood == null ? 0 : likelihood.slots());
     }
 
     void base(int base) {
@@ -168,6 +180,9 @@ final class FieldDetectors {
         if (zscore != null) {
             zscore(value, state, out);
         }
+        if (likelihood != null) {
+            likelihood.evaluate(name, value, time, state, base + SLOTS, out);
+        }
         double last = state[base + LAST];
         double lastTime = state[base + LAST_TIME];
         boolean inOrder = Double.isNaN(lastTime) || time >= lastTime;
@@ -186,7 +201,8 @@ final class FieldDetectors {
             double repeats = value == last ? state[base + REPEATS] + 1 : 1;
             state[base + REPEATS] = repeats;
             if (repeats >= flatlineCount) {
-                double score = (flatlineSeverity == Severity.CRITICAL ? 2.0 : 1.0) + (repeats - flatlineCount) / flatlineCount;
+                // The same score however long the run: a long run is one incident, not a growing one (see episodes).
+                double score = flatlineSeverity == Severity.CRITICAL ? 2.0 : 1.0;
                 out.add(flatlineSeverity, score, name + " stuck at " + Values.number(value) + " for " + (long) repeats + " readings");
             }
         }
@@ -238,5 +254,8 @@ final class FieldDetectors {
         state[base + LAST] = Double.NaN;
         state[base + LAST_TIME] = Double.NaN;
         state[base + REPEATS] = 0.0;
+        if (likelihood != null) {
+            likelihood.initialise(state, base + SLOTS);
+        }
     }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
  * Runs labelled series through {@code FlagAnomaly$Value} as a sink connector's transform chain would: one transform
  * configured with the user's keys, each series one device (the record key), its readings in order as records whose
  * value carries {@code timestamp} (epoch milliseconds) and the reading, and whose Kafka timestamp is the reading's time.
- * What FlagAnomaly says about each reading is read back from the headers it adds: {@code anomaly} and, on flagged
- * readings, {@code anomaly.score}.
+ * What FlagAnomaly says about each reading is read back from the headers it adds: {@code anomaly}, on flagged
+ * readings {@code anomaly.score}, on episode starts {@code anomaly.episode=start}, and {@code anomaly.likelihood}.
  */
 final class FlagAnomalyRun implements AutoCloseable {
 
@@ -49,7 +49,17 @@ final class FlagAnomalyRun implements AutoCloseable {
     private long offset;
 
     /** What FlagAnomaly said about each reading of one series. */
-    record Alarms(boolean[] flagged, double[] scores, int unassessed, Map<String, Integer> findings) {
+    record Alarms(boolean[] flagged, double[] scores, int unassessed, Map<String, Integer> findings, boolean[] episodeStarts,
+                  double[] likelihoods) {
+
+        Alarms(boolean[] flagged, double[] scores, int unassessed, Map<String, Integer> findings) {
+            this(flagged, scores, unassessed, findings, new boolean[flagged.length], new double[flagged.length]);
+        }
+
+        /** The same findings, with other readings as the alarms and other scores for the optimizer. */
+        Alarms as(boolean[] alarms, double[] alarmScores) {
+            return new Alarms(alarms, alarmScores, unassessed, findings, episodeStarts, likelihoods);
+        }
 
         int flaggedCount() {
             int count = 0;
@@ -74,6 +84,8 @@ final class FlagAnomalyRun implements AutoCloseable {
         int rows = series.rows();
         boolean[] flagged = new boolean[rows];
         double[] scores = new double[rows];
+        boolean[] starts = new boolean[rows];
+        double[] likelihoods = new double[rows];
         int unassessed = 0;
         Map<String, Integer> findings = new LinkedHashMap<>();
         String device = series.name();
@@ -86,6 +98,10 @@ final class FlagAnomalyRun implements AutoCloseable {
                 continue;
             }
             flagged[i] = Boolean.TRUE.equals(anomaly.value());
+            Header episode = out.headers().lastWithName(AnomalyHeaders.EPISODE);
+            starts[i] = episode != null && "start".equals(episode.value());
+            Header likelihood = out.headers().lastWithName(AnomalyHeaders.LIKELIHOOD);
+            likelihoods[i] = likelihood != null && likelihood.value() instanceof Number number ? number.doubleValue() : 0.0;
             if (flagged[i]) {
                 Header score = out.headers().lastWithName(AnomalyHeaders.SCORE);
                 scores[i] = score != null && score.value() instanceof Number number ? number.doubleValue() : 0.0;
@@ -93,7 +109,7 @@ final class FlagAnomalyRun implements AutoCloseable {
                 countFindings(reasons == null ? "" : String.valueOf(reasons.value()), findings);
             }
         }
-        return new Alarms(flagged, scores, unassessed, findings);
+        return new Alarms(flagged, scores, unassessed, findings, starts, likelihoods);
     }
 
     private SinkRecord record(String device, long time, double reading) {
@@ -132,6 +148,7 @@ final class FlagAnomalyRun implements AutoCloseable {
     /** Words in order of precedence: a rate finding also says "above" (its level), so it is told first. */
     private static Map<String, String> kinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
+        kinds.put(" unusual: likelihood ", "likelihood");
         kinds.put(" z-score ", "zscore");
         kinds.put(" stuck at ", "flatline");
         kinds.put(" changed by ", "rate");

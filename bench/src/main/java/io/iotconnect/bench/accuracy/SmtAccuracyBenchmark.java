@@ -25,13 +25,15 @@ import java.util.stream.Collectors;
  * {@code bench/run.sh smt-accuracy}: runs FlagAnomaly, configured as a user would configure it, over NAB's labelled
  * series and scores its alarms by NAB's rules ({@link NabScorer}). Last line:
  * {@code smt-accuracy: standard <S>, low-FP <F>, low-FN <N>, windows detected <d>/<w>, false alarms per 1000 rows <r>}:
- * the three profiles' NAB scores at the threshold NAB's optimizer picks on {@code anomaly.score}, then the windows
- * and false alarms of the alarms FlagAnomaly raised (the {@code anomaly} header), after each file's probation.
+ * the three profiles' NAB scores at the threshold NAB's optimizer picks, then the windows and false alarms of the alarms
+ * as raised, after each file's probation. By default an alarm is an episode start ({@code anomaly.episode=start}, what
+ * {@code IsAnomaly match=episode-starts} passes to an alerts topic); {@code --score} picks flagged readings with
+ * {@code anomaly.likelihood}, {@code anomaly.score} or the flag as the optimizer's score instead.
  */
 public final class SmtAccuracyBenchmark {
 
-    /** The documented z-score defaults, on the reading's value. */
-    static final String DEFAULT_DETECTORS = "value: zscore";
+    /** The configuration anomaly-smt's README recommends for a metric without known limits. */
+    static final String DEFAULT_DETECTORS = "value: likelihood";
     /** The detector's name in NAB's results layout. */
     static final String DETECTOR_NAME = "flaganomaly";
 
@@ -48,7 +50,7 @@ public final class SmtAccuracyBenchmark {
         Path profiles = null;
         boolean files = false;
         Path results = null;
-        boolean flagOnly = false;
+        Alarm alarm = Alarm.EPISODE;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--files")) {
@@ -74,18 +76,13 @@ public final class SmtAccuracyBenchmark {
                 case "--windows" -> windows = Path.of(value);
                 case "--profiles" -> profiles = Path.of(value);
                 case "--results" -> results = Path.of(value);
-                case "--score" -> flagOnly = switch (value) {
-                    case "score" -> false;
-                    case "flag" -> true;
-                    default -> throw new IllegalArgumentException("--score is score (anomaly.score) or flag (the anomaly header), got '"
-                            + value + "'");
-                };
+                case "--score" -> alarm = Alarm.parse(value);
                 default -> throw new IllegalArgumentException("unknown option " + option + "; use --detectors SPEC, --config key=value, "
-                        + "--format struct|map, --field NAME, --data DIR [--windows FILE] [--profiles FILE], --score score|flag, --files, --results DIR");
+                        + "--format struct|map, --field NAME, --data DIR [--windows FILE] [--profiles FILE], --score episode|likelihood|score|flag, --files, --results DIR");
             }
         }
         NabCorpus corpus = data == null ? NabCorpus.bundled() : load(data, windows, profiles);
-        run(corpus, config, format, field, flagOnly, files, results);
+        run(corpus, config, format, field, alarm, files, results);
     }
 
     private static NabCorpus load(Path data, Path windows, Path profiles) {
@@ -106,21 +103,55 @@ public final class SmtAccuracyBenchmark {
         return Arrays.stream(candidates).filter(Files::isRegularFile).findFirst().orElse(null);
     }
 
-    /**
-     * @param flagOnly score the anomaly header alone (1 on flagged readings, 0 elsewhere) instead of anomaly.score, so
-     *                 the optimizer can only choose between the alarms as raised and none
-     */
-    static void run(NabCorpus corpus, Map<String, String> config, ValueFormat format, String field, boolean flagOnly, boolean files,
+    /** What counts as an alarm, and what score NAB's optimizer thresholds. */
+    enum Alarm {
+        /** Episode starts (what IsAnomaly match=episode-starts passes to an alerts topic), scored 1; the default. */
+        EPISODE("episode starts (anomaly.episode=start)"),
+        /** Flagged readings; the optimizer thresholds anomaly.likelihood on every reading. */
+        LIKELIHOOD("anomaly.likelihood"),
+        /** Flagged readings; the optimizer thresholds anomaly.score (0 on readings not flagged). */
+        SCORE("anomaly.score"),
+        /** Flagged readings, scored 1: the optimizer can only choose between them and none. */
+        FLAG("the anomaly flag");
+
+        final String label;
+
+        Alarm(String label) {
+            this.label = label;
+        }
+
+        static Alarm parse(String value) {
+            for (Alarm alarm : values()) {
+                if (alarm.name().toLowerCase(Locale.ROOT).equals(value)) {
+                    return alarm;
+                }
+            }
+            throw new IllegalArgumentException("--score is episode (episode starts), likelihood (anomaly.likelihood), score "
+                    + "(anomaly.score) or flag (the anomaly header), got '" + value + "'");
+        }
+
+        Alarms of(Alarms read) {
+            return switch (this) {
+                case EPISODE -> read.as(read.episodeStarts(), flags(read.episodeStarts()));
+                case LIKELIHOOD -> read.as(read.flagged(), read.likelihoods());
+                case SCORE -> read;
+                case FLAG -> read.as(read.flagged(), flags(read.flagged()));
+            };
+        }
+    }
+
+    /** @param alarm what counts as an alarm and what score the optimizer thresholds */
+    static void run(NabCorpus corpus, Map<String, String> config, ValueFormat format, String field, Alarm alarm, boolean files,
                     Path results) {
         List<LabelledSeries> series = corpus.series();
         List<Alarms> alarms = new ArrayList<>(series.size());
         try (FlagAnomalyRun run = new FlagAnomalyRun(config, format, field)) {
             for (LabelledSeries one : series) {
-                alarms.add(run.run(one));
+                alarms.add(alarm.of(run.run(one)));
             }
         }
-        List<double[]> scores = alarms.stream().map(a -> flagOnly ? flags(a.flagged()) : a.scores()).toList();
-        String scoreName = flagOnly ? "the anomaly flag" : "anomaly.score";
+        List<double[]> scores = alarms.stream().map(Alarms::scores).toList();
+        String scoreName = alarm.label;
         CostProfile standard = corpus.profile("standard");
 
         long scoredRows = series.stream().mapToLong(s -> s.rows() - NabScorer.probationRows(s.rows())).sum();

@@ -21,7 +21,7 @@ final class SmtReadings {
             + "temperature: required number range(-40, 125); humidity: required number range(0, 100); "
             + "pressure: number range(800, 1200); light: number min(0); location.lat: number range(-90, 90)";
     static final String DETECTORS = "temperature: above(warning=35, critical=80) below(warning=0, critical=-20) "
-            + "zscore(warning=4, critical=6) rate(warning=0.5) flatline(20); humidity: above(warning=85, critical=95); "
+            + "zscore(warning=4, critical=6) rate(warning=0.5) flatline(20) likelihood; humidity: above(warning=85, critical=95); "
             + "pressure: below(warning=980, critical=950); light: below(warning=10)";
     static final String GAP = "10m";
 
