@@ -13,7 +13,7 @@
 #       -> datalake-sink: connector <N> rec/s, raw SDK <M> rec/s, ratio <R>
 #   bench/run.sh iothub-source [--events N] [--rounds R] [--warmups W] [--partitions P] [--tasks T] [--eos] [--profile] [--jfr]
 #       -> iothub-source: connector <N> ev/s, raw SDK <M> ev/s, ratio <R>
-#   bench/run.sh smt-accuracy [--detectors SPEC] [--config key=value]... [--format struct|map] [--data DIR] [--files]
+#   bench/run.sh smt-accuracy [--detectors SPEC] [--config key=value]... [--format struct|map] [--score episode|likelihood|score|flag] [--data DIR] [--files]
 #       -> smt-accuracy: standard <S>, low-FP <F>, low-FN <N>, windows detected <d>/<w>, false alarms per 1000 rows <r>
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -100,9 +100,9 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
 
     public static final String MAX_DEVICES_CONFIG = "state.max.devices";
     private static final String MAX_DEVICES_DOC = "Devices whose detector state is kept per task; beyond it the least recently "
-            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 177 bytes per device with one "
-            + "field under stateful detectors plus the gap check, 48 more per further stateful field (177 MB for a million "
-            + "devices).";
+            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 1,058 bytes per device with one "
+            + "field under every stateful detector (likelihood with its daily season about 840 of them) plus the gap check "
+            + "and episodes (about 1 GB for a million devices); 48 bytes per further field under z-score, rate or flatline.";
 
     public static final String EPISODE_DEBOUNCE_CONFIG = "episode.debounce";
     private static final String EPISODE_DEBOUNCE_DOC = "When an episode starts, as k/n: when k of the device's last n readings "

@@ -184,6 +184,32 @@ class FlagAnomalyTest {
     }
 
     @Test
+    void episodeHeadersMarkTheStartTheRestAndTheEndAndTheLikelihoodIsOnEveryAssessedReading() {
+        FlagAnomaly<SinkRecord> transform = transform("temperature: above(warning=35)", "episode.clear.after", "2m",
+                "episode.debounce", "1/1");
+        FlagAnomaly<SinkRecord> likelihood = transform("temperature: likelihood(season=none, warmup=5)");
+        List<SinkRecord> out = new java.util.ArrayList<>();
+        double[] temperatures = {20, 20.2, 19.9, 20.1, 20, 19.8, 20.1, 40, 41, 20, 20, 20.1, 20};
+        for (int i = 0; i < temperatures.length; i++) {
+            out.add(transform.apply(reading("d", T0 + i * 60_000L, temperatures[i])));
+        }
+        assertThat(out.stream().map(r -> header(r, AnomalyHeaders.EPISODE)).toList())
+                .containsExactly(null, null, null, null, null, null, null, "start", "ongoing", "ongoing", "end", null, null);
+        assertThat(header(out.get(8), AnomalyHeaders.EPISODE_START)).isEqualTo(T0 + 7 * 60_000L);
+        assertThat((Double) header(out.get(10), AnomalyHeaders.EPISODE_PEAK)).isGreaterThanOrEqualTo(1.0);
+        assertThat(out).allSatisfy(r -> assertThat(header(r, AnomalyHeaders.LIKELIHOOD)).isNull());
+        for (int i = 0; i < temperatures.length; i++) {
+            SinkRecord assessed = likelihood.apply(reading("d", T0 + i * 60_000L, temperatures[i]));
+            if (i >= 5) {
+                assertThat((Double) header(assessed, AnomalyHeaders.LIKELIHOOD)).as("likelihood after the warm-up, reading " + i)
+                        .isBetween(0.0, 1.0);
+            }
+        }
+        assertThat(FlagAnomaly.rounded(9.3e16)).as("no saturation at Long.MAX_VALUE / 100").isEqualTo(9.3e16);
+        assertThat(FlagAnomaly.rounded(2.168)).isEqualTo(2.17);
+    }
+
+    @Test
     void nestedFieldPaths() {
         FlagAnomaly<SinkRecord> transform = transform("location.lat: above(critical=90)");
         Struct reading = Readings.struct("d", T0, 1.0, 1.0);

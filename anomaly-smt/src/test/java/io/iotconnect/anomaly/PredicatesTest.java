@@ -47,6 +47,28 @@ class PredicatesTest {
     }
 
     @Test
+    void episodeStartsMatchOnlyTheFirstReadingOfEachIncident() {
+        IsAnomaly<SinkRecord> starts = new IsAnomaly<>();
+        starts.configure(Map.of("match", "episode-starts"));
+        SinkRecord start = record();
+        start.headers().addBoolean(AnomalyHeaders.ANOMALY, true).addString(AnomalyHeaders.SEVERITY, "warning")
+                .addString(AnomalyHeaders.EPISODE, "start");
+        SinkRecord ongoing = record();
+        ongoing.headers().addBoolean(AnomalyHeaders.ANOMALY, true).addString(AnomalyHeaders.SEVERITY, "critical")
+                .addString(AnomalyHeaders.EPISODE, "ongoing");
+        SinkRecord withoutEpisode = record();
+        withoutEpisode.headers().addBoolean(AnomalyHeaders.ANOMALY, true).addString(AnomalyHeaders.SEVERITY, "critical");
+        SinkRecord quietEnd = record();
+        quietEnd.headers().addBoolean(AnomalyHeaders.ANOMALY, false).addString(AnomalyHeaders.EPISODE, "end");
+        assertThat(starts.test(start)).isTrue();
+        assertThat(starts.test(ongoing)).isFalse();
+        assertThat(starts.test(withoutEpisode)).isFalse();
+        assertThat(starts.test(quietEnd)).isFalse();
+        assertThatThrownBy(() -> new IsAnomaly<SinkRecord>().configure(Map.of("match", "episodes")))
+                .hasMessageContaining("match");
+    }
+
+    @Test
     void isAnomalyReadsTheNewestHeader() {
         SinkRecord reprocessed = record();
         reprocessed.headers().addBoolean(AnomalyHeaders.ANOMALY, true).addBoolean(AnomalyHeaders.ANOMALY, false);
