@@ -103,14 +103,22 @@ class FlagAnomalyTest {
     }
 
     @Test
-    void zscoreOnAConstantSignalNeedsMinStddev() {
+    void zscoreOnAConstantSignalKeepsAFloorRelativeToTheLevel() {
         FlagAnomaly<SinkRecord> plain = transform("temperature: zscore(warmup=5)");
-        FlagAnomaly<SinkRecord> floored = transform("temperature: zscore(warmup=5, min.stddev=0.5)");
+        FlagAnomaly<SinkRecord> unfloored = transform("temperature: zscore(warmup=5, floor=0)");
+        FlagAnomaly<SinkRecord> floored = transform("temperature: zscore(warmup=5, floor=0, min.stddev=0.5)");
         for (int i = 0; i < 10; i++) {
             plain.apply(reading("d", T0 + i, 20.0));
+            unfloored.apply(reading("d", T0 + i, 20.0));
             floored.apply(reading("d", T0 + i, 20.0));
         }
-        assertThat(header(plain.apply(reading("d", T0 + 20, 21.0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
+        // The floor is 1 % of the level (0.2 here): 0.1 off is ordinary, 1 off is 5 floors away, not infinitely far.
+        assertThat(header(plain.apply(reading("d", T0 + 20, 20.1)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
+        SinkRecord jump = plain.apply(reading("d", T0 + 21, 21.0));
+        assertThat(header(jump, AnomalyHeaders.ANOMALY)).isEqualTo(true);
+        assertThat((Double) header(jump, AnomalyHeaders.SCORE)).isLessThan(10.0);
+        // Without a floor, a constant signal has no spread at all and the z-score stays silent.
+        assertThat(header(unfloored.apply(reading("d", T0 + 20, 21.0)), AnomalyHeaders.ANOMALY)).isEqualTo(false);
         assertThat(header(floored.apply(reading("d", T0 + 20, 23.0)), AnomalyHeaders.ANOMALY)).isEqualTo(true);
     }
 

@@ -13,13 +13,14 @@ import java.util.Set;
  */
 final class FieldDetectors {
 
-    private static final int SLOTS = 6;
+    private static final int SLOTS = 7;
     private static final int MEAN = 0;
     private static final int VARIANCE = 1;
     private static final int COUNT = 2;
     private static final int LAST = 3;
     private static final int LAST_TIME = 4;
     private static final int REPEATS = 5;
+    private static final int SCALE = 6;
 
     private final FieldPath path;
     private final String name;
@@ -32,7 +33,7 @@ final class FieldDetectors {
     private final LikelihoodDetector likelihood;
     private int base = -1;
 
-    private record ZScore(Levels levels, double clampAt, long warmup, double alpha, double minStddev) {
+    private record ZScore(Levels levels, double clampAt, long warmup, double alpha, double minStddev, double floor) {
     }
 
     private FieldDetectors(FieldPath path, Levels above, Levels below, ZScore zscore, Levels rate, long flatlineCount,
@@ -65,7 +66,7 @@ final class FieldDetectors {
                     below = once(check, below, Levels.from(check.accepts(2, Levels.ARGUMENTS), true));
                     break;
                 case "zscore": {
-                    check.accepts(0, Set.of("warning", "critical", "warmup", "alpha", "min.stddev"));
+                    check.accepts(0, Set.of("warning", "critical", "warmup", "alpha", "min.stddev", "floor"));
                     double warning = check.number("warning", -1, 3.0);
                     double critical = check.number("critical", -1, Math.max(5.0, warning + 1.0));
                     if (warning <= 0 || critical <= warning) {
@@ -81,8 +82,13 @@ final class FieldDetectors {
                     if (minStddev < 0) {
                         throw check.error("has a negative min.stddev");
                     }
+                    double floor = check.number("floor", -1, 0.01);
+                    if (floor < 0 || floor >= 1) {
+                        throw check.error("has floor=" + Values.number(floor) + "; the standard deviation's floor is a fraction "
+                                + "of the signal's typical magnitude, from 0 (none) to below 1");
+                    }
                     long warmup = check.positiveLong("warmup", -1, 30);
-                    zscore = once(check, zscore, new ZScore(new Levels(warning, critical), warning, warmup, alpha, minStddev));
+                    zscore = once(check, zscore, new ZScore(new Levels(warning, critical), warning, warmup, alpha, minStddev, floor));
                     break;
                 }
                 case "rate": {
@@ -217,7 +223,9 @@ final class FieldDetectors {
         double mean = state[at + MEAN];
         double variance = state[at + VARIANCE];
         double count = state[at + COUNT];
-        double stddev = Math.max(Math.sqrt(variance), zscore.minStddev());
+        // The floor keeps a constant stretch from shrinking the deviation to nothing, so the next ordinary change is not
+        // millions of standard deviations away.
+        double stddev = Math.max(Math.sqrt(variance), zscore.minStddev() + zscore.floor() * state[at + SCALE]);
         boolean outlier = false;
         if (count >= zscore.warmup() && stddev > 0) {
             double z = (value - mean) / stddev;
@@ -236,8 +244,10 @@ final class FieldDetectors {
         if (count == 0) {
             state[at + MEAN] = update;
             state[at + VARIANCE] = 0.0;
+            state[at + SCALE] = Math.abs(value);
         } else {
             double alpha = Math.max(zscore.alpha(), 1.0 / (count + 1));
+            state[at + SCALE] += alpha * (Math.abs(value) - state[at + SCALE]);
             double diff = update - mean;
             double increment = alpha * diff;
             state[at + MEAN] = mean + increment;
@@ -254,6 +264,7 @@ final class FieldDetectors {
         state[base + LAST] = Double.NaN;
         state[base + LAST_TIME] = Double.NaN;
         state[base + REPEATS] = 0.0;
+        state[base + SCALE] = 0.0;
         if (likelihood != null) {
             likelihood.initialise(state, base + SLOTS);
         }
