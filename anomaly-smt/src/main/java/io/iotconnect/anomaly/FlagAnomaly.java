@@ -101,7 +101,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
 
     public static final String MAX_DEVICES_CONFIG = "state.max.devices";
     private static final String MAX_DEVICES_DOC = "Devices whose detector state is kept per task; beyond it the least recently "
-            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 1,058 bytes per device with one "
+            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 1,067 bytes per device with one "
             + "field under every stateful detector (likelihood with its daily season about 840 of them) plus the gap check "
             + "and episodes (about 1 GB for a million devices); 48 bytes per further field under z-score, rate or flatline.";
 
@@ -237,6 +237,11 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                         + "bytes, or a source's error record): passed unchanged, not assessed.", notReadings)
                 .count("records-timestamp-unreadable-total", "Readings whose timestamp.field held no readable time; they were "
                         + "assessed at their record timestamp.", unreadableTimestamps)
+                .gauge("records-time-backwards-total", "Readings older than their device's newest one (late or reordered): "
+                        + "assessed, but the stateful detectors neither forget nor move their clocks back for them.",
+                        () -> detector.readingsBackwards())
+                .gauge("records-time-repeated-total", "Readings at exactly their device's newest time (duplicates or a "
+                        + "coarse clock).", () -> detector.readingsRepeated())
                 .gauge("devices-tracked", "Devices whose state this task holds.", () -> detector.devicesTracked())
                 .gauge("devices-evicted-total", "Devices forgotten because state.max.devices was reached.", () -> detector.devicesEvicted());
     }

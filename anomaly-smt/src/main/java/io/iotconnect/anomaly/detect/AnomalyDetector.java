@@ -24,6 +24,8 @@ public final class AnomalyDetector {
     private final DeviceStates devices;
     private final Assessment assessment = new Assessment();
     private final boolean detectorsStateful;
+    private long backwards;
+    private long repeated;
 
     /** Episode settings: an episode starts when {@code raiseCount} of the last {@code raiseWindow} readings are flagged. */
     public record EpisodeRules(int raiseCount, int raiseWindow, Duration clearAfter, Duration cooldown) {
@@ -97,6 +99,15 @@ public final class AnomalyDetector {
     public Assessment assess(Object deviceId, Object operand, long time) {
         assessment.reset();
         double[] state = devices != null && deviceId != null ? devices.stateOf(deviceId) : null;
+        if (state != null) {
+            double lastSeen = state[LAST_SEEN];
+            // Noticed, counted, and harmless: the stateful detectors neither forget nor move their clocks back for them.
+            if (!Double.isNaN(lastSeen) && time < lastSeen) {
+                backwards++;
+            } else if (time == lastSeen) {
+                repeated++;
+            }
+        }
         if (state != null && gapMillis > 0) {
             double lastSeen = state[LAST_SEEN];
             if (!Double.isNaN(lastSeen) && time - lastSeen > gapMillis) {
@@ -105,9 +116,9 @@ public final class AnomalyDetector {
                         "device silent for " + Durations.format(Duration.ofMillis(silence)) + ", beyond gap.max.silence "
                                 + Durations.format(Duration.ofMillis(gapMillis)));
             }
-            if (Double.isNaN(lastSeen) || time > lastSeen) {
-                state[LAST_SEEN] = time;
-            }
+        }
+        if (state != null && (Double.isNaN(state[LAST_SEEN]) || time > state[LAST_SEEN])) {
+            state[LAST_SEEN] = time;
         }
         for (FieldDetectors field : fields) {
             field.evaluate(operand, time, state, assessment);
@@ -116,6 +127,16 @@ public final class AnomalyDetector {
             episodes.track(state, time, assessment);
         }
         return assessment;
+    }
+
+    /** Readings older than their device's newest one so far. */
+    public long readingsBackwards() {
+        return backwards;
+    }
+
+    /** Readings at exactly their device's newest time so far. */
+    public long readingsRepeated() {
+        return repeated;
     }
 
     public int devicesTracked() {

@@ -160,6 +160,8 @@ class LikelihoodAndEpisodesTest {
         Seen repeated = assess(detector, last, 20.2);
         Seen next = assess(detector, last + 5 * MINUTE, 20.0);
         assertThat(List.of(backwards, repeated, next)).noneMatch(Seen::flagged);
+        assertThat(detector.readingsBackwards()).as("noticed: backwards").isEqualTo(1);
+        assertThat(detector.readingsRepeated()).as("noticed: repeated").isEqualTo(1);
     }
 
     @Test
