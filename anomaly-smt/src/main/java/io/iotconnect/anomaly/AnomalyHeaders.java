@@ -19,6 +19,8 @@ public final class AnomalyHeaders {
     public static final String EPISODE_START = "anomaly.episode.start";
     /** Double: the highest score of the reading's episode so far, with {@link #EPISODE}. */
     public static final String EPISODE_PEAK = "anomaly.episode.peak";
+    /** Long: the readings of the reading's episode so far, this one included; on the end, the episode's length. */
+    public static final String EPISODE_READINGS = "anomaly.episode.readings";
     /** String: every validation error, separated by {@code "; "}, on readings ValidateReading tagged. */
     public static final String VALIDATION_ERRORS = "validation.errors";
 

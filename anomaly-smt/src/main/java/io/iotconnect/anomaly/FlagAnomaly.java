@@ -101,7 +101,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
 
     public static final String MAX_DEVICES_CONFIG = "state.max.devices";
     private static final String MAX_DEVICES_DOC = "Devices whose detector state is kept per task; beyond it the least recently "
-            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 1,067 bytes per device with one "
+            + "seen device is forgotten (and starts a new warm-up when it returns). Measured: 1,075 bytes per device with one "
             + "field under every stateful detector (likelihood with its daily season about 840 of them) plus the gap check "
             + "and episodes (about 1 GB for a million devices); 48 bytes per further field under z-score, rate or flatline.";
 
@@ -286,6 +286,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
                 updatedHeaders.addString(AnomalyHeaders.EPISODE, result.episode().word());
                 updatedHeaders.addLong(AnomalyHeaders.EPISODE_START, result.episodeStart());
                 updatedHeaders.addDouble(AnomalyHeaders.EPISODE_PEAK, rounded(result.episodePeak()));
+                updatedHeaders.addLong(AnomalyHeaders.EPISODE_READINGS, result.episodeReadings());
             }
         }
         if (outputField == null) {

@@ -15,6 +15,7 @@ public final class Assessment {
     private Episode episode = Episode.NONE;
     private long episodeStart;
     private double episodePeak;
+    private long episodeReadings;
     private final List<String> reasons = new ArrayList<>(4);
 
     void reset() {
@@ -64,10 +65,16 @@ public final class Assessment {
         return likelihood;
     }
 
-    void episode(Episode where, long start, double peak) {
+    void episode(Episode where, long start, double peak, long readings) {
         episode = where;
         episodeStart = start;
         episodePeak = peak;
+        episodeReadings = readings;
+    }
+
+    /** The readings of the reading's episode so far, this one included (on an end: the episode's length). */
+    public long episodeReadings() {
+        return episodeReadings;
     }
 
     /** Where the reading stands in its device's episodes ({@link Episode#NONE} without a device, or outside one). */

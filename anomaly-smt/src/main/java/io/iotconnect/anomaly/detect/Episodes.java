@@ -12,12 +12,13 @@ import java.time.Duration;
  */
 final class Episodes {
 
-    static final int SLOTS = 5;
+    static final int SLOTS = 6;
     private static final int START = 0;
     private static final int LAST_FLAGGED = 1;
     private static final int PEAK = 2;
     private static final int COOLDOWN_UNTIL = 3;
     private static final int RECENT_FLAGS = 4;
+    private static final int READINGS = 5;
     /** Flags of the last readings are kept as bits of a double's integer range. */
     static final int MAX_WINDOW = 52;
 
@@ -48,6 +49,7 @@ final class Episodes {
         state[base + PEAK] = 0.0;
         state[base + COOLDOWN_UNTIL] = Double.NEGATIVE_INFINITY;
         state[base + RECENT_FLAGS] = 0.0;
+        state[base + READINGS] = 0.0;
     }
 
     /** Places the assessed reading in its device's episodes, recording the result in {@code out}. */
@@ -61,22 +63,25 @@ final class Episodes {
                 state[base + START] = time;
                 state[base + LAST_FLAGGED] = time;
                 state[base + PEAK] = out.score();
-                out.episode(Episode.START, time, out.score());
+                state[base + READINGS] = 1;
+                out.episode(Episode.START, time, out.score(), 1);
             }
             return;
         }
+        long readings = (long) (state[base + READINGS] += 1);
         if (flagged) {
             state[base + LAST_FLAGGED] = Math.max(time, state[base + LAST_FLAGGED]);
             state[base + PEAK] = Math.max(state[base + PEAK], out.score());
-            out.episode(Episode.ONGOING, (long) start, state[base + PEAK]);
+            out.episode(Episode.ONGOING, (long) start, state[base + PEAK], readings);
         } else if (time - state[base + LAST_FLAGGED] >= clearAfter) {
-            out.episode(Episode.END, (long) start, state[base + PEAK]);
+            out.episode(Episode.END, (long) start, state[base + PEAK], readings);
             state[base + START] = Double.NaN;
             state[base + PEAK] = 0.0;
             state[base + COOLDOWN_UNTIL] = (double) time + cooldown;
             state[base + RECENT_FLAGS] = 0.0;
+            state[base + READINGS] = 0.0;
         } else {
-            out.episode(Episode.ONGOING, (long) start, state[base + PEAK]);
+            out.episode(Episode.ONGOING, (long) start, state[base + PEAK], readings);
         }
     }
 }

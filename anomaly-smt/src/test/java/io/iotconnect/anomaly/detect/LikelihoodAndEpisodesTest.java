@@ -176,6 +176,10 @@ class LikelihoodAndEpisodesTest {
         }
         assertThat(seen.stream().filter(Seen::flagged).count()).as("per-reading tags").isEqualTo(491);
         assertThat(starts(seen)).as("alerts").isEqualTo(1);
+        // The run ends: the first different reading, an hour of quiet later, closes the episode with its length.
+        Assessment end = detector.assess("device-1", Map.of("v", 8.0), T0 + (520 + 60) * MINUTE);
+        assertThat(end.episode()).isEqualTo(Episode.END);
+        assertThat(end.episodeReadings()).as("the run's flagged readings and the one that ends it").isEqualTo(492);
     }
 
     @Test
