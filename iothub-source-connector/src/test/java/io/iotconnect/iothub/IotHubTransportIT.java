@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,6 +63,14 @@ class IotHubTransportIT {
         tls = servers.add(AmqpGateway.tls(certificates, endpoint.port()));
         webSockets = servers.add(AmqpGateway.webSockets(certificates, endpoint.port()));
         proxy = servers.add(HttpConnectProxy.withBasicAuth("fleet-proxy-user", "fleet-proxy-secret"));
+        // The default SSLContext reads the trust store properties once, when it is first created: fail at once, with
+        // the reason, if something in this JVM created it earlier (the module runs each IT class in a JVM of its own).
+        try (SSLSocket probe = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+            probe.startHandshake();
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM's default SSLContext does not trust the test CA: it was created "
+                    + "before this test pointed javax.net.ssl.trustStore at it; run the class in a JVM of its own", e);
+        }
         identity = servers.add(ManagedIdentityEndpoint.fromEnvironment());
         connect = servers.connect("iothub-transport-it", 1);
     }
