@@ -167,6 +167,7 @@ public final class AmqpGateway implements AutoCloseable {
             LOG.debug("AMQP gateway connection ended", e);
         } finally {
             open.remove(client);
+            open.removeIf(Socket::isClosed);
         }
     }
 

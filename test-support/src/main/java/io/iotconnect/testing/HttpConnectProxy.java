@@ -133,15 +133,22 @@ public final class HttpConnectProxy implements AutoCloseable {
                 tunnelTargets.add(target);
                 out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                Relay.pipe(upstream.getInputStream(), out, "connect-proxy-down", client, upstream);
-                Relay.pipe(in, upstream.getOutputStream(), "connect-proxy-up", client, upstream);
+                // Whichever direction ends first closes both sockets, and they leave the set of open ones.
+                java.io.Closeable forget = () -> {
+                    open.remove(client);
+                    open.remove(upstream);
+                };
+                Relay.pipe(upstream.getInputStream(), out, "connect-proxy-down", client, upstream, forget);
+                Relay.pipe(in, upstream.getOutputStream(), "connect-proxy-up", client, upstream, forget);
                 return;
             }
         } catch (EOFException e) {
             Relay.closeQuietly(client);
+            open.remove(client);
         } catch (IOException e) {
             LOG.debug("CONNECT proxy connection ended", e);
             Relay.closeQuietly(client);
+            open.remove(client);
         }
     }
 

@@ -149,12 +149,8 @@ final class LikelihoodDetector {
         state[base + LAST_TIME] = Double.NaN;
     }
 
-    /**
-     * Assesses {@code value} at {@code time} (epoch ms) and learns from it.
-     *
-     * @return the likelihood in [0, 1]: 0 before the warm-up is over
-     */
-    double evaluate(String name, double value, long time, double[] state, int base, Assessment out) {
+    /** Assesses {@code value} at {@code time} (epoch ms), reports the likelihood (none in the warm-up) and learns. */
+    void evaluate(String name, double value, long time, double[] state, int base, Assessment out) {
         double count = state[base + COUNT];
         double lastTime = state[base + LAST_TIME];
         if (count == 0) {
@@ -162,7 +158,7 @@ final class LikelihoodDetector {
             state[base + SCALE] = Math.abs(value);
             state[base + LAST_TIME] = time;
             state[base + COUNT] = 1;
-            return 0.0;
+            return;
         }
         // Backwards or repeated times: no forgetting, and the clock stays where it was.
         double elapsed = Math.max(0.0, time - lastTime);
@@ -237,7 +233,6 @@ final class LikelihoodDetector {
         if (time > lastTime) {
             state[base + LAST_TIME] = time;
         }
-        return likelihood;
     }
 
     /** The weight of the newest observation after {@code elapsed} ms with a half-life of {@code halfLife} ms. */

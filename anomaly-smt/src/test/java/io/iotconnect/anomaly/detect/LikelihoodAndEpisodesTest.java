@@ -165,6 +165,23 @@ class LikelihoodAndEpisodesTest {
     }
 
     @Test
+    void absurdMagnitudesAndAllZeroSeriesStayProbabilities() {
+        AnomalyDetector detector = detector("v: likelihood(season=none, warmup=5)");
+        List<Seen> seen = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            seen.add(assess(detector, T0 + i * MINUTE, 0.0));
+        }
+        seen.add(assess(detector, T0 + 60 * MINUTE, 1e300));
+        seen.add(assess(detector, T0 + 61 * MINUTE, -1e300));
+        for (int i = 62; i < 80; i++) {
+            seen.add(assess(detector, T0 + i * MINUTE, 0.0));
+        }
+        assertThat(seen).allSatisfy(s -> assertThat(s.likelihood()).isBetween(0.0, 1.0));
+        assertThat(seen.get(60).flagged()).as("a reading 1e300 from a silent zero").isTrue();
+        assertThat(seen.subList(5, 60)).noneMatch(Seen::flagged);
+    }
+
+    @Test
     void aFlatlineIsOneEpisodeHoweverLongTheRun() {
         AnomalyDetector detector = detector("v: flatline(10)");
         List<Seen> seen = new ArrayList<>();

@@ -52,10 +52,6 @@ final class FlagAnomalyRun implements AutoCloseable {
     record Alarms(boolean[] flagged, double[] scores, int unassessed, Map<String, Integer> findings, boolean[] episodeStarts,
                   double[] likelihoods) {
 
-        Alarms(boolean[] flagged, double[] scores, int unassessed, Map<String, Integer> findings) {
-            this(flagged, scores, unassessed, findings, new boolean[flagged.length], new double[flagged.length]);
-        }
-
         /** The same findings, with other readings as the alarms and other scores for the optimizer. */
         Alarms as(boolean[] alarms, double[] alarmScores) {
             return new Alarms(alarms, alarmScores, unassessed, findings, episodeStarts, likelihoods);
