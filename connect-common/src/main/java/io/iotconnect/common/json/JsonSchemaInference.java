@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Rules: an object becomes a {@link Struct} whose fields keep the document's order, all optional; a JSON null
  * field is left out of the schema (an optional field reads as null either way); integers become INT64 and other
  * numbers FLOAT64 (or all FLOAT64, see {@link JsonPayloadParser.NumberMode}); an array takes its elements' one type,
- * and an empty or all-null array becomes an array of optional strings. The top-level value is required.
+ * and an empty or all-null array becomes an array of optional strings. The top-level value is required. A field with
+ * an empty name, valid JSON, has no Connect form: the document is malformed for a struct.
  *
  * <p>Schemas are cached per document shape in a bounded LRU, so steady traffic allocates no schemas. One instance per
  * task: it is not thread-safe.
@@ -30,7 +31,11 @@ public final class JsonSchemaInference {
         this.schemasByShape = new LRUCache<>(cacheSize);
     }
 
-    /** The value as a Connect value with its (cached) inferred schema. {@code parsed} must carry a shape. */
+    /**
+     * The value as a Connect value with its (cached) inferred schema. {@code parsed} must carry a shape.
+     *
+     * @throws MalformedPayloadException when the document cannot be a Connect value (a field with an empty name)
+     */
     public SchemaAndValue toConnect(ParsedJson parsed) {
         if (parsed.value() == null) {
             return new SchemaAndValue(null, null);
@@ -54,7 +59,13 @@ public final class JsonSchemaInference {
             builder = SchemaBuilder.struct();
             for (Map.Entry<?, ?> field : object.entrySet()) {
                 if (field.getValue() != null) {
-                    builder.field((String) field.getKey(), infer(field.getValue(), true));
+                    String name = (String) field.getKey();
+                    if (name.isEmpty()) {
+                        // Valid JSON, but a Connect struct field needs a name; a schemaless map can hold it.
+                        throw new MalformedPayloadException("an object has a field named \"\" (empty), which a struct cannot "
+                                + "hold; such payloads can be kept as schemaless maps", -1, -1, -1);
+                    }
+                    builder.field(name, infer(field.getValue(), true));
                 }
             }
         } else if (value instanceof List<?> array) {

@@ -63,6 +63,16 @@ class JsonSchemaInferenceTest {
     }
 
     @Test
+    void aFieldWithAnEmptyNameIsMalformedForAStructAtAnyDepth() {
+        for (String json : List.of("{\"\":1}", "{\"t\":1.5,\"meta\":{\"\":\"x\"}}", "{\"a\":[{\"\":true}]}")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> convert(json)).as(json)
+                    .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("named \"\"");
+        }
+        assertThat(convert("{\"\":null,\"t\":1.5}").schema().fields()).as("a null field is left out anyway")
+                .extracting(f -> f.name()).containsExactly("t");
+    }
+
+    @Test
     void topLevelScalarsAndNull() {
         assertThat(convert("21.5").schema()).isEqualTo(Schema.FLOAT64_SCHEMA);
         assertThat(convert("null").value()).isNull();

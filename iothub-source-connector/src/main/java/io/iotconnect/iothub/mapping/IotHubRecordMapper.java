@@ -108,7 +108,12 @@ public final class IotHubRecordMapper {
                     throw malformed(event, Stage.VALUE, "body is JSON null, not a reading", null);
                 }
                 if (jsonStruct) {
-                    SchemaAndValue converted = schemaInference.toConnect(parsed);
+                    SchemaAndValue converted;
+                    try {
+                        converted = schemaInference.toConnect(parsed);
+                    } catch (MalformedPayloadException e) {
+                        throw malformed(event, Stage.VALUE, e.reason(), null);
+                    }
                     valueSchema = converted.schema();
                     value = converted.value();
                 } else {

@@ -164,6 +164,11 @@ class IotHubRecordMapperTest {
                 });
         assertThatThrownBy(() -> mapper().toRecord(TestEvents.telemetry("1", 9, "d", "null")))
                 .hasMessageContaining("JSON null");
+        assertThatThrownBy(() -> mapper().toRecord(TestEvents.telemetry("1", 9, "d", "{\"t\":1,\"x\":{\"\":2}}")))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.VALUE);
+                    assertThat(e.reason()).contains("named \"\"");
+                });
         assertThatThrownBy(() -> mapper(IotHubSourceConfig.VALUE_MAX_BYTES_CONFIG, "4").toRecord(TestEvents.telemetry("1", 9, "d", "{\"a\":1}")))
                 .hasMessageContaining("body of 7 bytes exceeds iothub.value.max.bytes=4");
     }

@@ -123,7 +123,12 @@ public final class MqttRecordMapper {
                     throw new MalformedMessageException(mqttTopic, Stage.VALUE, "payload is JSON null, not a reading", null);
                 }
                 if (jsonStruct) {
-                    SchemaAndValue converted = schemaInference.toConnect(parsed);
+                    SchemaAndValue converted;
+                    try {
+                        converted = schemaInference.toConnect(parsed);
+                    } catch (MalformedPayloadException e) {
+                        throw new MalformedMessageException(mqttTopic, Stage.VALUE, e.reason(), null);
+                    }
                     valueSchema = converted.schema();
                     value = converted.value();
                 } else {

@@ -265,6 +265,15 @@ class MqttRecordMapperTest {
     }
 
     @Test
+    void aFieldWithAnEmptyNameGoesToTheErrorTopicNotTheTask() {
+        MqttRecordMapper mapper = mapper();
+        MalformedMessageException failure = catchMalformed(mapper, message("devices/d/telemetry", "{\"\":1,\"t\":2.5}"));
+        assertThat(failure.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+        assertThat(failure.reason()).contains("named \"\"");
+        assertThat(mapper.errorRecord(message("devices/d/telemetry", "{\"\":1}"), failure).topic()).isNotBlank();
+    }
+
+    @Test
     void schemaIsCachedPerShape() {
         MqttRecordMapper mapper = mapper();
         Schema first = mapper.toRecord(message("devices/a/telemetry", "{\"t\":1.5}")).valueSchema();
