@@ -131,11 +131,14 @@ public final class DataLakeServer implements AutoCloseable {
     private final Map<StorageAuthorizer.Kind, AtomicLong> authorized = new EnumMap<>(StorageAuthorizer.Kind.class);
     private final AtomicLong refused = new AtomicLong();
     private volatile String lastBearerToken;
+    /** The files live in a temporary directory of this server's own, deleted when it closes. */
+    private final boolean temporaryRoot;
 
     private DataLakeServer(Builder builder) throws Exception {
         this.account = builder.account;
         this.accountKey = builder.accountKey != null ? builder.accountKey : randomKey();
         this.authorizer = new StorageAuthorizer(account, accountKey);
+        this.temporaryRoot = builder.root == null;
         this.store = new DataLakeStore(builder.root != null ? builder.root : Files.createTempDirectory("datalake-"));
         for (Operation operation : Operation.values()) {
             operationCounts.put(operation, new AtomicLong());
@@ -165,7 +168,7 @@ public final class DataLakeServer implements AutoCloseable {
         server.start();
     }
 
-    /** A server on a free port with a generated key, backed by a new temporary directory. */
+    /** A server on a free port with a generated key, backed by a new temporary directory (deleted by {@link #close()}). */
     public static DataLakeServer start() {
         return builder().start();
     }
@@ -477,5 +480,18 @@ public final class DataLakeServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (temporaryRoot) {
+            deleteTree(store.root());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // A temporary directory left behind is no reason to fail a test.
+        }
     }
 }
