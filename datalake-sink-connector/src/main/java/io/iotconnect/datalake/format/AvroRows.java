@@ -48,6 +48,13 @@ public final class AvroRows {
     private final Schema avroSchema;
     private final List<RecordColumn> columns;
     private final int valueFields;
+    /** The row schema's fields, by position. */
+    private final Field[] rowFields;
+    /** True when the row is the single {@value RowSchemas#VALUE_FIELD} column a value that is not a struct or map fills. */
+    private final boolean singleValueColumn;
+    /** The struct schema of the last value converted, and where each row field is in it (null: absent). */
+    private org.apache.kafka.connect.data.Schema lastValueSchema;
+    private Field[] lastValueFields;
     private int recordNames;
 
     public AvroRows(org.apache.kafka.connect.data.Schema rowSchema, Set<RecordColumn> columns, String prefix) {
@@ -59,6 +66,8 @@ public final class AvroRows {
             fields.add(avroField(field.name(), avro(field.schema()), names));
         }
         this.valueFields = fields.size();
+        this.rowFields = rowSchema.fields().toArray(new Field[0]);
+        this.singleValueColumn = rowFields.length == 1 && rowSchema.field(RowSchemas.VALUE_FIELD) != null;
         for (RecordColumn column : this.columns) {
             String name = prefix + column.column();
             if (names.contains(name)) {
@@ -92,18 +101,40 @@ public final class AvroRows {
     public GenericRecord toRow(SinkRecord record) {
         GenericData.Record row = new GenericData.Record(avroSchema);
         Object value = record.value();
-        boolean wrapped = rowSchema.fields().size() == 1 && rowSchema.field(RowSchemas.VALUE_FIELD) != null
-                && !(value instanceof Struct) && !(value instanceof Map);
         List<Schema.Field> fields = avroSchema.getFields();
-        for (int i = 0; i < valueFields; i++) {
-            Field field = rowSchema.fields().get(i);
-            Object fieldValue = wrapped ? value : get(value, field.name());
-            row.put(i, convert(fieldValue, field.schema(), fields.get(i).schema()));
+        if (value instanceof Struct struct) {
+            // Values of one schema come in streams: find the row fields in it once, not by name per record.
+            Field[] valueFields = fieldsIn(struct.schema());
+            for (int i = 0; i < this.valueFields; i++) {
+                Field field = valueFields[i];
+                row.put(i, field == null ? null : convert(struct.get(field), rowFields[i].schema(), fields.get(i).schema()));
+            }
+        } else {
+            boolean wrapped = singleValueColumn && !(value instanceof Map);
+            for (int i = 0; i < this.valueFields; i++) {
+                Field field = rowFields[i];
+                Object fieldValue = wrapped ? value : get(value, field.name());
+                row.put(i, convert(fieldValue, field.schema(), fields.get(i).schema()));
+            }
         }
         for (int c = 0; c < columns.size(); c++) {
             row.put(valueFields + c, metadata(columns.get(c), record));
         }
         return row;
+    }
+
+    /** Where each row field is in a struct of {@code valueSchema}; null where it is absent. */
+    private Field[] fieldsIn(org.apache.kafka.connect.data.Schema valueSchema) {
+        // A SchemaBuilder can still change; every other Connect schema is immutable.
+        if (valueSchema != lastValueSchema || valueSchema instanceof org.apache.kafka.connect.data.SchemaBuilder) {
+            Field[] found = new Field[valueFields];
+            for (int i = 0; i < valueFields; i++) {
+                found[i] = valueSchema.field(rowFields[i].name());
+            }
+            lastValueFields = found;
+            lastValueSchema = valueSchema;
+        }
+        return lastValueFields;
     }
 
     private static Object get(Object container, String name) {
@@ -242,20 +273,20 @@ public final class AvroRows {
                     }
                     return (int) Math.floorMod(date.getTime(), TimeUnit.DAYS.toMillis(1));
                 }
-                return number(value).intValue();
+                return value instanceof Integer ? value : number(value).intValue();
             case INT64:
                 if (value instanceof java.util.Date date) {
                     return date.getTime();
                 }
-                return number(value).longValue();
+                return value instanceof Long ? value : number(value).longValue();
             case FLOAT32:
-                return number(value).floatValue();
+                return value instanceof Float ? value : number(value).floatValue();
             case FLOAT64:
-                return number(value).doubleValue();
+                return value instanceof Double ? value : number(value).doubleValue();
             case BOOLEAN:
                 return value;
             case STRING:
-                return value.toString();
+                return value instanceof String ? value : value.toString();
             case BYTES:
                 if (value instanceof BigDecimal decimal) {
                     int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
@@ -290,15 +321,27 @@ public final class AvroRows {
             case STRUCT: {
                 GenericData.Record record = new GenericData.Record(type);
                 List<Schema.Field> fields = type.getFields();
+                List<Field> schemaFields = schema.fields();
                 for (int i = 0; i < fields.size(); i++) {
-                    Field field = schema.fields().get(i);
-                    record.put(i, convert(get(value, field.name()), field.schema(), fields.get(i).schema()));
+                    Field field = schemaFields.get(i);
+                    record.put(i, convert(nested(value, field, i), field.schema(), fields.get(i).schema()));
                 }
                 return record;
             }
             default:
                 throw new DataException("Connect type " + schema.type() + " has no Avro type");
         }
+    }
+
+    /** A nested field's value: by position when the struct has the row schema's field order, as it usually does. */
+    private static Object nested(Object container, Field field, int position) {
+        if (container instanceof Struct struct) {
+            List<Field> fields = struct.schema().fields();
+            if (position < fields.size() && fields.get(position).name().equals(field.name())) {
+                return struct.get(fields.get(position));
+            }
+        }
+        return get(container, field.name());
     }
 
     private static Number number(Object value) {

@@ -57,6 +57,17 @@ public final class PathTemplate {
     private final ZoneId zone;
     private final List<Part> timePrefix;
     private final ChronoUnit timePrefixUnit;
+    /**
+     * The finest unit of the template's time parts when it is a minute, an hour or a day (whose start in the zone is a
+     * truncation), else null: within one such unit every time part renders the same.
+     */
+    private final ChronoUnit timeCacheUnit;
+    /** The time parts rendered for the last unit a record fell in (immutable, so threads may share it). */
+    private volatile RenderedTime lastTime;
+
+    /** Time parts rendered, by part position, for the times in [start, end). */
+    private record RenderedTime(long start, long end, String[] texts) {
+    }
 
     private PathTemplate(String template, List<Part> parts, ZoneId zone) {
         this.template = template;
@@ -85,6 +96,13 @@ public final class PathTemplate {
         }
         this.timePrefix = unit == null ? List.of() : List.copyOf(prefix);
         this.timePrefixUnit = unit;
+        ChronoUnit finest = null;
+        for (Part part : parts) {
+            if (part instanceof Time time && (finest == null || time.unit().compareTo(finest) < 0)) {
+                finest = time.unit();
+            }
+        }
+        this.timeCacheUnit = finest == ChronoUnit.MINUTES || finest == ChronoUnit.HOURS || finest == ChronoUnit.DAYS ? finest : null;
     }
 
     /** The parts per directory level: text holding '/' is cut there. */
@@ -245,19 +263,20 @@ public final class PathTemplate {
      */
     public String render(SinkRecord record, long timeMillis) {
         StringBuilder path = new StringBuilder(64);
-        ZonedDateTime time = null;
-        for (Part part : parts) {
+        String[] times = null;
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
             if (part instanceof Text text) {
                 path.append(text.text());
             } else if (part instanceof Topic) {
                 path.append(PathEscaping.escape(record.topic()));
             } else if (part instanceof KafkaPartition) {
                 path.append(record.kafkaPartition());
-            } else if (part instanceof Time t) {
-                if (time == null) {
-                    time = Instant.ofEpochMilli(timeMillis).atZone(zone);
+            } else if (part instanceof Time) {
+                if (times == null) {
+                    times = renderedTime(timeMillis);
                 }
-                path.append(t.formatter().format(time));
+                path.append(times[i]);
             } else if (part instanceof ValueField field) {
                 path.append(PathEscaping.escape(scalar(field.path().get(record.value()), "value." + field.path())));
             } else if (part instanceof Key key) {
@@ -266,6 +285,27 @@ public final class PathTemplate {
             }
         }
         return path.toString();
+    }
+
+    /** The time parts rendered for {@code timeMillis}, by part position: formatted once per minute, hour or day. */
+    private String[] renderedTime(long timeMillis) {
+        RenderedTime last = lastTime;
+        if (last != null && timeMillis >= last.start() && timeMillis < last.end()) {
+            return last.texts();
+        }
+        ZonedDateTime time = Instant.ofEpochMilli(timeMillis).atZone(zone);
+        String[] texts = new String[parts.size()];
+        for (int i = 0; i < texts.length; i++) {
+            if (parts.get(i) instanceof Time t) {
+                texts[i] = t.formatter().format(time);
+            }
+        }
+        if (timeCacheUnit != null) {
+            ZonedDateTime start = time.truncatedTo(timeCacheUnit);
+            lastTime = new RenderedTime(start.toInstant().toEpochMilli(), start.plus(1, timeCacheUnit).toInstant().toEpochMilli(),
+                    texts);
+        }
+        return texts;
     }
 
     private static String scalar(Object value, String variable) {

@@ -34,12 +34,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * The task's writer: routes each record to the open file of its partition, directory and format, rotates files by
  * count, size, record time and wall clock, keeps at most {@code datalake.open.files.max} files open (committing the
- * oldest at the bound), and commits finished files per partition at the end of every {@code put()}.
+ * oldest at the bound), and commits finished files per partition at the end of every {@code put()}: on a thread of its
+ * own, so the task goes on reading while the index is written and the files renamed ({@link #committedOffsets()}, for
+ * {@code preCommit}, waits for every finished file).
  *
  * <p>Nothing a record holds can stop the task: a record that cannot be written (no readable time, a field the path
  * needs is not a single value, a value no format can hold) is a failed record, reported to the dead letter queue with
@@ -81,12 +89,34 @@ public final class LakeWriter {
     /** Assigned partitions whose recovery failed, with the offset to read from once it succeeds (-1: unknown). */
     private final Map<TopicPartition, Long> unrecovered = new HashMap<>();
     private final Map<Schema, Schema> rowSchemas = new IdentityHashMap<>();
+    /**
+     * Runs the commits taken at the end of {@code put()}, so that the task goes on reading and encoding while an
+     * index is written and files are renamed. One thread: commits of a task run one after the other, as before.
+     */
+    private final Executor commits;
+    /** The thread behind {@link #commits} when this writer made it, shut down by {@link #stop()}. */
+    private final ExecutorService commitThread;
+    /** The commit running per partition, with what it will answer. */
+    private final Map<TopicPartition, Running> running = new HashMap<>();
     private long fileSequence;
     private int storageFailuresInARow;
+    private String lastDirectory;
+    private FileFormat lastFormat;
+    private String lastKey;
 
     public LakeWriter(Settings settings, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
                       ErrantRecordReporter reporter, Consumer<Map<TopicPartition, Long>> seek, Time time,
                       java.util.function.Function<java.util.function.IntSupplier, WriterMetrics> metrics) {
+        this(settings, store, layout, committer, formats, reporter, seek, time, metrics, null);
+    }
+
+    /**
+     * A writer whose commits run on {@code commits}; null gives it a thread of its own. {@code Runnable::run} runs
+     * them on the task's thread at the end of {@code put()}, as tests that crash at chosen steps need.
+     */
+    LakeWriter(Settings settings, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
+               ErrantRecordReporter reporter, Consumer<Map<TopicPartition, Long>> seek, Time time,
+               java.util.function.Function<java.util.function.IntSupplier, WriterMetrics> metrics, Executor commits) {
         this.settings = settings;
         this.store = store;
         this.layout = layout;
@@ -99,6 +129,18 @@ public final class LakeWriter {
         this.markers = CompletenessMarkers.applicable(settings.template(), settings.markerName())
                 ? new CompletenessMarkers(store, layout, settings.template(), settings.markerName(), settings.markerLatenessMs())
                 : null;
+        this.commitThread = commits != null ? null : Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "datalake-commit-" + COMMIT_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.commits = commits != null ? commits : commitThread;
+    }
+
+    private static final AtomicInteger COMMIT_THREADS = new AtomicInteger();
+
+    /** A commit submitted to {@link #commits}: what it commits, and the new index's ETag once it is done. */
+    private record Running(PartitionWriter.Commit commit, CompletableFuture<String> etag) {
     }
 
     /**
@@ -150,6 +192,8 @@ public final class LakeWriter {
             unrecovered.remove(partition);
             PartitionWriter writer = partitions.remove(partition);
             if (writer != null) {
+                // A commit that is running finishes first, so the partition's next owner does not race it.
+                awaitQuietly(writer);
                 writer.abort();
             }
         }
@@ -157,6 +201,9 @@ public final class LakeWriter {
 
     public void stop() {
         close(new ArrayList<>(partitions.keySet()));
+        if (commitThread != null) {
+            commitThread.shutdownNow();
+        }
     }
 
     public void write(Collection<SinkRecord> records) {
@@ -200,7 +247,8 @@ public final class LakeWriter {
                         writer.finish(file);
                     }
                 }
-                commit(writer);
+                collect(writer, false);
+                startCommit(writer);
             } catch (ConcurrentUpdateException e) {
                 restart(writer, e, false, seeks);
             } catch (IOException | RuntimeException e) {
@@ -233,7 +281,7 @@ public final class LakeWriter {
         }
         String directory = settings.template().render(record, recordTime);
         FileFormat format = formatOf(record);
-        String key = directory + "|" + format.extension();
+        String key = keyOf(directory, format);
         if (writer.isCommitted(key, record.kafkaOffset())) {
             writer.seen(record.kafkaOffset(), recordTime);
             metrics.skipped();
@@ -261,6 +309,16 @@ public final class LakeWriter {
             // Full: committed at the end of this put(), not when the next record of its directory comes.
             writer.finish(file);
         }
+    }
+
+    /** The open-file key of a directory and format; the last one is kept, since records of a directory come in runs. */
+    private String keyOf(String directory, FileFormat format) {
+        if (format != lastFormat || !directory.equals(lastDirectory)) {
+            lastKey = directory + "|" + format.extension();
+            lastDirectory = directory;
+            lastFormat = format;
+        }
+        return lastKey;
     }
 
     private FileFormat formatOf(SinkRecord record) {
@@ -312,18 +370,75 @@ public final class LakeWriter {
         }
     }
 
-    private void commit(PartitionWriter writer) {
-        if (!writer.hasFinished()) {
+    /** Submits a commit of the writer's finished files, unless it has none or one of its commits is running. */
+    private void startCommit(PartitionWriter writer) {
+        PartitionWriter.Commit commit = writer.takeCommit(markers == null ? null
+                : file -> markers.bucketOf(writer.partition().topic(), file));
+        if (commit == null) {
             return;
         }
-        long start = time.nanoseconds();
-        List<WrittenFile> files = writer.commit(markers == null ? null : file -> markers.bucketOf(writer.partition().topic(), file));
-        metrics.commit(time.nanoseconds() - start);
-        for (WrittenFile file : files) {
-            metrics.committed(file.records(), file.bytes());
+        running.put(writer.partition(), new Running(commit, CompletableFuture.supplyAsync(() -> {
+            long start = time.nanoseconds();
+            String etag = commit.run();
+            metrics.commit(time.nanoseconds() - start);
+            for (WrittenFile file : commit.files()) {
+                metrics.committed(file.records(), file.bytes());
+            }
+            log.debug("{}: committed {} files", writer.partition(), commit.files().size());
+            return etag;
+        }, commits)));
+        // Already done when it ran on this thread (or was quick): its outcome is taken now, a failure thrown now.
+        collect(writer, false);
+    }
+
+    /**
+     * Takes the outcome of the writer's running commit, if it is done (or, with {@code wait}, once it is): the writer
+     * adopts the index it wrote, or the commit's failure is thrown.
+     */
+    private void collect(PartitionWriter writer, boolean wait) {
+        Running commit = running.get(writer.partition());
+        if (commit == null || commit.commit().writer() != writer || (!wait && !commit.etag().isDone())) {
+            return;
         }
+        running.remove(writer.partition());
+        String etag;
+        try {
+            etag = commit.etag().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while " + writer.partition() + " was committing", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        }
+        writer.completed(commit.commit(), etag);
         storageFailuresInARow = 0;
-        log.debug("{}: committed {} files, committed offset {}", writer.partition(), files.size(), writer.committedOffset());
+    }
+
+    private static RuntimeException rethrown(Throwable cause) {
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new ConnectException(cause);
+    }
+
+    /** Waits for the writer's running commit, if any, whatever its outcome: the lake's index tells what it did. */
+    private void awaitQuietly(PartitionWriter writer) {
+        Running commit = running.get(writer.partition());
+        if (commit == null || commit.commit().writer() != writer) {
+            return;
+        }
+        running.remove(writer.partition());
+        try {
+            commit.etag().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            log.debug("{}: the commit running when its files were dropped failed ({}); recovery repairs it",
+                    writer.partition(), describe(e.getCause()));
+        }
     }
 
     private void checkMarkers(long now, boolean force) {
@@ -353,7 +468,10 @@ public final class LakeWriter {
         Map<TopicPartition, Long> seeks = new HashMap<>();
         for (PartitionWriter writer : new ArrayList<>(partitions.values())) {
             try {
-                commit(writer);
+                // Everything finished is committed before this returns: the running commit, then the rest.
+                collect(writer, true);
+                startCommit(writer);
+                collect(writer, true);
             } catch (ConcurrentUpdateException e) {
                 restart(writer, e, false, seeks);
                 continue;
@@ -399,6 +517,7 @@ public final class LakeWriter {
         } else {
             log.warn("{}: {}; dropping its open files and recovering it from the lake", partition, e.getMessage());
         }
+        awaitQuietly(writer);
         writer.abort();
         partitions.remove(partition);
         recover(partition, resume, seeks);

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  *
  * <p>A commit finishes files (their data complete but invisible at a temporary path), writes the new index naming
  * them as pending (atomically, and only if the index is still the version this task last wrote, so a task that lost
- * the partition cannot overwrite its successor's), then lets the {@link FileCommitter} make them visible. A crash
+ * the partition cannot overwrite its successor's), then lets the {@link FileCommitter} make them visible. The index
+ * and the renames of a commit may run off the task's thread ({@link Commit}); one commit per partition runs at a time. A crash
  * before the index write leaves temporary files that recovery deletes and records that are read again; a crash after
  * it leaves pending files that recovery commits. Either way no record is lost or written twice.
  */
@@ -54,6 +55,8 @@ final class PartitionWriter {
     private long lastOffset = -1;
     private long firstOffset = -1;
     private long maxTime = Long.MIN_VALUE;
+    /** The commit taken and not yet {@link #completed}: at most one per partition, each building on the last. */
+    private Commit running;
 
     PartitionWriter(TopicPartition partition, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
                     int uploadBufferBytes) {
@@ -176,19 +179,16 @@ final class PartitionWriter {
         return open.values();
     }
 
-    boolean hasFinished() {
-        return !finished.isEmpty();
-    }
-
     /**
-     * Commits the finished files: the index first, then the renames.
+     * Takes the finished files for a commit, or returns null when there are none or a commit of this partition is still
+     * running (they go with the next one). The commit's index is computed here, on the task's thread; {@link
+     * Commit#run()} writes it and makes the files visible on any thread, and {@link #completed} adopts it.
      *
      * @param bucketOf the time directory and its end for a file, for completeness markers (null when markers are off)
-     * @return the files committed
      */
-    List<WrittenFile> commit(java.util.function.Function<WrittenFile, Map.Entry<String, Long>> bucketOf) {
-        if (finished.isEmpty()) {
-            return List.of();
+    Commit takeCommit(java.util.function.Function<WrittenFile, Map.Entry<String, Long>> bucketOf) {
+        if (finished.isEmpty() || running != null) {
+            return null;
         }
         List<WrittenFile> files = List.copyOf(finished);
         long nextOffset = lastOffset + 1;
@@ -206,17 +206,74 @@ final class PartitionWriter {
                 }
             }
         }
-        PartitionIndex next = index.after(files, nextOffset, watermark, buckets);
-        writeIndex(next);
-        // From here the index owns these files: a failure below is repaired by recover(), never by deleting them.
+        // From the moment its index is written the index owns these files: a failure is repaired by recover(), never
+        // by deleting them, so they are no longer this writer's to finish.
         finished.clear();
-        committer.commit(next.pending());
-        return files;
+        running = new Commit(layout.indexFile(partition.topic(), partition.partition()), index.after(files, nextOffset,
+                watermark, buckets), indexEtag, files);
+        return running;
     }
 
-    /** Removes time directories whose markers are written from the index, at its next write. */
+    /** Adopts the index a commit of this partition wrote; the next commit builds on it. */
+    void completed(Commit commit, String etag) {
+        if (commit != running) {
+            throw new IllegalStateException(partition + ": a commit completed that is not the one running");
+        }
+        index = commit.next;
+        indexEtag = etag;
+        running = null;
+    }
+
+    /** The commit of this partition that is running, if any. */
+    Commit running() {
+        return running;
+    }
+
+    /**
+     * One commit of a partition's finished files: the new index, written only over the version this writer last
+     * wrote, then the committer's step. Everything it touches is immutable or thread-safe, so it may run off the
+     * task's thread.
+     */
+    final class Commit {
+        private final String indexPath;
+        private final PartitionIndex next;
+        private final String expectedEtag;
+        private final List<WrittenFile> files;
+
+        private Commit(String indexPath, PartitionIndex next, String expectedEtag, List<WrittenFile> files) {
+            this.indexPath = indexPath;
+            this.next = next;
+            this.expectedEtag = expectedEtag;
+            this.files = files;
+        }
+
+        List<WrittenFile> files() {
+            return files;
+        }
+
+        PartitionWriter writer() {
+            return PartitionWriter.this;
+        }
+
+        /**
+         * Writes the index, then lets the committer make the files visible.
+         *
+         * @return the new index's ETag
+         * @throws ConcurrentUpdateException when the index changed since this writer last wrote it
+         */
+        String run() {
+            String etag = store.replace(indexPath, next.toJson(), expectedEtag);
+            committer.commit(next.pending());
+            return etag;
+        }
+    }
+
+    /**
+     * Removes time directories whose markers are written from the index, unless a commit is running (the index it
+     * writes still names them; the next check finds their markers written and removes them then).
+     */
     void markersWritten(Collection<String> directories) {
-        if (index.buckets().keySet().stream().anyMatch(directories::contains)) {
+        if (running == null && index.buckets().keySet().stream().anyMatch(directories::contains)) {
             writeIndex(index.withoutBuckets(directories));
         }
     }
@@ -250,6 +307,7 @@ final class PartitionWriter {
      * deletes what its index does not name: only the index knows whether a failed commit went through.
      */
     void abort() {
+        running = null;
         for (OpenFile file : open.values()) {
             file.writer.abort();
         }

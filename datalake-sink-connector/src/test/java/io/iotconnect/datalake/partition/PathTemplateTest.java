@@ -42,6 +42,35 @@ class PathTemplateTest {
     }
 
     @Test
+    void timesRenderedOncePerUnitMatchFormattingEachTime() {
+        // Kolkata is 5:30 ahead (hours start at :30 UTC); New York has a DST change on 2026-11-01 (an hour twice).
+        for (String zone : java.util.List.of("UTC", "Asia/Kolkata", "America/New_York")) {
+            ZoneId id = ZoneId.of(zone);
+            for (String pattern : java.util.List.of("dt=${time:yyyy-MM-dd}/hour=${time:HH}", "${time:yyyy}/${time:MM}/${time:dd}",
+                    "m=${time:HHmm}")) {
+                PathTemplate template = PathTemplate.parse(pattern, id);
+                java.util.Random random = new java.util.Random(7);
+                long start = Instant.parse("2026-10-31T20:00:00Z").toEpochMilli();
+                long time = start;
+                for (int i = 0; i < 5_000; i++) {
+                    // Mostly forward in small steps, sometimes back: the cache must never answer for another unit.
+                    time = random.nextInt(10) == 0 ? start + random.nextInt(3 * 86_400_000) : time + random.nextInt(90_000);
+                    String expected = pattern.replace("${time:yyyy-MM-dd}", format("yyyy-MM-dd", time, id))
+                            .replace("${time:HH}", format("HH", time, id)).replace("${time:yyyy}", format("yyyy", time, id))
+                            .replace("${time:MM}", format("MM", time, id)).replace("${time:dd}", format("dd", time, id))
+                            .replace("${time:HHmm}", format("HHmm", time, id));
+                    assertThat(template.render(record("d", Map.of()), time)).as(zone + " " + pattern + " at " + Instant.ofEpochMilli(time))
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    private static String format(String pattern, long time, ZoneId zone) {
+        return java.time.format.DateTimeFormatter.ofPattern(pattern).format(Instant.ofEpochMilli(time).atZone(zone));
+    }
+
+    @Test
     void fieldsKeysAndPartitionsCombine() {
         PathTemplate template = PathTemplate.parse("${topic}/site=${value.location.lat}/deviceId=${value.deviceId}/"
                 + "key=${key}/partition=${partition}/dt=${time:yyyyMMdd}", UTC);

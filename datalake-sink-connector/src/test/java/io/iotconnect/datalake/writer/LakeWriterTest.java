@@ -86,6 +86,11 @@ class LakeWriterTest {
         }
 
         LakeWriter writer(FileCommitter committer, boolean withReporter) {
+            return writer(committer, withReporter, null);
+        }
+
+        /** {@code commits} null: commits on the writer's own thread, as in a task; {@code Runnable::run}: on the caller's. */
+        LakeWriter writer(FileCommitter committer, boolean withReporter, java.util.concurrent.Executor commits) {
             ErrantRecordReporter reporter = withReporter ? (record, error) -> {
                 failed.add(record);
                 return CompletableFuture.completedFuture(null);
@@ -94,7 +99,8 @@ class LakeWriterTest {
                     config.columnsPrefix(), config.parquetRowGroupBytes());
             return new LakeWriter(LakeWriter.Settings.from(config), store, new LakeLayout(config.topicsDir(), "lake-test"),
                     committer, formats, reporter, seeks::putAll, time,
-                    open -> new WriterMetrics(new PluginMetricsImpl(new Metrics(), Map.of("connector", "c", "task", "0")), open));
+                    open -> new WriterMetrics(new PluginMetricsImpl(new Metrics(), Map.of("connector", "c", "task", "0")), open),
+                    commits);
         }
 
         LakeWriter writer() {
@@ -148,6 +154,46 @@ class LakeWriterTest {
         assertThat(writer.committedOffsets()).as("the wall-clock schedule commits the last file").containsEntry(p0, 25L);
         assertThat(h.rows()).hasSize(25);
         assertThat(writer.openFiles()).isZero();
+    }
+
+    @Test
+    void commitsRunBesideTheTaskAndPreCommitWaitsForThem() throws Exception {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
+        FileCommitter real = new RenameCommitter(h.store);
+        FileCommitter held = files -> {
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            real.commit(files);
+            renamed.set(true);
+        };
+        LakeWriter writer = h.writer(held, true);
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        List<SinkRecord> first = new ArrayList<>();
+        for (long offset = 0; offset < 25; offset++) {
+            first.add(reading(0, offset));
+        }
+        writer.write(first);
+        assertThat(renamed).as("put() returned while its commit was still running").isFalse();
+        assertThat(LakeFiles.dataFiles(h.root())).isEmpty();
+
+        // The task goes on while that commit runs; the file it finishes now waits for the next commit.
+        List<SinkRecord> second = new ArrayList<>();
+        for (long offset = 25; offset < 40; offset++) {
+            second.add(reading(0, offset));
+        }
+        writer.write(second);
+        assertThat(renamed).isFalse();
+        release.countDown();
+
+        assertThat(writer.committedOffsets()).containsEntry(p0, 40L);
+        assertThat(h.rows()).extracting(row -> row.get("kafka_offset")).hasSize(40).doesNotHaveDuplicates();
+        writer.stop();
     }
 
     @Test
@@ -234,7 +280,8 @@ class LakeWriterTest {
             int crashStep = random.nextInt(4);
             FileCommitter committer = crashStep == 1 ? new CrashingCommitter(new RenameCommitter(h.store), 0)
                     : crashStep == 2 ? new CrashingCommitter(new RenameCommitter(h.store), 1) : new RenameCommitter(h.store);
-            LakeWriter writer = h.writer(committer, true);
+            // Commits on this thread, so that each crash comes at the step chosen and stops everything at once.
+            LakeWriter writer = h.writer(committer, true, Runnable::run);
             h.seeks.clear();
             position.putAll(kafkaCommitted);
             int batchesBeforeCrash = 1 + random.nextInt(6);
@@ -341,8 +388,8 @@ class LakeWriterTest {
         writer.write(batch);
 
         assertThat(writer.openFiles()).isEqualTo(3);
-        assertThat(LakeFiles.dataFiles(h.root())).isNotEmpty();
         assertThat(writer.committedOffsets().get(p0)).isGreaterThanOrEqualTo(0L);
+        assertThat(LakeFiles.dataFiles(h.root())).isNotEmpty();
     }
 
     @Test
