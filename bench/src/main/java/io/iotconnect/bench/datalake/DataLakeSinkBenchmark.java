@@ -27,12 +27,19 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -44,8 +51,10 @@ import org.apache.parquet.io.LocalInputFile;
 
 import javax.management.ObjectName;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -64,16 +73,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * Kafka to ADLS Gen2 Parquet throughput, in one run against one in-repo ADLS Gen2 endpoint ({@link DataLakeServer},
  * backed by a directory, spoken to by the real SDK): the Data Lake sink on a real Connect worker (an in-process
  * {@link EmbeddedConnectCluster}, as the cosmos-sink benchmark runs its connector; {@code --tasks} tasks over as many
- * topic partitions, default 1) against a plain program that writes the same rows into the same files without Connect
- * or Kafka.
+ * topic partitions, default 1) against a plain program that reads the same records from Kafka and writes the same
+ * rows into the same files without Connect, and against that program's file writing alone (rows from memory).
  *
- * <p>Both write {@link Readings#fleet} readings (records/50 devices, one reading a minute each, 50 minutes that fall in
+ * <p>All three write {@link Readings#fleet} readings (records/50 devices, one reading a minute each, 50 minutes that fall in
  * one hourly directory) as Parquet with parquet-avro, snappy, the connector's default row group and page size, in
  * files of {@code --rotate} records (default 50,000) under the connector's default template
  * ({@code ${topic}/dt=yyyy-MM-dd/hour=HH}), uploaded by create, appends of the connector's default upload buffer
@@ -85,13 +95,17 @@ import java.util.stream.Stream;
  *   sink reads them with the same converter. It runs on an empty topic until its consumer group has settled, is
  *   paused while the records are produced, and is resumed for the timed run: from the first data file created at the
  *   endpoint to the moment the tasks' {@code records-written-total} (records in committed files) reaches the count.
- *   A file rotated by count is finished when the next record for its directory arrives, so one more record per
- *   partition follows the timed ones (it is not counted and stays in an open file). Its own state (the per-partition
+ *   One more record per partition follows the timed ones (not counted; it stays in an open file), from when a full
+ *   file was finished only by the next record for its directory. Its own state (the per-partition
  *   index, replaced at every commit) is part of its work.</li>
- *   <li><b>raw SDK</b>: one thread per partition builds the same Avro rows from the readings (same Avro schema, which
- *   is checked against the one the connector derives), writes them with {@code AvroParquetWriter} streamed to
- *   {@code DataLakeFileClient} appends, and renames each finished file into place. Timed from its first file created to
- *   its last rename.</li>
+ *   <li><b>raw SDK</b>: a plain program doing the same work without Connect: one thread per partition reads the same
+ *   records (produced the same way to a topic of its own) with a {@code KafkaConsumer}, turns each value into a
+ *   Struct with the same converter, builds its Avro row by hand (same Avro schema, which is checked against the one
+ *   the connector derives), writes the rows with {@code AvroParquetWriter} streamed to {@code DataLakeFileClient}
+ *   appends, renames each finished file into place and commits its next offset to Kafka. Timed from its first file
+ *   created to its last rename.</li>
+ *   <li><b>raw SDK from memory</b>: the same files from rows built in memory from the readings, with no Kafka and no
+ *   converter: the cost of the Parquet files alone, printed per round and as a median, not in the result line.</li>
  * </ul>
  *
  * <p>After each run the committed files are read back from the endpoint's directory: the row count of every file
@@ -226,34 +240,44 @@ public final class DataLakeSinkBenchmark {
                     bench.valueBytes, rounds, warmups, bench.lake.endpoint());
             for (int warmup = 1; warmup <= warmups; warmup++) {
                 Result connector = bench.connectorRound("warmup-" + warmup);
-                Result raw = bench.rawRound("warmup-" + warmup);
-                System.out.printf(Locale.ROOT, "  warm-up %d: connector %.0f rec/s, raw SDK %.0f rec/s (not counted)%n", warmup,
-                        connector.recordsPerSecond(), raw.recordsPerSecond());
+                Result raw = bench.rawKafkaRound("warmup-" + warmup);
+                Result memory = bench.rawMemoryRound("warmup-" + warmup);
+                System.out.printf(Locale.ROOT, "  warm-up %d: connector %.0f rec/s, raw SDK %.0f rec/s, raw SDK from memory "
+                        + "%.0f rec/s (not counted)%n", warmup, connector.recordsPerSecond(), raw.recordsPerSecond(),
+                        memory.recordsPerSecond());
             }
             Result[] connector = new Result[rounds];
             Result[] raw = new Result[rounds];
+            Result[] memory = new Result[rounds];
             for (int round = 0; round < rounds; round++) {
                 String name = Integer.toString(round + 1);
                 int index = round;
                 List<Run> runs = new ArrayList<>(List.of(
                         () -> connector[index] = bench.connectorRound(name),
-                        () -> raw[index] = bench.rawRound(name)));
+                        () -> raw[index] = bench.rawKafkaRound(name),
+                        () -> memory[index] = bench.rawMemoryRound(name)));
                 // Each series goes first in turn.
                 java.util.Collections.rotate(runs, round);
                 for (Run run : runs) {
                     run.run();
                 }
-                System.out.printf(Locale.ROOT, "  round %d: connector %.0f rec/s (%.2f MB/s, %s), raw SDK %.0f rec/s (%.2f MB/s, %s)%n",
-                        round + 1, connector[round].recordsPerSecond(), connector[round].bytesPerSecond() / 1e6,
-                        connector[round].committed().describe(), raw[round].recordsPerSecond(), raw[round].bytesPerSecond() / 1e6,
-                        raw[round].committed().describe());
+                System.out.printf(Locale.ROOT, "  round %d: connector %.0f rec/s (%.2f MB/s, %s), raw SDK %.0f rec/s (%.2f MB/s, "
+                        + "%s), raw SDK from memory %.0f rec/s%n", round + 1, connector[round].recordsPerSecond(),
+                        connector[round].bytesPerSecond() / 1e6, connector[round].committed().describe(),
+                        raw[round].recordsPerSecond(), raw[round].bytesPerSecond() / 1e6, raw[round].committed().describe(),
+                        memory[round].recordsPerSecond());
             }
             double[] connectorRates = rates(connector, false);
             double[] rawRates = rates(raw, false);
+            double[] memoryRates = rates(memory, false);
             double connectorMedian = Rounds.median(connectorRates);
             double rawMedian = Rounds.median(rawRates);
-            System.out.printf(Locale.ROOT, "  spread: connector %.0f-%.0f rec/s, raw SDK %.0f-%.0f rec/s%n",
-                    Rounds.min(connectorRates), Rounds.max(connectorRates), Rounds.min(rawRates), Rounds.max(rawRates));
+            double memoryMedian = Rounds.median(memoryRates);
+            System.out.printf(Locale.ROOT, "  spread: connector %.0f-%.0f rec/s, raw SDK %.0f-%.0f rec/s, raw SDK from memory "
+                            + "%.0f-%.0f rec/s%n", Rounds.min(connectorRates), Rounds.max(connectorRates), Rounds.min(rawRates),
+                    Rounds.max(rawRates), Rounds.min(memoryRates), Rounds.max(memoryRates));
+            System.out.printf(Locale.ROOT, "  without Kafka and the converter (rows built in memory): raw SDK %.0f rec/s, "
+                    + "connector/that %.2f%n", memoryMedian, connectorMedian / memoryMedian);
             System.out.printf(Locale.ROOT, "  committed Parquet: connector %.2f MB/s, raw SDK %.2f MB/s (medians)%n",
                     Rounds.median(rates(connector, true)) / 1e6, Rounds.median(rates(raw, true)) / 1e6);
             System.out.printf(Locale.ROOT, "datalake-sink: connector %.0f rec/s, raw SDK %.0f rec/s, ratio %.2f%n",
@@ -416,10 +440,48 @@ public final class DataLakeSinkBenchmark {
 
     // ---- the raw SDK ----
 
-    /** One thread per partition, each writing that partition's files as the connector would, without Connect or Kafka. */
-    private Result rawRound(String round) throws Exception {
+    /**
+     * A plain program doing the connector's work without Connect: one thread per partition reads the topic with a
+     * {@code KafkaConsumer} (Connect's consumer defaults: 500 records a poll, offsets committed by the program), turns
+     * each value into a Struct with the same converter, builds its Avro row by hand, writes the rows into files per
+     * hour directory, a new file every {@code rotate} rows, renames each finished file into place and then commits the
+     * next offset to Kafka (at least once: what such a program keeps to resume). Timed from its first file created to
+     * its last rename.
+     */
+    private Result rawKafkaRound(String round) throws Exception {
+        String name = "raw-kafka-" + round;
+        String topic = "raw-lake-" + round;
+        DataLakeFileSystemClient fileSystem = freshFileSystem(name);
+        connect.kafka().createTopic(topic, tasks);
+        produce(topic);
+        AtomicLong firstCreated = new AtomicLong();
+        Result result = timedRaw(name, fileSystem, firstCreated, partition -> consumePartition(fileSystem, topic, partition,
+                firstCreated));
+        connect.kafka().deleteTopic(topic);
+        return result;
+    }
+
+    /**
+     * The same files written from rows built in memory from the readings, with no Kafka and no converter: what writing
+     * the Parquet files alone costs here. Timed from its start to its last rename.
+     */
+    private Result rawMemoryRound(String round) throws Exception {
         String name = "raw-" + round;
         DataLakeFileSystemClient fileSystem = freshFileSystem(name);
+        return timedRaw(name, fileSystem, null, partition -> writePartition(fileSystem, name, partition, partitions.get(partition)));
+    }
+
+    /** One partition's work in a raw series. */
+    private interface PartitionWork {
+        void run(int partition) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} for every partition on a thread of its own, timed from the first file created (or the start,
+     * when {@code firstCreated} is null) to the end, and verifies the files.
+     */
+    private Result timedRaw(String name, DataLakeFileSystemClient fileSystem, AtomicLong firstCreated, PartitionWork work)
+            throws Exception {
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService writers = Executors.newFixedThreadPool(tasks, runnable -> new Thread(runnable,
                 "raw-writer-" + threadNumber.incrementAndGet()));
@@ -432,7 +494,7 @@ public final class DataLakeSinkBenchmark {
             for (int p = 0; p < tasks; p++) {
                 int partition = p;
                 done.add(writers.submit(() -> {
-                    writePartition(fileSystem, name, partition, partitions.get(partition));
+                    work.run(partition);
                     return null;
                 }));
             }
@@ -440,8 +502,11 @@ public final class DataLakeSinkBenchmark {
                 partition.get();
             }
             long end = System.nanoTime();
+            if (firstCreated != null && firstCreated.get() != 0) {
+                start = firstCreated.get();
+            }
             if (profile) {
-                System.out.println("    raw SDK: " + cpu.since(records) + "; requests: " + requestsSince(requestsBefore));
+                System.out.println("    " + name + ": " + cpu.since(records) + "; requests: " + requestsSince(requestsBefore));
             }
             Committed committed = verify(name);
             fileSystem.delete();
@@ -449,6 +514,59 @@ public final class DataLakeSinkBenchmark {
             return new Result(records / seconds, committed.bytes() / seconds, committed);
         } finally {
             writers.shutdownNow();
+        }
+    }
+
+    /** Reads one partition's timed records from Kafka into files, as {@link #rawKafkaRound} describes. */
+    private void consumePartition(DataLakeFileSystemClient fileSystem, String topic, int partition, AtomicLong firstCreated)
+            throws IOException {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        TopicPartition assigned = new TopicPartition(topic, partition);
+        int expected = records / tasks;
+        Map<String, RawFile> open = new LinkedHashMap<>();
+        Set<String> directories = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.assign(List.of(assigned));
+            int consumed = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (consumed < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(assigned + ": read " + consumed + " of " + expected + " records in 5 minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (consumed == expected) {
+                        break;
+                    }
+                    // What a plain program takes from each record: its key, its value as a Struct, its timestamp.
+                    String device = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                    Struct value = (Struct) converter.toConnectData(topic, record.value()).value();
+                    String directory = topic + "/" + HOUR_DIRECTORY.format(Instant.ofEpochMilli(record.timestamp()));
+                    RawFile file = open.get(directory);
+                    if (file == null) {
+                        file = new RawFile(fileSystem, topic, partition, directory, record.offset());
+                        firstCreated.compareAndSet(0, System.nanoTime());
+                        open.put(directory, file);
+                    }
+                    file.write(row(value, device));
+                    consumed++;
+                    if (file.rows == rotate) {
+                        file.commit(fileSystem, directories);
+                        open.remove(directory);
+                        consumer.commitSync(Map.of(assigned, new OffsetAndMetadata(record.offset() + 1)));
+                    }
+                }
+            }
+        }
+        if (!open.isEmpty()) {
+            throw new IllegalStateException(assigned + ": " + open.size() + " files left unfinished");
         }
     }
 
@@ -517,6 +635,30 @@ public final class DataLakeSinkBenchmark {
             fileSystem.getFileClient(tempPath).renameWithResponse(null, finalPath, null,
                     new DataLakeRequestConditions().setIfNoneMatch("*"), null, Context.NONE);
         }
+    }
+
+    /** A reading's row from its Struct, field by field, as a plain program reading these values would build it. */
+    private GenericRecord row(Struct value, String device) {
+        Struct place = value.getStruct("location");
+        GenericData.Record location = null;
+        if (place != null) {
+            location = new GenericData.Record(locationSchema);
+            location.put(0, place.getFloat64("lat"));
+            location.put(1, place.getFloat64("lon"));
+        }
+        java.util.Date ts = (java.util.Date) value.get("ts");
+        String deviceId = value.getString("deviceId");
+        GenericData.Record row = new GenericData.Record(rowSchema);
+        row.put(0, deviceId == null ? device : deviceId);
+        row.put(1, ts == null ? null : ts.getTime());
+        row.put(2, value.getFloat64("temperature"));
+        row.put(3, value.getFloat64("humidity"));
+        row.put(4, value.getFloat64("pressure"));
+        row.put(5, value.getInt64("light"));
+        row.put(6, value.getInt64("count"));
+        row.put(7, value.getString("status"));
+        row.put(8, location);
+        return row;
     }
 
     private GenericRecord row(Reading reading) {
