@@ -480,6 +480,12 @@ public final class DataLakeServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        try {
+            // Requests still being handled write under the root; let them end before it goes.
+            executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (temporaryRoot) {
             deleteTree(store.root());
         }

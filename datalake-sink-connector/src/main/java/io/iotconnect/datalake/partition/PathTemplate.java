@@ -6,6 +6,7 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -102,7 +103,9 @@ public final class PathTemplate {
                 finest = time.unit();
             }
         }
-        this.timeCacheUnit = finest == ChronoUnit.MINUTES || finest == ChronoUnit.HOURS || finest == ChronoUnit.DAYS ? finest : null;
+        boolean cacheable = parts.stream().allMatch(part -> !(part instanceof Time time) || cacheable(time.pattern()));
+        this.timeCacheUnit = cacheable && (finest == ChronoUnit.MINUTES || finest == ChronoUnit.HOURS || finest == ChronoUnit.DAYS)
+                ? finest : null;
     }
 
     /** The parts per directory level: text holding '/' is cut there. */
@@ -198,6 +201,23 @@ public final class PathTemplate {
         }
         throw new IllegalArgumentException("${" + name + "} is not a variable; use ${topic}, ${partition}, ${time:<pattern>}, "
                 + "${value.<field>}, ${key} or ${key.<field>}");
+    }
+
+    /**
+     * True when every field the pattern shows is one {@link #finestUnit} accounts for (or the zone's name or offset,
+     * which the cache checks apart): only then does one rendering hold for a whole unit. AM/PM, day periods and
+     * fractions of a second or of the day are formatted per record.
+     */
+    private static boolean cacheable(String pattern) {
+        boolean quoted = false;
+        for (char c : pattern.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && Character.isLetter(c) && "smHhkKdDEewMLyuVzOXxZ".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The finest calendar unit a pattern shows: its file's time partition closes at the end of that unit. */
@@ -301,9 +321,14 @@ public final class PathTemplate {
             }
         }
         if (timeCacheUnit != null) {
-            ZonedDateTime start = time.truncatedTo(timeCacheUnit);
-            lastTime = new RenderedTime(start.toInstant().toEpochMilli(), start.plus(1, timeCacheUnit).toInstant().toEpochMilli(),
-                    texts);
+            // The unit's bounds in local time; a unit the zone's offset changes in (a DST change, a 30-minute shift,
+            // a clock that jumps at midnight) is formatted per record instead.
+            LocalDateTime local = time.toLocalDateTime().truncatedTo(timeCacheUnit);
+            ZonedDateTime start = local.atZone(zone);
+            ZonedDateTime end = local.plus(1, timeCacheUnit).atZone(zone);
+            if (start.getOffset().equals(end.getOffset()) && start.getOffset().equals(time.getOffset())) {
+                lastTime = new RenderedTime(start.toInstant().toEpochMilli(), end.toInstant().toEpochMilli(), texts);
+            }
         }
         return texts;
     }

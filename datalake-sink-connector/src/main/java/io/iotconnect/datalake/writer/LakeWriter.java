@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -400,16 +401,18 @@ public final class LakeWriter {
         if (commit == null || commit.commit().writer() != writer || (!wait && !commit.etag().isDone())) {
             return;
         }
-        running.remove(writer.partition());
         String etag;
         try {
             etag = commit.etag().get();
         } catch (InterruptedException e) {
+            // Still running: it stays registered, so the restart this leads to waits for it before recovering.
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while " + writer.partition() + " was committing", e);
         } catch (ExecutionException e) {
+            running.remove(writer.partition());
             throw rethrown(e.getCause());
         }
+        running.remove(writer.partition());
         writer.completed(commit.commit(), etag);
         storageFailuresInARow = 0;
     }
@@ -429,15 +432,15 @@ public final class LakeWriter {
         }
         running.remove(writer.partition());
         try {
-            commit.etag().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
+            // Not interruptible: recovering the partition while its last commit still runs would race it.
+            commit.etag().join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof Error error) {
                 throw error;
             }
-            log.debug("{}: the commit running when its files were dropped failed ({}); recovery repairs it",
-                    writer.partition(), describe(e.getCause()));
+            log.warn("{}: the commit running when its files were dropped failed ({}); the next recovery of the partition "
+                    + "repairs it from the lake's index", writer.partition(), describe(cause));
         }
     }
 

@@ -43,14 +43,23 @@ class PathTemplateTest {
 
     @Test
     void timesRenderedOncePerUnitMatchFormattingEachTime() {
-        // Kolkata is 5:30 ahead (hours start at :30 UTC); New York has a DST change on 2026-11-01 (an hour twice).
-        for (String zone : java.util.List.of("UTC", "Asia/Kolkata", "America/New_York")) {
+        // Kolkata is 5:30 ahead (hours start at :30 UTC); New York has a DST change on 2026-11-01 (an hour twice);
+        // Santiago's and the Azores' clocks jump at midnight, Lord Howe's by 30 minutes (all near the start times below).
+        Map<String, String> starts = new java.util.LinkedHashMap<>();
+        starts.put("UTC", "2026-10-31T20:00:00Z");
+        starts.put("Asia/Kolkata", "2026-10-31T20:00:00Z");
+        starts.put("America/New_York", "2026-10-31T20:00:00Z");
+        starts.put("America/Santiago", "2026-09-05T20:00:00Z");
+        starts.put("Atlantic/Azores", "2026-10-24T20:00:00Z");
+        starts.put("Australia/Lord_Howe", "2026-10-03T08:00:00Z");
+        for (Map.Entry<String, String> entry : starts.entrySet()) {
+            String zone = entry.getKey();
             ZoneId id = ZoneId.of(zone);
             for (String pattern : java.util.List.of("dt=${time:yyyy-MM-dd}/hour=${time:HH}", "${time:yyyy}/${time:MM}/${time:dd}",
-                    "m=${time:HHmm}")) {
+                    "m=${time:HHmm}", "dt=${time:yyyy-MM-dd-a}")) {
                 PathTemplate template = PathTemplate.parse(pattern, id);
                 java.util.Random random = new java.util.Random(7);
-                long start = Instant.parse("2026-10-31T20:00:00Z").toEpochMilli();
+                long start = Instant.parse(entry.getValue()).toEpochMilli();
                 long time = start;
                 for (int i = 0; i < 5_000; i++) {
                     // Mostly forward in small steps, sometimes back: the cache must never answer for another unit.
@@ -58,7 +67,7 @@ class PathTemplateTest {
                     String expected = pattern.replace("${time:yyyy-MM-dd}", format("yyyy-MM-dd", time, id))
                             .replace("${time:HH}", format("HH", time, id)).replace("${time:yyyy}", format("yyyy", time, id))
                             .replace("${time:MM}", format("MM", time, id)).replace("${time:dd}", format("dd", time, id))
-                            .replace("${time:HHmm}", format("HHmm", time, id));
+                            .replace("${time:HHmm}", format("HHmm", time, id)).replace("${time:yyyy-MM-dd-a}", format("yyyy-MM-dd-a", time, id));
                     assertThat(template.render(record("d", Map.of()), time)).as(zone + " " + pattern + " at " + Instant.ofEpochMilli(time))
                             .isEqualTo(expected);
                 }

@@ -197,6 +197,50 @@ class LakeWriterTest {
     }
 
     @Test
+    void aCommitThatFailsOnItsThreadIsTakenUpAtTheNextPutAndNothingIsLostOrDoubled() throws Exception {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        AtomicInteger commits = new AtomicInteger();
+        FileCommitter real = new RenameCommitter(h.store);
+        // The second commit renames its first file, then fails: the index names both files as pending.
+        FileCommitter failsOnce = files -> {
+            if (commits.incrementAndGet() == 2) {
+                real.commit(files.subList(0, 1));
+                throw new IllegalStateException("injected: the store went away mid-commit");
+            }
+            real.commit(files);
+        };
+        LakeWriter writer = h.writer(failsOnce, true);
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        long position = 0;
+        int seeks = 0;
+        for (int round = 0; round < 10; round++) {
+            List<SinkRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                batch.add(reading(0, position++));
+            }
+            h.seeks.clear();
+            writer.write(batch);
+            if (h.seeks.containsKey(p0)) {
+                position = h.seeks.get(p0);
+                seeks++;
+            }
+            // Lets each commit end on its thread before the next put(), which takes up its outcome.
+            Thread.sleep(100);
+        }
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+        assertThat(writer.committedOffsets()).containsEntry(p0, position);
+
+        assertThat(seeks).as("the failed commit made the writer recover and seek").isEqualTo(1);
+        assertThat(commits.get()).isGreaterThan(2);
+        List<Map<String, Object>> rows = h.rows();
+        assertThat(rows.stream().map(row -> row.get("kafka_offset")).distinct().count()).isEqualTo(position);
+        assertThat(rows).hasSize((int) position);
+        writer.stop();
+    }
+
+    @Test
     void interleavedDirectoriesKeepOneFilePerDirectoryAndReplayedRecordsAreNotWrittenTwice() {
         Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
                 DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "12"));
