@@ -123,6 +123,22 @@ class IotHubSourceConnectorTest {
     }
 
     @Test
+    void validateNamesABadSchemaNameTemplateOrFieldNamesModeOnItsKey() {
+        Map<String, String> props = props();
+        props.put(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "iot hub.${topic}");
+        props.put(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "scrub");
+        Map<String, List<String>> errors = new HashMap<>();
+        connector.validate(props).configValues().stream().filter(value -> !value.errorMessages().isEmpty())
+                .forEach(value -> errors.put(value.name(), value.errorMessages()));
+        assertThat(errors.get(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG)).singleElement().asString()
+                .contains("'iot hub.${topic}' cannot make a valid Avro full name").contains("such as io.iotconnect.${topic}");
+        assertThat(errors.get(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG)).singleElement().asString().contains("use one of [keep, avro]");
+        props.put(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "io.iotconnect.${topic}");
+        props.put(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "avro");
+        assertThat(connector.validate(props).configValues()).allSatisfy(value -> assertThat(value.errorMessages()).as(value.name()).isEmpty());
+    }
+
+    @Test
     void supportsExactlyOnce() {
         assertThat(connector.exactlyOnceSupport(props())).isEqualTo(ExactlyOnceSupport.SUPPORTED);
     }

@@ -69,6 +69,22 @@ class MqttSourceConnectorTest {
     }
 
     @Test
+    void avroNamingKeysAreValidatedOnTheirKeyWithTheFix() {
+        assertThat(errors(props("mqtt.value.json.field.names", "avro", "mqtt.value.json.schema.name", "io.iotconnect.${topic}"))).isEmpty();
+        assertThat(errors(props("mqtt.value.json.schema.name", "io.iotconnect.Reading"))).as("a fixed name").isEmpty();
+        assertThat(errors(props("mqtt.value.json.field.names", "ascii")).get("mqtt.value.json.field.names"))
+                .anySatisfy(m -> assertThat(m).contains("use one of [keep, avro]"));
+        assertThat(errors(props("mqtt.value.json.schema.name", "io-iotconnect.${topic}")).get("mqtt.value.json.schema.name"))
+                .anySatisfy(m -> assertThat(m).contains("cannot make a valid Avro full name")
+                        .contains("it gives 'io-iotconnect.telemetry'").contains("such as io.iotconnect.${topic}"));
+        assertThat(errors(props("mqtt.value.json.schema.name", "io.${device}")).get("mqtt.value.json.schema.name"))
+                .anySatisfy(m -> assertThat(m).contains("the only placeholder is ${topic}"));
+        MqttSourceConnectorConfig defaults = new MqttSourceConnectorConfig(props());
+        assertThat(defaults.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.KEEP);
+        assertThat(defaults.jsonSchemaName()).isEmpty();
+    }
+
+    @Test
     void timestampFormatDefaultsToAutoAndKeepsTheFixedFormats() {
         assertThat(new MqttSourceConnectorConfig(props()).timestampFormat()).isEqualTo(TimestampFormat.AUTO);
         for (String format : List.of("auto", "epoch-millis", "epoch-seconds", "iso-8601", "EPOCH_MILLIS")) {

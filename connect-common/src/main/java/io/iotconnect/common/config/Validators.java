@@ -1,5 +1,6 @@
 package io.iotconnect.common.config;
 
+import io.iotconnect.common.json.SchemaNameTemplate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -109,6 +110,15 @@ public final class Validators {
             } catch (java.util.regex.PatternSyntaxException e) {
                 throw new IllegalArgumentException("not a valid regular expression: " + e.getDescription() + " near index "
                         + e.getIndex(), e);
+            }
+        });
+    }
+
+    /** Empty, or a schema name template {@link SchemaNameTemplate#parse} accepts (a valid Avro full name with ${topic}). */
+    public static ConfigDef.Validator schemaNameTemplate() {
+        return parsedBy("empty, or an Avro full name template such as io.iotconnect.${topic}", text -> {
+            if (!text.isBlank()) {
+                SchemaNameTemplate.parse(text);
             }
         });
     }

@@ -4,6 +4,8 @@ import io.iotconnect.common.azure.EntraIdCredentials;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
+import io.iotconnect.common.json.JsonSchemaInference;
+import io.iotconnect.common.json.SchemaNameTemplate;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -190,8 +192,33 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static final String JSON_NUMBER_MODE_DOC = "With format 'json': 'infer' makes integer literals int64 and others "
             + "float64; 'float64' makes every number float64, so a device that prints 21 for 21.0 keeps one schema.";
 
+    public static final String JSON_FIELD_NAMES_CONFIG = "iothub.value.json.field.names";
+    public static final String JSON_FIELD_NAMES_DEFAULT = "keep";
+    private static final String JSON_FIELD_NAMES_DOC = "With a Struct value: how JSON keys become field names. 'keep' uses "
+            + "them as written. 'avro' makes each a valid Avro name, as Avro converters and schema registries need: every "
+            + "character other than A-Z, a-z, 0-9 and '_' becomes '_' (letters like '\u00fc' too, which readers in other "
+            + "languages refuse), and a leading digit gets a '_' before it, so temp-c becomes temp_c and 1st becomes _1st. "
+            + "A struct keeps each changed name's original in its schema parameters "
+            + "io.confluent.connect.avro.field.doc.<name> ('JSON name: <original>', which Avro converters make the "
+            + "field's doc) and iotconnect.json.name.<name>; a body whose keys are valid names already gets the same "
+            + "schema as with 'keep'. Two keys of one object that become one name (temp-c and temp_c) make the event "
+            + "malformed. iothub.timestamp.field still names the body's own keys.";
+
+    public static final String JSON_SCHEMA_NAME_CONFIG = "iothub.value.json.schema.name";
+    private static final String JSON_SCHEMA_NAME_DOC = "With a Struct value: the name of the inferred schemas, for "
+            + "converters and registries that need stable record names (Avro). Empty: unnamed structs, which an Avro "
+            + "converter names io.confluent.connect.avro.ConnectDefault, ConnectDefault2, ... in the order it meets them, "
+            + "so the names change when a body's nesting does. A template such as io.iotconnect.${topic}: ${topic} is "
+            + "the Kafka topic the record goes to (iothub.topic, or the topic of its message source), each dot-separated "
+            + "part made a valid Avro name (device-telemetry gives io.iotconnect.device_telemetry), and each nested "
+            + "struct is named after its field path below that (io.iotconnect.device_telemetry.location; the objects of "
+            + "an array field after the field), whatever other fields a body has. The rest of the template must make a "
+            + "valid Avro full name: names of A-Z, a-z, 0-9 and '_' not starting with a digit, joined by single dots. "
+            + "Without ${topic} it is one fixed name. For Avro, use it with " + "iothub.value.json.field.names=avro.";
+
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "iothub.value.json.schema.cache.size";
-    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many body shapes keep their inferred schema cached per task.";
+    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many body shapes keep their inferred schema "
+            + "cached per task (per shape and Kafka topic when " + "iothub.value.json.schema.name uses ${topic}).";
 
     public static final String VALUE_MAX_BYTES_CONFIG = "iothub.value.max.bytes";
     public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
@@ -261,6 +288,8 @@ public class IotHubSourceConfig extends AbstractConfig {
     private final TimestampFormat timestampFormat;
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
+    private final JsonSchemaInference.FieldNames fieldNames;
+    private final Optional<SchemaNameTemplate> schemaName;
     private final Map<String, String> topicsBySource;
 
     public IotHubSourceConfig(Map<String, String> props) {
@@ -277,6 +306,9 @@ public class IotHubSourceConfig extends AbstractConfig {
         this.timestampFormat = Validators.parseEnum(TimestampFormat.class, getString(TIMESTAMP_FORMAT_CONFIG));
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
+        this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
+        String template = getString(JSON_SCHEMA_NAME_CONFIG);
+        this.schemaName = template == null || template.isBlank() ? Optional.empty() : Optional.of(SchemaNameTemplate.parse(template));
         this.topicsBySource = parseTopicsBySource(getList(TOPIC_BY_SOURCE_CONFIG));
     }
 
@@ -450,6 +482,15 @@ public class IotHubSourceConfig extends AbstractConfig {
         return numberMode;
     }
 
+    public JsonSchemaInference.FieldNames jsonFieldNames() {
+        return fieldNames;
+    }
+
+    /** The template naming inferred schemas, or empty for unnamed structs. */
+    public Optional<SchemaNameTemplate> jsonSchemaName() {
+        return schemaName;
+    }
+
     public int schemaCacheSize() {
         return getInt(SCHEMA_CACHE_SIZE_CONFIG);
     }
@@ -598,6 +639,10 @@ public class IotHubSourceConfig extends AbstractConfig {
                 JSON_STRUCT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON as Struct");
         def.define(JSON_NUMBER_MODE_CONFIG, Type.STRING, JSON_NUMBER_MODE_DEFAULT, Validators.oneOf(JsonPayloadParser.NumberMode.class),
                 Importance.LOW, JSON_NUMBER_MODE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number mode");
+        def.define(JSON_FIELD_NAMES_CONFIG, Type.STRING, JSON_FIELD_NAMES_DEFAULT, Validators.oneOf(JsonSchemaInference.FieldNames.class),
+                Importance.MEDIUM, JSON_FIELD_NAMES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON field names");
+        def.define(JSON_SCHEMA_NAME_CONFIG, Type.STRING, "", Validators.schemaNameTemplate(),
+                Importance.MEDIUM, JSON_SCHEMA_NAME_DOC, MAPPING_GROUP, ++order, Width.LONG, "JSON schema name");
         def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
         def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024),

@@ -66,7 +66,8 @@ public final class IotHubRecordMapper {
         this.valueFormat = config.valueFormat();
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
-        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize());
+        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
+                config.jsonSchemaName().orElse(null));
         this.timestampField = config.timestampSource() == TimestampSource.PAYLOAD_FIELD ? config.timestampField().orElse(null) : null;
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();
@@ -83,6 +84,7 @@ public final class IotHubRecordMapper {
             throw malformed(event, Stage.VALUE, "body of " + body.length + " bytes exceeds "
                     + IotHubSourceConfig.VALUE_MAX_BYTES_CONFIG + "=" + maxPayloadBytes, null);
         }
+        String topic = router.topic(event.messageSource());
         Schema valueSchema;
         Object value;
         Object jsonTree = null;
@@ -110,7 +112,7 @@ public final class IotHubRecordMapper {
                 if (jsonStruct) {
                     SchemaAndValue converted;
                     try {
-                        converted = schemaInference.toConnect(parsed);
+                        converted = schemaInference.toConnect(parsed, topic);
                     } catch (MalformedPayloadException e) {
                         throw malformed(event, Stage.VALUE, e.reason(), null);
                     }
@@ -125,7 +127,7 @@ public final class IotHubRecordMapper {
         }
         String key = key(event);
         return new SourceRecord(sourcePartition(event.partitionId()), SourceOffsets.offset(event.sequenceNumber()),
-                router.topic(event.messageSource()), null, key == null ? null : Schema.STRING_SCHEMA, key,
+                topic, null, key == null ? null : Schema.STRING_SCHEMA, key,
                 valueSchema, value, timestamp(event, jsonTree), headersEnabled ? EventHeaders.of(event) : null);
     }
 

@@ -78,6 +78,20 @@ class IotHubSourceConfigTest {
     }
 
     @Test
+    void avroNamingIsOffByDefaultAndParsedOnce() {
+        IotHubSourceConfig defaults = new IotHubSourceConfig(minimal());
+        assertThat(defaults.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.KEEP);
+        assertThat(defaults.jsonSchemaName()).isEmpty();
+        IotHubSourceConfig avro = new IotHubSourceConfig(with(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "AVRO",
+                IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, " io.iotconnect.${topic} "));
+        assertThat(avro.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.AVRO);
+        assertThat(avro.jsonSchemaName()).hasValueSatisfying(t -> assertThat(t.resolve("a-b")).isEqualTo("io.iotconnect.a_b"));
+        assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "${topic}-value")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG)
+                .hasMessageContaining("cannot make a valid Avro full name");
+    }
+
+    @Test
     void refusesBadValuesOfSingleKeysWithWhatToWrite() {
         assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.START_POSITION_CONFIG, "2026-01-01")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(IotHubSourceConfig.START_POSITION_CONFIG);

@@ -155,6 +155,50 @@ class IotHubRecordMapperTest {
     }
 
     @Test
+    void avroNamesAndSchemaNamesFollowTheTopicOfTheMessageSource() {
+        IotHubRecordMapper mapper = mapper(IotHubSourceConfig.TOPIC_BY_SOURCE_CONFIG, "twinChangeEvents:device-twins",
+                IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "avro", IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "io.iotconnect.${topic}",
+                IotHubSourceConfig.TIMESTAMP_SOURCE_CONFIG, "payload-field", IotHubSourceConfig.TIMESTAMP_FIELD_CONFIG, "ts-ms");
+        String body = "{\"temp-c\":21.5,\"ts-ms\":1795341600123,\"geo\":{\"lat-deg\":52.5},\"samples\":[{\"v\":1.0}]}";
+        SourceRecord telemetry = mapper.toRecord(TestEvents.telemetry("0", 1, "d", body));
+        assertThat(telemetry.topic()).isEqualTo("telemetry");
+        assertThat(telemetry.timestamp()).as("the timestamp field names the body's own key").isEqualTo(1795341600123L);
+        Schema schema = telemetry.valueSchema();
+        assertThat(schema.name()).isEqualTo("io.iotconnect.telemetry");
+        assertThat(schema.fields()).extracting(f -> f.name()).containsExactly("temp_c", "ts_ms", "geo", "samples");
+        assertThat(schema.parameters()).containsEntry("io.confluent.connect.avro.field.doc.temp_c", "JSON name: temp-c")
+                .containsEntry("iotconnect.json.name.ts_ms", "ts-ms").hasSize(4);
+        assertThat(schema.field("geo").schema().name()).isEqualTo("io.iotconnect.telemetry.geo");
+        assertThat(schema.field("samples").schema().valueSchema().name()).isEqualTo("io.iotconnect.telemetry.samples");
+        Struct value = (Struct) telemetry.value();
+        value.validate();
+        assertThat(value.getStruct("geo").getFloat64("lat_deg")).isEqualTo(52.5);
+
+        Map<String, Object> twin = Map.of(IotHubEvent.DEVICE_ID, "d", IotHubEvent.MESSAGE_SOURCE, "twinChangeEvents");
+        SourceRecord twinRecord = mapper.toRecord(TestEvents.event("0", 2, body.getBytes(StandardCharsets.UTF_8), twin, null, Map.of()));
+        assertThat(twinRecord.topic()).isEqualTo("device-twins");
+        assertThat(twinRecord.valueSchema().name()).as("one shape, two topics: two schemas").isEqualTo("io.iotconnect.device_twins");
+        assertThat(twinRecord.valueSchema().field("geo").schema().name()).isEqualTo("io.iotconnect.device_twins.geo");
+        assertThat(mapper.toRecord(TestEvents.telemetry("1", 3, "e", body)).valueSchema()).isSameAs(schema);
+    }
+
+    @Test
+    void keysThatBecomeOneAvroNameMakeTheEventMalformed() {
+        IotHubRecordMapper mapper = mapper(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "avro");
+        IotHubEvent event = TestEvents.telemetry("1", 9, "d", "{\"t\":1,\"x\":{\"temp-c\":1,\"temp_c\":2}}");
+        assertThatThrownBy(() -> mapper.toRecord(event))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.VALUE);
+                    assertThat(e.reason()).contains("\"temp-c\" and \"temp_c\"").contains("Avro name temp_c");
+                    assertThat(header(mapper.errorRecord(event, e), IotHubRecordMapper.HEADER_ERROR_REASON)).isEqualTo(e.reason());
+                });
+        Schema kept = mapper().toRecord(TestEvents.telemetry("1", 9, "d", "{\"temp-c\":1,\"g\":{\"a\":1}}")).valueSchema();
+        assertThat(kept.name()).as("the defaults: unnamed, names as written").isNull();
+        assertThat(kept.field("temp-c")).isNotNull();
+        assertThat(kept.parameters()).isNull();
+    }
+
+    @Test
     void malformedBodiesSayWhyAndWhere() {
         assertThatThrownBy(() -> mapper().toRecord(TestEvents.telemetry("1", 9, "d", "{\"t\":")))
                 .isInstanceOfSatisfying(MalformedEventException.class, e -> {

@@ -3,6 +3,8 @@ package io.iotconnect.mqtt.config;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
+import io.iotconnect.common.json.JsonSchemaInference;
+import io.iotconnect.common.json.SchemaNameTemplate;
 import io.iotconnect.common.path.FieldPath;
 import io.iotconnect.mqtt.mapping.KafkaTopicTemplate;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -198,8 +200,33 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
             + "the field and the number in the reason; a non-zero number too small for a float64 (like 1e-999999) reads "
             + "as 0.0, the nearest float64.";
 
+    public static final String JSON_FIELD_NAMES_CONFIG = "mqtt.value.json.field.names";
+    public static final String JSON_FIELD_NAMES_DEFAULT = "keep";
+    private static final String JSON_FIELD_NAMES_DOC = "With a Struct value: how JSON keys become field names. 'keep' uses "
+            + "them as written. 'avro' makes each a valid Avro name, as Avro converters and schema registries need: every "
+            + "character other than A-Z, a-z, 0-9 and '_' becomes '_' (letters like '\u00fc' too, which readers in other "
+            + "languages refuse), and a leading digit gets a '_' before it, so temp-c becomes temp_c and 1st becomes _1st. "
+            + "A struct keeps each changed name's original in its schema parameters "
+            + "io.confluent.connect.avro.field.doc.<name> ('JSON name: <original>', which Avro converters make the "
+            + "field's doc) and iotconnect.json.name.<name>; a payload whose keys are valid names already gets the same "
+            + "schema as with 'keep'. Two keys of one object that become one name (temp-c and temp_c) make the message "
+            + "malformed. mqtt.key.field and mqtt.timestamp.field still name the payload's own keys.";
+
+    public static final String JSON_SCHEMA_NAME_CONFIG = "mqtt.value.json.schema.name";
+    private static final String JSON_SCHEMA_NAME_DOC = "With a Struct value: the name of the inferred schemas, for "
+            + "converters and registries that need stable record names (Avro). Empty: unnamed structs, which an Avro "
+            + "converter names io.confluent.connect.avro.ConnectDefault, ConnectDefault2, ... in the order it meets them, "
+            + "so the names change when a payload's nesting does. A template such as io.iotconnect.${topic}: ${topic} is "
+            + "the Kafka topic the record goes to, each dot-separated part made a valid Avro name (devices-telemetry "
+            + "gives io.iotconnect.devices_telemetry), and each nested struct is named after its field path below that "
+            + "(io.iotconnect.devices_telemetry.location; the objects of an array field after the field), whatever other "
+            + "fields a payload has. The rest of the template must make a valid Avro full name: names of A-Z, a-z, 0-9 "
+            + "and '_' not starting with a digit, joined by single dots. Without ${topic} it is one fixed name. For Avro, "
+            + "use it with " + "mqtt.value.json.field.names=avro.";
+
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt.value.json.schema.cache.size";
-    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema cached per task.";
+    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema "
+            + "cached per task (per shape and Kafka topic when " + "mqtt.value.json.schema.name uses ${topic}).";
 
     public static final String VALUE_MAX_BYTES_CONFIG = "mqtt.value.max.bytes";
     public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
@@ -280,6 +307,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private final TimestampFormat timestampFormat;
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
+    private final JsonSchemaInference.FieldNames fieldNames;
+    private final Optional<SchemaNameTemplate> schemaName;
 
     public MqttSourceConnectorConfig(Map<String, String> props) {
         this(CONFIG_DEF, props);
@@ -295,6 +324,9 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         this.timestampFormat = Validators.parseEnum(TimestampFormat.class, getString(TIMESTAMP_FORMAT_CONFIG));
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
+        this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
+        String template = getString(JSON_SCHEMA_NAME_CONFIG);
+        this.schemaName = template == null || template.isBlank() ? Optional.empty() : Optional.of(SchemaNameTemplate.parse(template));
     }
 
     private static List<TopicFilter> parseFilters(List<String> texts, String sharedGroup) {
@@ -397,6 +429,15 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public JsonPayloadParser.NumberMode jsonNumberMode() {
         return numberMode;
+    }
+
+    public JsonSchemaInference.FieldNames jsonFieldNames() {
+        return fieldNames;
+    }
+
+    /** The template naming inferred schemas, or empty for unnamed structs. */
+    public Optional<SchemaNameTemplate> jsonSchemaName() {
+        return schemaName;
     }
 
     public int schemaCacheSize() {
@@ -568,6 +609,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 JSON_STRUCT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON as Struct");
         def.define(JSON_NUMBER_MODE_CONFIG, Type.STRING, JSON_NUMBER_MODE_DEFAULT, Validators.oneOf(JsonPayloadParser.NumberMode.class), Importance.LOW,
                 JSON_NUMBER_MODE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number mode");
+        def.define(JSON_FIELD_NAMES_CONFIG, Type.STRING, JSON_FIELD_NAMES_DEFAULT, Validators.oneOf(JsonSchemaInference.FieldNames.class),
+                Importance.MEDIUM, JSON_FIELD_NAMES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON field names");
+        def.define(JSON_SCHEMA_NAME_CONFIG, Type.STRING, "", Validators.schemaNameTemplate(),
+                Importance.MEDIUM, JSON_SCHEMA_NAME_DOC, MAPPING_GROUP, ++order, Width.LONG, "JSON schema name");
         def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
         def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024), Importance.LOW,

@@ -72,7 +72,8 @@ public final class MqttRecordMapper {
         this.valueFormat = config.valueFormat();
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
-        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize());
+        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
+                config.jsonSchemaName().orElse(null));
         this.timestampField = config.timestampField().orElse(null);
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();
@@ -125,7 +126,7 @@ public final class MqttRecordMapper {
                 if (jsonStruct) {
                     SchemaAndValue converted;
                     try {
-                        converted = schemaInference.toConnect(parsed);
+                        converted = schemaInference.toConnect(parsed, kafkaTopic);
                     } catch (MalformedPayloadException e) {
                         throw new MalformedMessageException(mqttTopic, Stage.VALUE, e.reason(), null);
                     }

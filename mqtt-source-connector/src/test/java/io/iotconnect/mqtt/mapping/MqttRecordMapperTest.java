@@ -1,5 +1,6 @@
 package io.iotconnect.mqtt.mapping;
 
+import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.iotconnect.mqtt.client.MqttMessageEnvelope;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
 import org.apache.kafka.connect.data.Schema;
@@ -8,6 +9,7 @@ import org.apache.kafka.connect.header.Header;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +284,105 @@ class MqttRecordMapperTest {
         assertThat(second).isSameAs(first);
         assertThat(drifted).isNotEqualTo(first);
         assertThat(mapper.cachedSchemas()).isEqualTo(2);
+    }
+
+    @Test
+    void avroNamesAndSchemaNamesFromTheKafkaTopicTheRecordGoesTo() {
+        MqttRecordMapper mapper = mapper("mqtt.kafka.topic", "devices-${3}", "mqtt.value.json.field.names", "avro",
+                "mqtt.value.json.schema.name", "io.iotconnect.${topic}", "mqtt.timestamp.field", "time-ms");
+        String payload = "{\"temp-c\":21.5,\"1st\":true,\"\u00fc\":\"x\",\"time-ms\":1795356222123,"
+                + "\"geo\":{\"lat-deg\":52.5},\"samples\":[{\"v-1\":1.0},{\"v-1\":2.0}]}";
+        MqttSourceRecord record = mapper.toRecord(message("devices/d1/telemetry", payload));
+        assertThat(record.topic()).isEqualTo("devices-telemetry");
+        assertThat(record.timestamp()).as("the timestamp field names the payload's own key").isEqualTo(1795356222123L);
+        Schema schema = record.valueSchema();
+        assertThat(schema.name()).isEqualTo("io.iotconnect.devices_telemetry");
+        assertThat(schema.fields()).extracting(f -> f.name()).containsExactly("temp_c", "_1st", "_", "time_ms", "geo", "samples");
+        assertThat(schema.parameters()).containsEntry("io.confluent.connect.avro.field.doc.temp_c", "JSON name: temp-c")
+                .containsEntry("iotconnect.json.name._1st", "1st").doesNotContainKey("iotconnect.json.name.geo");
+        assertThat(schema.field("geo").schema().name()).isEqualTo("io.iotconnect.devices_telemetry.geo");
+        assertThat(schema.field("samples").schema().valueSchema().name()).isEqualTo("io.iotconnect.devices_telemetry.samples");
+        Struct value = (Struct) record.value();
+        value.validate();
+        assertThat(value.getFloat64("temp_c")).isEqualTo(21.5);
+        assertThat(value.getStruct("geo").getFloat64("lat_deg")).isEqualTo(52.5);
+        assertThat(value.getArray("samples")).extracting(s -> ((Struct) s).getFloat64("v_1")).containsExactly(1.0, 2.0);
+
+        Schema alarms = mapper.toRecord(message("devices/d1/alarms", payload)).valueSchema();
+        assertThat(alarms.name()).as("one shape, another topic: another schema").isEqualTo("io.iotconnect.devices_alarms");
+        assertThat(alarms.field("geo").schema().name()).isEqualTo("io.iotconnect.devices_alarms.geo");
+        assertThat(mapper.toRecord(message("devices/d2/telemetry", payload)).valueSchema()).isSameAs(schema);
+        assertThat(mapper.cachedSchemas()).isEqualTo(2);
+    }
+
+    @Test
+    void keysThatBecomeOneAvroNameGoToTheErrorTopicWithBothNamed() {
+        MqttRecordMapper mapper = mapper("mqtt.value.json.field.names", "avro");
+        MalformedMessageException failure = catchMalformed(mapper, message("devices/d/telemetry", "{\"temp-c\":1,\"temp_c\":2}"));
+        assertThat(failure.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+        assertThat(failure.reason()).contains("\"temp-c\" and \"temp_c\"").contains("Avro name temp_c");
+        MqttSourceRecord error = mapper.errorRecord(message("devices/d/telemetry", "{\"temp-c\":1,\"temp_c\":2}"), failure);
+        assertThat(error.topic()).isEqualTo("plant-a-errors");
+        assertThat(header(error, MqttRecordMapper.HEADER_ERROR_REASON)).isEqualTo(failure.reason());
+        assertThat(((Struct) mapper().toRecord(message("devices/d/telemetry", "{\"temp-c\":1,\"temp_c\":2}")).value())
+                .getInt64("temp-c")).as("keep, the default, keeps both").isEqualTo(1L);
+    }
+
+    @Test
+    void theDefaultsKeepSchemasAsTheyWere() {
+        Schema schema = mapper().toRecord(message("devices/d/telemetry", "{\"temp-c\":1,\"geo\":{\"lat\":1.0}}")).valueSchema();
+        assertThat(schema.name()).isNull();
+        assertThat(schema.parameters()).isNull();
+        assertThat(schema.field("temp-c")).isNotNull();
+        assertThat(schema.field("geo").schema().name()).isNull();
+    }
+
+    @Test
+    void inferredSchemasBecomeAvroWithOnlySpecNamesDocsAndStableRecordNames() {
+        MqttRecordMapper mapper = mapper("mqtt.value.json.field.names", "avro", "mqtt.value.json.schema.name", "io.iotconnect.${topic}");
+        AvroData avroData = new AvroData(16);
+        org.apache.avro.Schema full = avroData.fromConnectSchema(mapper.toRecord(message("devices/d/telemetry",
+                "{\"temp-c\":1.5,\"1st\":1,\"\u00fc\":\"x\",\"geo\":{\"lat\":1.0},\"samples\":[{\"v-x\":1.0}]}")).valueSchema());
+        org.apache.avro.Schema fewer = avroData.fromConnectSchema(mapper.toRecord(message("devices/d/telemetry",
+                "{\"samples\":[{\"v-x\":2.0}]}")).valueSchema());
+
+        assertThat(new org.apache.avro.Schema.Parser().parse(full.toString())).isEqualTo(full);
+        assertThat(full.getFullName()).isEqualTo("io.iotconnect.telemetry");
+        List<String> names = new ArrayList<>();
+        collectNames(full, names);
+        assertThat(names).contains("temp_c", "_1st", "_", "io.iotconnect.telemetry.geo", "io.iotconnect.telemetry.samples", "v_x")
+                .allSatisfy(name -> assertThat(name).matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"));
+        assertThat(full.getField("temp_c").doc()).isEqualTo("JSON name: temp-c");
+        assertThat(full.getField("_").doc()).isEqualTo("JSON name: \u00fc");
+        assertThat(full.getField("geo").doc()).isNull();
+        assertThat(full.getField("temp_c").schema().getTypes()).extracting(org.apache.avro.Schema::getType)
+                .containsExactly(org.apache.avro.Schema.Type.NULL, org.apache.avro.Schema.Type.DOUBLE);
+        assertThat(nonNull(fewer.getField("samples").schema()).getElementType())
+                .as("the element record keeps its name and shape without the fields before it")
+                .isEqualTo(nonNull(full.getField("samples").schema()).getElementType());
+
+        org.apache.avro.Schema unnamed = avroData.fromConnectSchema(mapper().toRecord(message("devices/d/telemetry",
+                "{\"geo\":{\"lat\":1.0}}")).valueSchema());
+        assertThat(unnamed.getFullName()).as("the default, as before").isEqualTo("io.confluent.connect.avro.ConnectDefault");
+    }
+
+    private static org.apache.avro.Schema nonNull(org.apache.avro.Schema schema) {
+        return schema.getType() != org.apache.avro.Schema.Type.UNION ? schema
+                : schema.getTypes().stream().filter(s -> s.getType() != org.apache.avro.Schema.Type.NULL).findFirst().orElseThrow();
+    }
+
+    /** Every record's full name and every field's name below {@code schema}. */
+    private static void collectNames(org.apache.avro.Schema schema, List<String> names) {
+        org.apache.avro.Schema type = nonNull(schema);
+        if (type.getType() == org.apache.avro.Schema.Type.ARRAY) {
+            collectNames(type.getElementType(), names);
+        } else if (type.getType() == org.apache.avro.Schema.Type.RECORD) {
+            names.add(type.getFullName());
+            for (org.apache.avro.Schema.Field field : type.getFields()) {
+                names.add(field.name());
+                collectNames(field.schema(), names);
+            }
+        }
     }
 
     private static MalformedMessageException catchMalformed(MqttRecordMapper mapper, MqttMessageEnvelope message) {
