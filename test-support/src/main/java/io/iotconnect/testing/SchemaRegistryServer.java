@@ -288,6 +288,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
     @Override
     public void close() {
         destroy(process);
+        // Its log and temporary files: the directory is this server's own.
+        try (java.util.stream.Stream<Path> paths = Files.walk(log.getParent())) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Left behind in the temporary directory; no reason to fail a test.
+        }
     }
 
     @Override
