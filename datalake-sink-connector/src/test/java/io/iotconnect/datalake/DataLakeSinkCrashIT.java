@@ -212,7 +212,17 @@ class DataLakeSinkCrashIT {
         assertThat(committed(root, topic)).as("offsets committed to the lake's indexes within 180 s of the last record "
                 + "(connector: %s)", workers[0].connectorStatus("lake-crash")).isEqualTo(produced);
 
+        // An index names its commit's files before they are renamed into place (the index is the commit point; a
+        // recovery finishes the renames): the last renames may still be on their way when the indexes are complete.
         List<Map<String, Object>> rows = LakeFiles.rows(root);
+        long indexesComplete = System.nanoTime();
+        long visibleBy = indexesComplete + TimeUnit.SECONDS.toNanos(60);
+        while (rows.size() < produced && System.nanoTime() < visibleBy) {
+            TimeUnit.SECONDS.sleep(2);
+            rows = LakeFiles.rows(root);
+        }
+        log.info("{} of {} rows visible {} ms after the indexes named every offset", rows.size(), produced,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - indexesComplete));
         Map<String, Integer> copies = new HashMap<>();
         for (Map<String, Object> row : rows) {
             copies.merge(row.get("kafka_partition") + "@" + row.get("kafka_offset"), 1, Integer::sum);
