@@ -116,11 +116,7 @@ public final class Validators {
 
     /** Empty, or a schema name template {@link SchemaNameTemplate#parse} accepts (a valid Avro full name with ${topic}). */
     public static ConfigDef.Validator schemaNameTemplate() {
-        return parsedBy("empty, or an Avro full name template such as io.iotconnect.${topic}", text -> {
-            if (!text.isBlank()) {
-                SchemaNameTemplate.parse(text);
-            }
-        });
+        return parsedBy("empty, or an Avro full name template such as io.iotconnect.${topic}", SchemaNameTemplate::parseOptional);
     }
 
     /** A valid Kafka topic name, or empty when {@code allowEmpty}. */

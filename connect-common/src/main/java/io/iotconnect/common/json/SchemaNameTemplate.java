@@ -65,6 +65,11 @@ public final class SchemaNameTemplate {
         return parsed;
     }
 
+    /** Empty for a blank (or null) text, else the parsed template; see {@link #parse}. */
+    public static java.util.Optional<SchemaNameTemplate> parseOptional(String text) {
+        return text == null || text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(parse(text));
+    }
+
     /** True when the name depends on the topic (the template has {@value #TOPIC_PLACEHOLDER}). */
     public boolean usesTopic() {
         return literals.size() > 1;

@@ -1,6 +1,7 @@
 package io.iotconnect.iothub.config;
 
 import io.iotconnect.common.azure.EntraIdCredentials;
+import io.iotconnect.common.config.JsonSchemaDocs;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
@@ -194,27 +195,11 @@ public class IotHubSourceConfig extends AbstractConfig {
 
     public static final String JSON_FIELD_NAMES_CONFIG = "iothub.value.json.field.names";
     public static final String JSON_FIELD_NAMES_DEFAULT = "keep";
-    private static final String JSON_FIELD_NAMES_DOC = "With a Struct value: how JSON keys become field names. 'keep' uses "
-            + "them as written. 'avro' makes each a valid Avro name, as Avro converters and schema registries need: every "
-            + "character other than A-Z, a-z, 0-9 and '_' becomes '_' (letters like '\u00fc' too, which readers in other "
-            + "languages refuse), and a leading digit gets a '_' before it, so temp-c becomes temp_c and 1st becomes _1st. "
-            + "A struct keeps each changed name's original in its schema parameters "
-            + "io.confluent.connect.avro.field.doc.<name> ('JSON name: <original>', which Avro converters make the "
-            + "field's doc) and iotconnect.json.name.<name>; a body whose keys are valid names already gets the same "
-            + "schema as with 'keep'. Two keys of one object that become one name (temp-c and temp_c) make the event "
-            + "malformed. iothub.timestamp.field still names the body's own keys.";
+    private static final String JSON_FIELD_NAMES_DOC = JsonSchemaDocs.fieldNames("body", "event", "iothub.timestamp.field");
 
     public static final String JSON_SCHEMA_NAME_CONFIG = "iothub.value.json.schema.name";
-    private static final String JSON_SCHEMA_NAME_DOC = "With a Struct value: the name of the inferred schemas, for "
-            + "converters and registries that need stable record names (Avro). Empty: unnamed structs, which an Avro "
-            + "converter names io.confluent.connect.avro.ConnectDefault, ConnectDefault2, ... in the order it meets them, "
-            + "so the names change when a body's nesting does. A template such as io.iotconnect.${topic}: ${topic} is "
-            + "the Kafka topic the record goes to (iothub.topic, or the topic of its message source), each dot-separated "
-            + "part made a valid Avro name (device-telemetry gives io.iotconnect.device_telemetry), and each nested "
-            + "struct is named after its field path below that (io.iotconnect.device_telemetry.location; the objects of "
-            + "an array field after the field), whatever other fields a body has. The rest of the template must make a "
-            + "valid Avro full name: names of A-Z, a-z, 0-9 and '_' not starting with a digit, joined by single dots. "
-            + "Without ${topic} it is one fixed name. For Avro, use it with " + "iothub.value.json.field.names=avro.";
+    private static final String JSON_SCHEMA_NAME_DOC = JsonSchemaDocs.schemaName("body", " (iothub.topic, or the topic of its message source)", "device-telemetry",
+            JSON_FIELD_NAMES_CONFIG);
 
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "iothub.value.json.schema.cache.size";
     private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many body shapes keep their inferred schema "
@@ -307,8 +292,7 @@ public class IotHubSourceConfig extends AbstractConfig {
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
         this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
-        String template = getString(JSON_SCHEMA_NAME_CONFIG);
-        this.schemaName = template == null || template.isBlank() ? Optional.empty() : Optional.of(SchemaNameTemplate.parse(template));
+        this.schemaName = SchemaNameTemplate.parseOptional(getString(JSON_SCHEMA_NAME_CONFIG));
         this.topicsBySource = parseTopicsBySource(getList(TOPIC_BY_SOURCE_CONFIG));
     }
 

@@ -1,0 +1,48 @@
+package io.iotconnect.common.config;
+
+/**
+ * The documentation of the JSON schema-inference keys the sources share ({@code <prefix>.value.json.field.names} and
+ * {@code <prefix>.value.json.schema.name}), written once and worded for each source's own terms.
+ */
+public final class JsonSchemaDocs {
+
+    private JsonSchemaDocs() {
+    }
+
+    /**
+     * @param document what a source calls a JSON value ("payload", "body")
+     * @param unit     what a source calls one input ("message", "event")
+     * @param ownKeys  the key, or keys joined by " and ", that still name the document's own fields
+     */
+    public static String fieldNames(String document, String unit, String ownKeys) {
+        return "With a Struct value: how JSON keys become field names. 'keep' uses them as written. 'avro' makes each a "
+                + "valid Avro name, as Avro converters and schema registries need: every character other than A-Z, a-z, "
+                + "0-9 and '_' becomes '_' (letters like '\u00fc' too, which readers in other languages refuse), and a "
+                + "leading digit gets a '_' before it, so temp-c becomes temp_c and 1st becomes _1st. A struct keeps each "
+                + "changed name's original in its schema parameters io.confluent.connect.avro.field.doc.<name> ('JSON "
+                + "name: <original>', which Avro converters make the field's doc) and iotconnect.json.name.<name>; a "
+                + document + " whose keys are valid names already gets the same schema as with 'keep'. Two keys of one "
+                + "object that become one name (temp-c and temp_c) make the " + unit + " malformed. " + ownKeys
+                + (ownKeys.contains(" and ") ? " still name the " : " still names the ") + document + "'s own keys.";
+    }
+
+    /**
+     * @param document      what a source calls a JSON value ("payload", "body")
+     * @param topicNote     what decides the topic, in brackets with a leading space, or empty
+     * @param exampleTopic  a topic name with a character Avro refuses, for the example
+     * @param fieldNamesKey the source's {@code value.json.field.names} key
+     */
+    public static String schemaName(String document, String topicNote, String exampleTopic, String fieldNamesKey) {
+        String exampleName = "io.iotconnect." + exampleTopic.replace('-', '_');
+        return "With a Struct value: the name of the inferred schemas, for converters and registries that need stable "
+                + "record names (Avro). Empty: unnamed structs, which an Avro converter names "
+                + "io.confluent.connect.avro.ConnectDefault, ConnectDefault2, ... in the order it meets them, so the names "
+                + "change when a " + document + "'s nesting does. A template such as io.iotconnect.${topic}: ${topic} is "
+                + "the Kafka topic the record goes to" + topicNote + ", each dot-separated part made a valid Avro name ("
+                + exampleTopic + " gives " + exampleName + "), and each nested struct is named after its field path below "
+                + "that (" + exampleName + ".location; the objects of an array field after the field), whatever other "
+                + "fields a " + document + " has. The rest of the template must make a valid Avro full name: names of "
+                + "A-Z, a-z, 0-9 and '_' not starting with a digit, joined by single dots. Without ${topic} it is one "
+                + "fixed name. For Avro, use it with " + fieldNamesKey + "=avro.";
+    }
+}
