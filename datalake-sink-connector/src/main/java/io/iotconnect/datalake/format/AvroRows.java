@@ -1,5 +1,6 @@
 package io.iotconnect.datalake.format;
 
+import io.iotconnect.common.json.AvroNames;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.config.RecordColumn;
 import org.apache.avro.JsonProperties;
@@ -28,12 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * A file's rows as Avro records, for the Avro and Parquet writers: the Avro schema of a {@link RowSchemas row schema}
  * plus the metadata columns, and each record's value converted by field name. Avro and Parquet column names allow
- * only letters, digits and {@code _}: other characters become {@code _} (a clash gets a number), and the original
+ * only letters, digits and {@code _}: names go through {@link AvroNames#name} (a clash gets a number), and the original
  * name is kept in the field's {@code connect.name} property.
  *
  * <p>Types: int8, int16, int32 as int; int64 as long; Connect Timestamp as timestamp-millis, Date as date, Time as
@@ -41,8 +41,6 @@ import java.util.regex.Pattern;
  * arrays of key/value records; structs as records. Every field is a union with null, default null.
  */
 public final class AvroRows {
-
-    private static final Pattern INVALID = Pattern.compile("[^A-Za-z0-9_]");
 
     private final org.apache.kafka.connect.data.Schema rowSchema;
     private final Schema avroSchema;
@@ -82,7 +80,7 @@ public final class AvroRows {
             };
             fields.add(avroField(name, nullable(type), names));
         }
-        String name = rowSchema.name() == null ? "row" : sanitize(rowSchema.name());
+        String name = rowSchema.name() == null ? "row" : AvroNames.name(rowSchema.name());
         this.avroSchema = Schema.createRecord(name, null, null, false, fields);
     }
 
@@ -221,7 +219,7 @@ public final class AvroRows {
                 for (Field field : schema.fields()) {
                     fields.add(avroField(field.name(), avro(field.schema()), names));
                 }
-                String base = schema.name() == null ? "struct" : sanitize(schema.name());
+                String base = schema.name() == null ? "struct" : AvroNames.name(schema.name());
                 return Schema.createRecord(base + "_" + (++recordNames), null, null, false, fields);
             }
             default:
@@ -234,7 +232,7 @@ public final class AvroRows {
     }
 
     private static Schema.Field avroField(String original, Schema type, Set<String> taken) {
-        String name = sanitize(original);
+        String name = AvroNames.name(original);
         String candidate = name;
         for (int n = 2; taken.contains(candidate); n++) {
             candidate = name + "_" + n;
@@ -245,14 +243,6 @@ public final class AvroRows {
             field.addProp("connect.name", original);
         }
         return field;
-    }
-
-    static String sanitize(String name) {
-        String clean = INVALID.matcher(name).replaceAll("_");
-        if (clean.isEmpty() || Character.isDigit(clean.charAt(0))) {
-            clean = "_" + clean;
-        }
-        return clean;
     }
 
     // ---- values ----

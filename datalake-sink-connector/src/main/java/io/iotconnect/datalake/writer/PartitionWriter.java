@@ -224,11 +224,6 @@ final class PartitionWriter {
         running = null;
     }
 
-    /** The commit of this partition that is running, if any. */
-    Commit running() {
-        return running;
-    }
-
     /**
      * One commit of a partition's finished files: the new index, written only over the version this writer last
      * wrote, then the committer's step. Everything it touches is immutable or thread-safe, so it may run off the
