@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.iotconnect.mqtt.AvroSchemas.collectNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -169,24 +170,5 @@ class MqttSourceAvroIT {
         assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("\"temp-c\" and \"temp_c\"");
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("avro", 1, "the task survived");
         connect.deleteConnector("avro");
-    }
-
-    private static org.apache.avro.Schema nonNull(org.apache.avro.Schema schema) {
-        return schema.getType() != org.apache.avro.Schema.Type.UNION ? schema
-                : schema.getTypes().stream().filter(s -> s.getType() != org.apache.avro.Schema.Type.NULL).findFirst().orElseThrow();
-    }
-
-    /** Every record's full name and every field's name below {@code schema}. */
-    private static void collectNames(org.apache.avro.Schema schema, List<String> names) {
-        org.apache.avro.Schema type = nonNull(schema);
-        if (type.getType() == org.apache.avro.Schema.Type.ARRAY) {
-            collectNames(type.getElementType(), names);
-        } else if (type.getType() == org.apache.avro.Schema.Type.RECORD) {
-            names.add(type.getFullName());
-            for (org.apache.avro.Schema.Field field : type.getFields()) {
-                names.add(field.name());
-                collectNames(field.schema(), names);
-            }
-        }
     }
 }

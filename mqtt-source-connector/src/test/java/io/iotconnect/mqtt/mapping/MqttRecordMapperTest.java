@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.iotconnect.mqtt.AvroSchemas.collectNames;
+import static io.iotconnect.mqtt.AvroSchemas.nonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -364,25 +366,6 @@ class MqttRecordMapperTest {
         org.apache.avro.Schema unnamed = avroData.fromConnectSchema(mapper().toRecord(message("devices/d/telemetry",
                 "{\"geo\":{\"lat\":1.0}}")).valueSchema());
         assertThat(unnamed.getFullName()).as("the default, as before").isEqualTo("io.confluent.connect.avro.ConnectDefault");
-    }
-
-    private static org.apache.avro.Schema nonNull(org.apache.avro.Schema schema) {
-        return schema.getType() != org.apache.avro.Schema.Type.UNION ? schema
-                : schema.getTypes().stream().filter(s -> s.getType() != org.apache.avro.Schema.Type.NULL).findFirst().orElseThrow();
-    }
-
-    /** Every record's full name and every field's name below {@code schema}. */
-    private static void collectNames(org.apache.avro.Schema schema, List<String> names) {
-        org.apache.avro.Schema type = nonNull(schema);
-        if (type.getType() == org.apache.avro.Schema.Type.ARRAY) {
-            collectNames(type.getElementType(), names);
-        } else if (type.getType() == org.apache.avro.Schema.Type.RECORD) {
-            names.add(type.getFullName());
-            for (org.apache.avro.Schema.Field field : type.getFields()) {
-                names.add(field.name());
-                collectNames(field.schema(), names);
-            }
-        }
     }
 
     private static MalformedMessageException catchMalformed(MqttRecordMapper mapper, MqttMessageEnvelope message) {
