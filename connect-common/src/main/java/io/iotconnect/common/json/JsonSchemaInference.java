@@ -57,7 +57,12 @@ public final class JsonSchemaInference {
     /** Struct parameter prefix whose value is the JSON key of the field named after the prefix (only where they differ). */
     public static final String JSON_NAME_PARAMETER_PREFIX = "iotconnect.json.name.";
 
-    private final Cache<String, Schema> schemasByShape;
+    /** Keyed by the shape, or by a {@link TopicShape} when the schema name depends on the topic. */
+    private final Cache<Object, Schema> schemasByShape;
+
+    /** A shape on one topic: no string is built per record to key it (both strings cache their hashes). */
+    private record TopicShape(String topic, String shape) {
+    }
     private final FieldNames fieldNames;
     private final SchemaNameTemplate schemaName;
 
@@ -95,8 +100,7 @@ public final class JsonSchemaInference {
         if (perTopic && topic == null) {
             throw new IllegalArgumentException("the schema name template " + schemaName + " needs the record's topic");
         }
-        // A Kafka topic cannot hold '\n', so topic and shape cannot run into each other.
-        String cacheKey = perTopic ? topic + '\n' + parsed.shape() : parsed.shape();
+        Object cacheKey = perTopic ? new TopicShape(topic, parsed.shape()) : parsed.shape();
         Schema schema = schemasByShape.get(cacheKey);
         if (schema == null) {
             schema = infer(parsed.value(), false, schemaName == null ? null : schemaName.resolve(topic), fieldNames);
