@@ -213,6 +213,27 @@ class JsonSchemaInferenceTest {
     }
 
     @Test
+    void bareValuesArraysAndHugeKeysWithAvroNamesAndATemplateStillConvert() {
+        JsonSchemaInference named = avro("io.iotconnect.${topic}");
+        assertThat(named.toConnect(parse("42"), "t").value()).isEqualTo(42L);
+        assertThat(named.toConnect(parse("\"hot\""), "t").schema()).isEqualTo(Schema.STRING_SCHEMA);
+        assertThat(named.toConnect(parse("true"), "t").value()).isEqualTo(true);
+        assertThat(named.toConnect(parse("[1,2]"), "t").value()).isEqualTo(List.of(1L, 2L));
+        assertThat(named.toConnect(parse("[]"), "t").value()).isEqualTo(List.of());
+
+        SchemaAndValue objects = named.toConnect(parse("[{\"a-b\":1},{\"a-b\":2}]"), "t");
+        Schema element = objects.schema().valueSchema();
+        assertThat(element.name()).as("an array of objects at the top: its elements take the top name").isEqualTo("io.iotconnect.t");
+        assertThat(element.fields()).extracting(f -> f.name()).containsExactly("a_b");
+        assertThat((List<?>) objects.value()).extracting(e -> ((Struct) e).getInt64("a_b")).containsExactly(1L, 2L);
+
+        String longKey = "k-".repeat(5_000);
+        Struct huge = (Struct) named.toConnect(parse("{\"" + longKey + "\":1.5}"), "t").value();
+        assertThat(huge.schema().fields().get(0).name()).hasSize(10_000).matches("[A-Za-z_][A-Za-z0-9_]*");
+        assertThat(jsonName(huge.schema(), huge.schema().fields().get(0).name())).isEqualTo(longKey);
+    }
+
+    @Test
     void aFixedNameIsSharedAcrossTopicsAndNeedsNoTopic() {
         JsonSchemaInference inference = new JsonSchemaInference(16, JsonSchemaInference.FieldNames.KEEP,
                 SchemaNameTemplate.parse("io.iotconnect.Reading"));

@@ -498,6 +498,42 @@ class LakeWriterTest {
     }
 
     @Test
+    void aStoreThatKeepsFailingFailsTheTaskWithItsReasonAfterTheBoundNotForever() {
+        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "2",
+                DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG, "3"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        lake.inject(DataLakeServer.Fault.status(500, "InternalError"), DataLakeServer.Operation.ANY, Integer.MAX_VALUE);
+        try {
+            ConnectException failure = null;
+            long position = 0;
+            int puts = 0;
+            // Each put() writes, commits or recovers: every one fails, so the bound is reached within a few puts.
+            while (failure == null && puts < 20) {
+                List<SinkRecord> batch = new ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    batch.add(reading(0, position++));
+                }
+                puts++;
+                try {
+                    writer.write(batch);
+                    writer.committedOffsets();
+                } catch (ConnectException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).as("the task failed within %d puts", puts).isNotNull();
+            assertThat(failure).hasMessageContaining("the lake refused 3 writes in a row")
+                    .hasMessageContaining(DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG).hasMessageContaining("500");
+        } finally {
+            lake.clearFaults();
+        }
+        assertThat(h.rows()).as("nothing half-written became visible").isEmpty();
+        writer.stop();
+    }
+
+    @Test
     void aCompletenessMarkerAppearsOnlyWhenEveryPartitionPassedTheHour() {
         Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "1000"));
         LakeWriter writer = h.writer();
