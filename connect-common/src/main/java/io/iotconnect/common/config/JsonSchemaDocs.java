@@ -45,4 +45,30 @@ public final class JsonSchemaDocs {
                 + "A-Z, a-z, 0-9 and '_' not starting with a digit, joined by single dots. Without ${topic} it is one "
                 + "fixed name. For Avro, use it with " + fieldNamesKey + "=avro.";
     }
+
+    /**
+     * @param document      what a source calls a JSON value ("payload", "body")
+     * @param unit          what a source calls one input ("message", "event")
+     * @param driftKey      the source's {@code value.json.number.drift} key
+     * @param numberModeKey the source's {@code value.json.number.mode} key
+     */
+    public static String schemaScope(String document, String unit, String driftKey, String numberModeKey) {
+        return "With a Struct value: 'shape' gives each " + document + " shape its own schema, exactly as written. "
+                + "'topic' gives each Kafka topic one schema that only grows, for a schema registry: every field any "
+                + document + " on the topic brought, sorted by name, all optional, none ever removed; a " + document
+                + " with fewer fields reads them as null and adds no schema version, so a registry sees a new version only "
+                + "when a field first appears or a number field widens (" + driftKey + "), and each new version is "
+                + "compatible under the registry's BACKWARD rule. A value of another type where the schema has one (a "
+                + "string where numbers were) makes the " + unit + " malformed, naming the field and both types. The "
+                + "schema is kept per task, in memory: a restarted task builds it again from what it reads, so with a "
+                + "registry set " + numberModeKey + "=float64, under which no number field ever changes type.";
+    }
+
+    /** @param scopeKey the source's {@code value.json.schema.scope} key */
+    public static String numberDrift(String unit, String scopeKey) {
+        return "With " + scopeKey + "=topic: what a fraction does in a field that so far held only integers. 'widen' "
+                + "makes the field float64 from then on (Avro promotes long to double, so the new schema version reads "
+                + "the old data; later integers are written as doubles); 'route' makes the " + unit + " malformed, "
+                + "naming the field and the number, and the field stays int64.";
+    }
 }

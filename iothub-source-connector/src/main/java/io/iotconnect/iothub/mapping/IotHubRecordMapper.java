@@ -67,7 +67,7 @@ public final class IotHubRecordMapper {
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
         this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
-                config.jsonSchemaName().orElse(null));
+                config.jsonSchemaName().orElse(null), config.jsonSchemaScope(), config.jsonNumberDrift());
         this.timestampField = config.timestampSource() == TimestampSource.PAYLOAD_FIELD ? config.timestampField().orElse(null) : null;
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();

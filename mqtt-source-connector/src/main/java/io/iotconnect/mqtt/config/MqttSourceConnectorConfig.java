@@ -209,9 +209,19 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String JSON_SCHEMA_NAME_DOC = JsonSchemaDocs.schemaName("payload", "", "devices-telemetry",
             JSON_FIELD_NAMES_CONFIG);
 
+    public static final String JSON_SCHEMA_SCOPE_CONFIG = "mqtt.value.json.schema.scope";
+    public static final String JSON_SCHEMA_SCOPE_DEFAULT = "shape";
+    public static final String JSON_NUMBER_DRIFT_CONFIG = "mqtt.value.json.number.drift";
+    public static final String JSON_NUMBER_DRIFT_DEFAULT = "widen";
+    private static final String JSON_SCHEMA_SCOPE_DOC = JsonSchemaDocs.schemaScope("payload", "message", JSON_NUMBER_DRIFT_CONFIG,
+            JSON_NUMBER_MODE_CONFIG);
+    private static final String JSON_NUMBER_DRIFT_DOC = JsonSchemaDocs.numberDrift("message", JSON_SCHEMA_SCOPE_CONFIG);
+
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt.value.json.schema.cache.size";
     private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema "
-            + "cached per task (per shape and Kafka topic when " + "mqtt.value.json.schema.name uses ${topic}).";
+            + "cached per task (per shape and Kafka topic when " + "mqtt.value.json.schema.name uses ${topic}); with "
+            + "mqtt.value.json.schema.scope=topic, how many topics keep their schema (a topic whose schema is dropped builds "
+            + "it again from the next payloads).";
 
     public static final String VALUE_MAX_BYTES_CONFIG = "mqtt.value.max.bytes";
     public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
@@ -293,6 +303,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
     private final JsonSchemaInference.FieldNames fieldNames;
+    private final JsonSchemaInference.SchemaScope schemaScope;
+    private final JsonSchemaInference.NumberDrift numberDrift;
     private final Optional<SchemaNameTemplate> schemaName;
 
     public MqttSourceConnectorConfig(Map<String, String> props) {
@@ -311,6 +323,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
         this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
         this.schemaName = SchemaNameTemplate.parseOptional(getString(JSON_SCHEMA_NAME_CONFIG));
+        this.schemaScope = Validators.parseEnum(JsonSchemaInference.SchemaScope.class, getString(JSON_SCHEMA_SCOPE_CONFIG));
+        this.numberDrift = Validators.parseEnum(JsonSchemaInference.NumberDrift.class, getString(JSON_NUMBER_DRIFT_CONFIG));
     }
 
     private static List<TopicFilter> parseFilters(List<String> texts, String sharedGroup) {
@@ -413,6 +427,14 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public JsonPayloadParser.NumberMode jsonNumberMode() {
         return numberMode;
+    }
+
+    public JsonSchemaInference.SchemaScope jsonSchemaScope() {
+        return schemaScope;
+    }
+
+    public JsonSchemaInference.NumberDrift jsonNumberDrift() {
+        return numberDrift;
     }
 
     public JsonSchemaInference.FieldNames jsonFieldNames() {
@@ -597,6 +619,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 Importance.MEDIUM, JSON_FIELD_NAMES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON field names");
         def.define(JSON_SCHEMA_NAME_CONFIG, Type.STRING, "", Validators.schemaNameTemplate(),
                 Importance.MEDIUM, JSON_SCHEMA_NAME_DOC, MAPPING_GROUP, ++order, Width.LONG, "JSON schema name");
+        def.define(JSON_SCHEMA_SCOPE_CONFIG, Type.STRING, JSON_SCHEMA_SCOPE_DEFAULT, Validators.oneOf(JsonSchemaInference.SchemaScope.class),
+                Importance.MEDIUM, JSON_SCHEMA_SCOPE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON schema scope");
+        def.define(JSON_NUMBER_DRIFT_CONFIG, Type.STRING, JSON_NUMBER_DRIFT_DEFAULT, Validators.oneOf(JsonSchemaInference.NumberDrift.class),
+                Importance.LOW, JSON_NUMBER_DRIFT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number drift");
         def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
         def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024), Importance.LOW,

@@ -73,7 +73,7 @@ public final class MqttRecordMapper {
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
         this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
-                config.jsonSchemaName().orElse(null));
+                config.jsonSchemaName().orElse(null), config.jsonSchemaScope(), config.jsonNumberDrift());
         this.timestampField = config.timestampField().orElse(null);
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();

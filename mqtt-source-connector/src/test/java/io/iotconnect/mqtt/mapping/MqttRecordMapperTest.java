@@ -318,6 +318,37 @@ class MqttRecordMapperTest {
     }
 
     @Test
+    void aTopicsSchemaGrowsAndAFieldThatChangesTypeGoesToTheErrorTopicWithBothTypes() {
+        MqttRecordMapper mapper = mapper("mqtt.value.json.field.names", "avro", "mqtt.value.json.schema.name",
+                "io.iotconnect.${topic}", "mqtt.value.json.schema.scope", "topic", "mqtt.value.json.number.mode", "float64");
+        Schema first = mapper.toRecord(message("devices/a/telemetry", "{\"t\":21,\"rssi\":-70}")).valueSchema();
+        MqttSourceRecord fewer = mapper.toRecord(message("devices/b/telemetry", "{\"t\":22.5}"));
+        assertThat(fewer.valueSchema()).isSameAs(first);
+        assertThat(((Struct) fewer.value()).get("rssi")).isNull();
+        Schema grown = mapper.toRecord(message("devices/c/telemetry", "{\"battery\":88,\"t\":20}")).valueSchema();
+        assertThat(grown.fields()).extracting(f -> f.name()).containsExactly("battery", "rssi", "t");
+        assertThat(mapper.toRecord(message("devices/a/telemetry", "{\"t\":21,\"rssi\":-71}")).valueSchema()).isSameAs(grown);
+
+        MalformedMessageException failure = catchMalformed(mapper, message("devices/d/telemetry", "{\"t\":\"hot\"}"));
+        assertThat(failure.stage()).isEqualTo(MalformedMessageException.Stage.VALUE);
+        assertThat(failure.reason()).contains("$.t is a number in the topic's schema, and this payload has a string there");
+        MqttSourceRecord error = mapper.errorRecord(message("devices/d/telemetry", "{\"t\":\"hot\"}"), failure);
+        assertThat(header(error, MqttRecordMapper.HEADER_ERROR_REASON)).isEqualTo(failure.reason());
+        assertThat(mapper.cachedSchemas()).isEqualTo(1);
+    }
+
+    @Test
+    void numberDriftRouteSendsAFractionInAnIntegerFieldToTheErrorTopic() {
+        MqttRecordMapper mapper = mapper("mqtt.value.json.schema.scope", "topic", "mqtt.value.json.number.drift", "route");
+        Schema integers = mapper.toRecord(message("devices/a/telemetry", "{\"seq\":1}")).valueSchema();
+        assertThat(integers.field("seq").schema().type()).isEqualTo(Schema.Type.INT64);
+        MalformedMessageException failure = catchMalformed(mapper, message("devices/a/telemetry", "{\"seq\":1.5}"));
+        assertThat(failure.reason()).contains("$.seq").contains("1.5").contains("'route'");
+        assertThat(mapper("mqtt.value.json.schema.scope", "topic").toRecord(message("devices/a/telemetry", "{\"seq\":1.5}"))
+                .valueSchema().field("seq").schema().type()).as("widen, the default").isEqualTo(Schema.Type.FLOAT64);
+    }
+
+    @Test
     void keysThatBecomeOneAvroNameGoToTheErrorTopicWithBothNamed() {
         MqttRecordMapper mapper = mapper("mqtt.value.json.field.names", "avro");
         MalformedMessageException failure = catchMalformed(mapper, message("devices/d/telemetry", "{\"temp-c\":1,\"temp_c\":2}"));
