@@ -7,6 +7,7 @@ import io.iotconnect.anomaly.spec.Durations;
 import io.iotconnect.anomaly.spec.RuleSpecParser;
 import io.iotconnect.anomaly.validate.ReadingValidator;
 import io.iotconnect.common.config.Validators;
+import io.iotconnect.common.json.AvroNames;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -47,8 +48,14 @@ final class ConfigChecks {
     /** Empty, or a top-level field name: the transforms add such a field, and cannot add one inside another. */
     static ConfigDef.Validator topLevelField(String example) {
         return Validators.parsedBy("empty or a top-level field name", text -> {
-            if (text.trim().contains(".")) {
+            String name = text.trim();
+            if (name.contains(".")) {
                 throw new IllegalArgumentException("must be a top-level field name without dots, like " + example);
+            }
+            // The field lands in the record's schema, which any converter must take: Avro's rules are the strictest.
+            if (!name.isEmpty() && !AvroNames.isValidName(name)) {
+                throw new IllegalArgumentException("must be a valid Avro name (A-Z, a-z, 0-9 and '_', not starting "
+                        + "with a digit), so that every converter, Avro's included, accepts the schema; like " + example);
             }
         });
     }

@@ -125,7 +125,9 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
     public static final String OUTPUT_FIELD_CONFIG = "output.field";
     private static final String OUTPUT_FIELD_DOC = "Also add the result as a top-level field of this name: a struct (or map) "
             + "with 'flagged' (boolean), 'severity' (string, null when not flagged), 'score' (double) and 'reasons' (array of "
-            + "strings). A Struct's schema gains the field; derived schemas are cached. Empty: headers only.";
+            + "strings), named io.iotconnect.anomaly.AnomalyResult. A Struct's schema gains the field, optional, on every "
+            + "reading, so a schema registry sees one version per input schema, compatible under BACKWARD; derived schemas "
+            + "are cached. A valid Avro name, so that any converter takes the schema. Empty: headers only.";
 
     private static final String DETECTORS_GROUP = "Detectors";
     private static final String EPISODES_GROUP = "Episodes";

@@ -70,8 +70,10 @@ public abstract class ValidateReading<R extends ConnectRecord<R>> implements Tra
 
     public static final String TAG_FIELD_CONFIG = "tag.field";
     private static final String TAG_FIELD_DOC = "With on.invalid=tag, also write the errors into this top-level field (an "
-            + "optional array of strings, null on valid readings; a Struct's schema gains the field). Empty: header only. Ignored, with a warning in "
-            + "the log, unless on.invalid=tag.";
+            + "optional array of strings, null on valid readings; a Struct's schema gains the field, on every reading, so a "
+            + "schema registry sees one version per input schema, compatible under BACKWARD as the field is optional). A valid "
+            + "Avro name, so that any converter takes the schema. Empty: header only. Ignored, with a warning in the log, "
+            + "unless on.invalid=tag.";
 
     public static final String DEVICE_ID_FIELD_CONFIG = "device.id.field";
     private static final String DEVICE_ID_FIELD_DOC = "Field path holding the device id. Empty: the record key, as the "

@@ -319,6 +319,7 @@ class FlagAnomalyTest {
         assertConfigError(Map.of("detectors", "t: above(1)", "gap.max.silence", "0s"), "gap.max.silence", "must be above zero");
         assertConfigError(Map.of("detectors", "t: above(1)", "state.max.devices", "0"), "state.max.devices", "at least 1");
         assertConfigError(Map.of("detectors", "t: above(1)", "output.field", "a.b"), "output.field", "without dots");
+        assertConfigError(Map.of("detectors", "t: above(1)", "output.field", "anomaly-result"), "output.field", "valid Avro name");
         assertConfigError(Map.of("detectors", "t: above(1)", "timestamp.field", "a..b"), "timestamp.field", "empty segment");
     }
 

@@ -269,6 +269,7 @@ class ValidateReadingTest {
         assertConfigError(Map.of("rules", "s: in()"), "rules", "needs the allowed values");
         assertConfigError(Map.of("on.invalid", "ignore"), "on.invalid", "fail, tag, drop");
         assertConfigError(Map.of("tag.field", "a.b"), "tag.field", "without dots");
+        assertConfigError(Map.of("tag.field", "1st_errors"), "tag.field", "valid Avro name");
         assertConfigError(Map.of("device.id.pattern", "("), "device.id.pattern", "not a valid regular expression");
         assertConfigError(Map.of("device.id.field", "a..b"), "device.id.field", "empty segment");
     }
