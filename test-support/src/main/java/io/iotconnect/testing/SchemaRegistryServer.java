@@ -2,6 +2,7 @@ package io.iotconnect.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -196,6 +197,22 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** The HTTP status {@code GET /schemas/ids/<id>} answers. */
     public int schemaStatus(int id) {
         return send(HttpRequest.newBuilder(URI.create(url() + "/schemas/ids/" + id)).GET()).statusCode();
+    }
+
+    /** What {@code POST /subjects/<subject>/versions} answered: the HTTP status and its body. */
+    public record Registration(int status, String body) {
+    }
+
+    /**
+     * Registers an Avro schema under {@code subject} as a producer would, answering whatever the registry answers
+     * (200 with the id, or 409 when the subject's compatibility level refuses it).
+     */
+    public Registration register(String subject, String avroSchema) {
+        ObjectNode request = JSON.createObjectNode().put("schema", avroSchema);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url() + "/subjects/" + subject + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(request.toString())));
+        return new Registration(response.statusCode(), response.body());
     }
 
     /** Sets the compatibility level checked when a new version of {@code subject} is registered. */
