@@ -183,6 +183,26 @@ class IotHubRecordMapperTest {
     }
 
     @Test
+    void aTopicsSchemaGrowsWithItsBodiesAndAFieldThatChangesTypeMakesTheEventMalformed() {
+        IotHubRecordMapper mapper = mapper(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "avro",
+                IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "io.iotconnect.${topic}",
+                IotHubSourceConfig.JSON_SCHEMA_SCOPE_CONFIG, "topic", IotHubSourceConfig.JSON_NUMBER_DRIFT_CONFIG, "route");
+        Schema first = mapper.toRecord(TestEvents.telemetry("1", 1, "d1", "{\"t\":21,\"b\":true}")).valueSchema();
+        assertThat(first.name()).isEqualTo("io.iotconnect.telemetry");
+        SourceRecord fewer = mapper.toRecord(TestEvents.telemetry("1", 2, "d2", "{\"t\":22}"));
+        assertThat(fewer.valueSchema()).isSameAs(first);
+        Schema grown = mapper.toRecord(TestEvents.telemetry("1", 3, "d3", "{\"rssi-db\":-70,\"t\":20}")).valueSchema();
+        assertThat(grown.fields()).extracting(f -> f.name()).containsExactly("b", "rssi_db", "t");
+
+        IotHubEvent fraction = TestEvents.telemetry("1", 4, "d1", "{\"t\":21.5}");
+        assertThatThrownBy(() -> mapper.toRecord(fraction)).isInstanceOfSatisfying(MalformedEventException.class, e ->
+                assertThat(e.reason()).contains("$.t").contains("21.5").contains("'route'"));
+        IotHubEvent flipped = TestEvents.telemetry("1", 5, "d1", "{\"b\":\"yes\"}");
+        assertThatThrownBy(() -> mapper.toRecord(flipped)).isInstanceOfSatisfying(MalformedEventException.class, e ->
+                assertThat(e.reason()).contains("$.b is a boolean in the topic's schema, and this payload has a string there"));
+    }
+
+    @Test
     void keysThatBecomeOneAvroNameMakeTheEventMalformed() {
         IotHubRecordMapper mapper = mapper(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "avro");
         IotHubEvent event = TestEvents.telemetry("1", 9, "d", "{\"t\":1,\"x\":{\"temp-c\":1,\"temp_c\":2}}");
