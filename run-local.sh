@@ -5,8 +5,12 @@
 # and IoT Hub device simulators, applies connect-config/ over REST, shows live progress, and ends with a
 # summary whose checks set the exit status (0: nothing lost, no sink stalled, every task RUNNING).
 #
-#   ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N] [--rebuild]
+#   ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N] [--avro] [--rebuild]
 #   ./run-local.sh status | stop | restart worker | restart kafka      (from another terminal)
+#
+# --avro: the values in Avro instead of schemaless JSON. It also starts a schema registry (Apicurio Registry, in memory,
+# on a free port), puts Apicurio's AvroConverter on the worker's plugin.path, applies connect-config/ with
+# apply.mjs --avro <the registry's URL>, and adds the registry's subjects and their versions to the summary and status.
 #
 # Everything listens on 127.0.0.1: Kafka 9092, Connect 8083, MQTT 1883, Cosmos DB 8081, Data Lake 10000, IoT Hub 5672, or free
 # ports where those are taken. One stack at a time per checkout: a second run refuses and changes nothing. State and logs are in
@@ -29,6 +33,7 @@ if $rebuild || ! ls local-stack/target/lib/*.jar local-stack/runtime/target/lib/
     || ! ls mqtt-source-connector/target/mqtt-source-connector-*.zip >/dev/null 2>&1 \
     || ! ls datalake-sink-connector/target/datalake-sink-connector-*.zip >/dev/null 2>&1 \
     || ! ls iothub-source-connector/target/iothub-source-connector-*.zip >/dev/null 2>&1 \
+    || ! ls local-stack/avro-converter/target/apicurio-avro-converter/*.jar >/dev/null 2>&1 \
     || ! ls local-stack/target/lib/azure-messaging-eventhubs-*.jar >/dev/null 2>&1; then
   echo "Building the plugins and the local stack (mvn package -DskipTests) ..."
   mvn -q -B package -DskipTests -pl local-stack -am

@@ -3,24 +3,63 @@
 // applies the valid ones (PUT /connectors/<name>/config). Prints every validation error under its key.
 // Node 18+ (built-in fetch), no dependencies.
 //
-//   node apply.mjs [--url http://127.0.0.1:8083] [--set key=value]... [--validate-only] [--wait SECONDS]
-//                  [--wait-running SECONDS] file.json...
+//   node apply.mjs [--url http://127.0.0.1:8083] [--set key=value]... [--avro REGISTRY_URL] [--validate-only]
+//                  [--wait SECONDS] [--wait-running SECONDS] file.json...
 //
 // Each file holds {"name": ..., "config": {...}} as the REST API takes it. --set overrides a config key in every file
-// that has it (for example the broker URI of an environment); a --set that no file has is a usage error. Exit status: 0 when every file was valid (and applied), 1 otherwise,
-// 2 on bad usage or an unreachable worker.
+// that has it (for example the broker URI of an environment); a --set that no file has is a usage error. --avro
+// switches every config to Avro with a schema registry (Apicurio Registry's v2 API, like
+// http://registry:8080/apis/registry/v2): the keys below are added before the --set overrides, so --set can change
+// them too; an empty URL leaves the files' converters as they are. Exit status: 0 when every file was valid (and
+// applied), 1 otherwise, 2 on bad usage or an unreachable worker or registry.
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
+// --avro: the value converter of every config, Apicurio's AvroConverter writing Confluent's wire format (magic byte 0,
+// then the 4-byte id of the schema), so Confluent's deserializers and tools read the records too. Registers new
+// schemas itself; headers.enabled=false because inside a worker it would otherwise put the id in a record header and
+// write the value unframed. These are the keys MqttSourceAvroIT runs on a worker.
+const AVRO_CONVERTER_CLASS = 'io.apicurio.registry.utils.converter.AvroConverter';
+const avroConverterKeys = (registryUrl) => ({
+  'value.converter': AVRO_CONVERTER_CLASS,
+  'value.converter.apicurio.registry.url': registryUrl,
+  'value.converter.apicurio.registry.auto-register': 'true',
+  'value.converter.apicurio.registry.as-confluent': 'true',
+  'value.converter.apicurio.registry.use-id': 'contentId',
+  'value.converter.apicurio.registry.headers.enabled': 'false',
+});
+// Keys the Avro converter does not take, removed with --avro.
+const JSON_CONVERTER_ONLY_KEYS = ['value.converter.schemas.enable'];
+
+// --avro: what the source connectors also get, so that the schemas they infer from JSON suit a registry: field names
+// Avro accepts, records named after the topic (a nested record after its field path), one schema lineage per topic,
+// and every number a float64, so a reading sent as 21 and then as 21.5 keeps its schema. Each key is written with
+// the source's own prefix (mqtt., iothub.). Adjust this table when the sources' keys change.
+const AVRO_SOURCE_SCHEMA_KEYS = {
+  'value.json.field.names': 'avro',
+  'value.json.schema.name': 'io.iotconnect.${topic}',
+  'value.json.schema.scope': 'topic',
+  'value.json.number.mode': 'float64',
+};
+// The source connector classes, as the JSON files name them, and the prefix of their keys.
+const SOURCE_KEY_PREFIXES = {
+  'io.iotconnect.mqtt.MqttSourceConnector': 'mqtt.',
+  'io.iotconnect.iothub.IotHubSourceConnector': 'iothub.',
+};
+
 function usage(message) {
   if (message) console.error(`apply.mjs: ${message}`);
-  console.error('usage: node apply.mjs [--url URL] [--set key=value]... [--validate-only] [--wait S] [--wait-running S] file.json...');
+  console.error('usage: node apply.mjs [--url URL] [--set key=value]... [--avro REGISTRY_URL] [--validate-only] [--wait S] '
+    + '[--wait-running S] file.json...');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { url: process.env.CONNECT_URL || 'http://127.0.0.1:8083', overrides: {}, validateOnly: false, wait: 0, waitRunning: 0, files: [] };
+  const options = {
+    url: process.env.CONNECT_URL || 'http://127.0.0.1:8083', overrides: {}, avro: '', validateOnly: false, wait: 0, waitRunning: 0,
+    files: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
@@ -30,6 +69,9 @@ function parseArgs(argv) {
       const eq = pair.indexOf('=');
       if (eq <= 0) usage(`--set takes key=value, got '${pair}'`);
       options.overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
+    } else if (arg === '--avro') {
+      options.avro = next().trim().replace(/\/+$/, '');
+      if (options.avro && !/^https?:\/\/[^/]/.test(options.avro)) usage(`--avro takes the registry's http(s) URL, got '${options.avro}'`);
     } else if (arg === '--validate-only') options.validateOnly = true;
     else if (arg === '--wait') options.wait = Number(next());
     else if (arg === '--wait-running') options.waitRunning = Number(next());
@@ -70,7 +112,22 @@ async function waitForWorker(url, seconds) {
   }
 }
 
-function load(file, overrides) {
+/**
+ * A file's config as --avro makes it: the Avro converter's keys on every connector, the JSON converter's own keys gone,
+ * and on a source connector the schema keys of AVRO_SOURCE_SCHEMA_KEYS under its prefix. Unchanged without --avro.
+ */
+function withAvro(config, registryUrl) {
+  if (!registryUrl) return { ...config };
+  const result = { ...config, ...avroConverterKeys(registryUrl) };
+  for (const key of JSON_CONVERTER_ONLY_KEYS) delete result[key];
+  const prefix = SOURCE_KEY_PREFIXES[config['connector.class']];
+  if (prefix) {
+    for (const [key, value] of Object.entries(AVRO_SOURCE_SCHEMA_KEYS)) result[prefix + key] = value;
+  }
+  return result;
+}
+
+function load(file, overrides, registryUrl) {
   let spec;
   try {
     spec = JSON.parse(readFileSync(file, 'utf8'));
@@ -80,9 +137,10 @@ function load(file, overrides) {
   if (!spec || typeof spec.name !== 'string' || typeof spec.config !== 'object') {
     throw new Error(`${file}: expected {"name": "...", "config": {...}}`);
   }
-  const config = { ...spec.config, name: spec.name };
+  const base = withAvro(spec.config, registryUrl);
+  const config = { ...base, name: spec.name };
   for (const [key, value] of Object.entries(overrides)) {
-    if (key in spec.config) config[key] = value;
+    if (key in base) config[key] = value;
   }
   if (!config['connector.class']) throw new Error(`${file}: config has no connector.class`);
   return { name: spec.name, config };
@@ -133,29 +191,61 @@ async function waitRunning(url, name, seconds) {
   throw new Error(`${name} is not running after ${seconds} s: ${last}`);
 }
 
-function checkOverrides(files, overrides) {
+function checkOverrides(files, overrides, registryUrl) {
   const present = new Set();
   for (const file of files) {
     try {
-      Object.keys(JSON.parse(readFileSync(file, 'utf8')).config || {}).forEach((key) => present.add(key));
+      Object.keys(withAvro(JSON.parse(readFileSync(file, 'utf8')).config || {}, registryUrl)).forEach((key) => present.add(key));
     } catch (e) {
       // reported per file later
     }
   }
   for (const key of Object.keys(overrides)) {
-    if (!present.has(key)) usage(`--set ${key}: no config file has this key`);
+    if (!present.has(key)) usage(`--set ${key}: no config file has this key${registryUrl ? ' (nor does --avro add it)' : ''}`);
+  }
+}
+
+/**
+ * With --avro: waits (as long as --wait allows, one try at least) until Apicurio Registry's API answers at the URL the
+ * converters will use, so that a wrong URL is reported now and not as a failed task at the first record.
+ */
+async function waitForRegistry(registryUrl, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    let last;
+    try {
+      const { status, text } = await request('GET', `${registryUrl}/system/info`);
+      if (status === 200) return;
+      if (status === 404) {
+        console.error(`apply.mjs: ${registryUrl} is not Apicurio Registry's v2 API (GET ${registryUrl}/system/info answered 404); `
+          + '--avro takes a URL like http://registry:8080/apis/registry/v2');
+        process.exit(2);
+      }
+      last = `HTTP ${status}: ${text.slice(0, 200)}`;
+    } catch (e) {
+      last = e.cause?.code ?? e.cause?.message ?? e.message;
+    }
+    if (Date.now() >= deadline) {
+      console.error(`apply.mjs: no schema registry answers at ${registryUrl} (${last})`);
+      process.exit(2);
+    }
+    await sleep(1000);
   }
 }
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  checkOverrides(options.files, options.overrides);
+  checkOverrides(options.files, options.overrides, options.avro);
   await waitForWorker(options.url, options.wait);
+  if (options.avro) {
+    await waitForRegistry(options.avro, options.wait);
+    console.log(`Avro: every value converter is ${AVRO_CONVERTER_CLASS} (Confluent wire format) on ${options.avro}`);
+  }
   let failures = 0;
   for (const file of options.files) {
     let spec;
     try {
-      spec = load(file, options.overrides);
+      spec = load(file, options.overrides, options.avro);
     } catch (e) {
       console.error(`✗ ${e.message}`);
       failures++;

@@ -10,6 +10,7 @@ import io.iotconnect.testing.DataLakeServer;
 import io.iotconnect.testing.DataLakeServerMain;
 import io.iotconnect.testing.EventHubsEndpoint;
 import io.iotconnect.testing.EventHubsEndpointMain;
+import io.iotconnect.testing.SchemaRegistryServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,11 +38,12 @@ import java.util.stream.Stream;
  * an MQTT broker, a local Cosmos DB server, a local ADLS Gen2 endpoint backed by a directory, a local IoT Hub
  * (Event Hubs-compatible) endpoint, the plugin archives on the worker's plugin.path, the connector configs of
  * connect-config/ validated and applied over REST, MQTT and IoT Hub device simulators, a progress line every 2 s, and a summary whose
- * checks decide the exit status. One stack per state directory ({@link StackLock}); ports fall back to free ones
- * ({@link StackPorts}).
+ * checks decide the exit status. With {@code --avro}, also a schema registry (Apicurio Registry, in memory) and Apicurio's
+ * AvroConverter on the plugin.path, and the configs applied with {@code apply.mjs --avro}. One stack per state directory
+ * ({@link StackLock}); ports fall back to free ones ({@link StackPorts}).
  *
  * <p>Usage, from the repository root (run-local.sh does that):
- * {@code LocalStack [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N]},
+ * {@code LocalStack [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N] [--avro]},
  * {@code LocalStack status}, {@code LocalStack stop}, {@code LocalStack restart worker|kafka}.
  */
 public final class LocalStack {
@@ -70,6 +72,13 @@ public final class LocalStack {
     /** The lake's directory under the state directory: a directory per file system, the files as the sink wrote them. */
     static final String LAKE_DIRECTORY = "lake";
     static final String LAKE_MARKER = "_SUCCESS";
+    /**
+     * Apicurio's AvroConverter as a plugin directory (the converter, its dependencies and a ServiceLoader manifest),
+     * built by local-stack/avro-converter; installed on the worker's plugin.path with --avro.
+     */
+    static final String AVRO_CONVERTER_PLUGIN = "local-stack/avro-converter/target/apicurio-avro-converter";
+    /** Where stack.properties records the registry's Confluent-compatible API, for ./run-local.sh status. */
+    static final String REGISTRY_INFO = "schema.registry";
     static final String WORKER = "worker";
     static final String KAFKA = "kafka";
     /** Exit status of a run refused because another stack runs from the same state directory. */
@@ -88,6 +97,8 @@ public final class LocalStack {
     private EventHubsEndpoint iotHub;
     private CosmosDbServer cosmos;
     private DataLakeServer lake;
+    private SchemaRegistryServer registry;
+    private StackLock lock;
     private volatile boolean stopping;
 
     /** A JVM of the stack that {@code ./run-local.sh restart <name>} can restart. */
@@ -176,11 +187,16 @@ public final class LocalStack {
 
     /**
      * {@code rate}: messages per second of all devices together, shared by the MQTT devices ({@code devices}) and the
-     * IoT Hub devices ({@code iotHubDevices}) in proportion to their numbers, so each device sends as often.
+     * IoT Hub devices ({@code iotHubDevices}) in proportion to their numbers, so each device sends as often. {@code avro}:
+     * values in Avro with a schema registry instead of schemaless JSON.
      */
-    record Options(long durationSeconds, int rate, int devices, int iotHubDevices) {
+    record Options(long durationSeconds, int rate, int devices, int iotHubDevices, boolean avro) {
         Options(long durationSeconds, int rate, int devices) {
             this(durationSeconds, rate, devices, 0);
+        }
+
+        Options(long durationSeconds, int rate, int devices, int iotHubDevices) {
+            this(durationSeconds, rate, devices, iotHubDevices, false);
         }
 
         int mqttRate() {
@@ -196,8 +212,13 @@ public final class LocalStack {
             int rate = 20;
             int devices = 10;
             int iotHubDevices = 4;
+            boolean avro = false;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
+                if (args[i].equals("--avro")) {
+                    avro = true;
+                    continue;
+                }
                 switch (args[i]) {
                     case "--duration" -> duration = Long.parseLong(require(args[i], value));
                     case "--rate" -> rate = Integer.parseInt(require(args[i], value));
@@ -206,12 +227,14 @@ public final class LocalStack {
                     case "--help", "-h" -> {
                         System.out.println(String.join("\n",
                                 "usage: ./run-local.sh [run] [--duration SECONDS] [--rate MESSAGES_PER_SECOND] [--devices N] [--iothub-devices N]",
+                                "                      [--avro]",
                                 "       ./run-local.sh status            what runs, on which ports, connector and task states",
                                 "       ./run-local.sh stop              stops the running stack (it prints its summary)",
                                 "       ./run-local.sh restart worker    restarts the Connect worker (or: restart kafka)",
                                 "--devices: MQTT devices (10), --iothub-devices: IoT Hub devices (4); --rate (20) is shared by all",
                                 "--duration counts from the moment the devices start publishing; without it the stack runs",
-                                "until Ctrl-C. State and logs are in .local-stack/."));
+                                "until Ctrl-C. --avro: values in Avro (Apicurio's AvroConverter, Confluent wire format) with a",
+                                "local schema registry (Apicurio Registry, in memory). State and logs are in .local-stack/."));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -221,7 +244,7 @@ public final class LocalStack {
             if (duration < 0 || rate < 1 || devices < 1 || iotHubDevices < 0) {
                 throw new IllegalArgumentException("--duration must be >= 0, --rate and --devices >= 1, --iothub-devices >= 0");
             }
-            return new Options(duration, rate, devices, iotHubDevices);
+            return new Options(duration, rate, devices, iotHubDevices, avro);
         }
 
         private static String require(String option, String value) {
@@ -249,6 +272,7 @@ public final class LocalStack {
             return ALREADY_RUNNING;
         }
         running.add(lock.get());
+        this.lock = lock.get();
         try {
             prepareDirectories();
             ports = StackPorts.choose();
@@ -273,7 +297,7 @@ public final class LocalStack {
     }
 
     private void startServices(Options options) throws Exception {
-        Path plugins = installPlugins();
+        Path plugins = installPlugins(options.avro());
         String classpath = runtimeClasspath();
         Path logConfig = writeLogConfig();
 
@@ -297,6 +321,15 @@ public final class LocalStack {
         iotHub = EventHubsEndpoint.builder().port(ports.iothub()).hub(IOTHUB_HUB, IOTHUB_PARTITIONS).start();
         running.add(iotHub);
         done(ports.iothubEndpoint() + ", hub " + IOTHUB_HUB + " with " + IOTHUB_PARTITIONS + " partitions (AMQP 1.0, no TLS)");
+
+        if (options.avro()) {
+            step("schema registry (Apicurio Registry, in memory)");
+            registry = SchemaRegistryServer.start();
+            running.add(registry);
+            lock.record(REGISTRY_INFO, registry.url());
+            done(registry.registryApiUrl() + " (its Confluent-compatible API: " + registry.url() + "), up in "
+                    + registry.startup().toSeconds() + " s, log " + registry.log());
+        }
 
         step("Kafka broker (KRaft)");
         Path kafkaProperties = writeKafkaConfig();
@@ -322,7 +355,7 @@ public final class LocalStack {
         startAndAwait(worker);
         done(ports.connectUrl() + ", plugin.path " + plugins + ", log " + logs.resolve("connect.log"));
 
-        step("connector configs");
+        step("connector configs" + (registry == null ? "" : " (with --avro " + registry.registryApiUrl() + ")"));
         out.println();
         applyConfigs(mqtt);
         checkNotStopped();
@@ -350,7 +383,8 @@ public final class LocalStack {
         out.println("Logs: " + logs + " (launcher, kafka, connect, mosquitto, cosmosdb). Another terminal: ./run-local.sh status | stop | restart worker");
         out.println("Lake files: " + lakeTopics() + " (Parquet, committed as datalake-sink rotates them)");
         out.println();
-        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {
+        ReadingDecoder readings = registry == null ? ReadingDecoder.json() : ReadingDecoder.avro(registry.registryApiUrl());
+        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl(), readings)) {
             long deadline = options.durationSeconds() > 0 ? flowing + TimeUnit.SECONDS.toNanos(options.durationSeconds()) : Long.MAX_VALUE;
             long lastPublished = 0;
             long lastTick = flowing;
@@ -493,6 +527,9 @@ public final class LocalStack {
                         + "%d in %s (for %d); %d %s markers%n",
                 inLake.files(), lakeTopics(), inLake.readingRows(), DATA_TOPIC, kafka.readings(), inLake.alertRows(), ALERTS_TOPIC,
                 kafka.alerts(), markers, LAKE_MARKER);
+        if (registry != null) {
+            out.println("  schema registry      : " + registrySubjects(registry.url()));
+        }
         out.println("  readings end to end  :                      sent   in Kafka   in Cosmos DB   in the lake");
         out.printf(Locale.ROOT, "      %-30s %8d %10d %14d %13d%n", "MQTT (" + simulator.deviceIds().size() + " devices)",
                 mqttReadings.sent(), mqttReadings.inKafka(), mqttReadings.inCosmos(), mqttReadings.inLake());
@@ -509,6 +546,20 @@ public final class LocalStack {
         }
         out.println(verdict.passed() ? "Result: OK" : "Result: PROBLEMS FOUND (exit status 1); logs in " + logs);
         return verdict.exitStatus();
+    }
+
+    /** {@code 5 subjects at <url>: alerts-value 1 version, ...}: what the converters registered, as a registry client sees it. */
+    static String registrySubjects(String confluentUrl) {
+        try {
+            Map<String, Integer> versions = RegistrySubjects.versions(confluentUrl);
+            return versions.size() + (versions.size() == 1 ? " subject" : " subjects") + " at " + confluentUrl
+                    + (versions.isEmpty() ? "" : ": " + RegistrySubjects.describe(versions));
+        } catch (IOException e) {
+            return "cannot list the subjects at " + confluentUrl + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted listing the subjects at " + confluentUrl;
+        }
     }
 
     private static PipelineVerdict verdict(PipelineVerdict.Published published, PipelineVerdict.IotHubSent iotHub,
@@ -597,8 +648,8 @@ public final class LocalStack {
         out.println("iot-connect local stack: state and logs in " + state);
     }
 
-    /** Unzips every connector's plugin archive into the worker's plugin.path. */
-    private Path installPlugins() throws IOException {
+    /** Unzips every connector's plugin archive into the worker's plugin.path, and with --avro adds Apicurio's converter. */
+    private Path installPlugins(boolean avro) throws IOException {
         Path plugins = Files.createDirectories(state.resolve("plugins"));
         List<Path> archives = new ArrayList<>();
         try (Stream<Path> modules = Files.list(repository)) {
@@ -617,8 +668,32 @@ public final class LocalStack {
         for (Path archive : archives) {
             Archives.unzip(archive, plugins);
         }
-        out.println("Plugins: " + archives.stream().map(a -> a.getFileName().toString()).sorted().toList());
+        List<String> installed = new ArrayList<>(archives.stream().map(a -> a.getFileName().toString()).sorted().toList());
+        if (avro) {
+            installed.add(installAvroConverter(plugins));
+        }
+        out.println("Plugins: " + installed);
         return plugins;
+    }
+
+    /**
+     * Copies the converter's plugin directory as it is, manifest jar included: the worker finds plugins through
+     * ServiceLoader manifests only (plugin.discovery=service_load), and Apicurio's own jar has none.
+     */
+    private String installAvroConverter(Path plugins) throws IOException {
+        Path source = repository.resolve(AVRO_CONVERTER_PLUGIN);
+        List<Path> jars;
+        try (Stream<Path> files = Files.exists(source) ? Files.list(source) : Stream.empty()) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.isEmpty()) {
+            throw new IllegalStateException(source + " holds no jars: build first (run-local.sh does: mvn package -DskipTests)");
+        }
+        Path target = Files.createDirectories(plugins.resolve(source.getFileName()));
+        for (Path jar : jars) {
+            Files.copy(jar, target.resolve(jar.getFileName()));
+        }
+        return source.getFileName() + "/ (" + jars.size() + " jars)";
     }
 
     /** The broker's and worker's classpath: Kafka and Connect as a distribution ships them, nothing from tests. */
@@ -712,6 +787,9 @@ public final class LocalStack {
                 "--set", MqttSourceConnectorConfig.MQTT_VERSION_CONFIG + "=" + mqtt.mqttVersion(),
                 "--set", CosmosSinkConfig.ENDPOINT_CONFIG + "=" + cosmos.endpoint(),
                 "--set", DataLakeSinkConfig.ENDPOINT_CONFIG + "=" + lake.endpoint()));
+        if (registry != null) {
+            command.addAll(List.of("--avro", registry.registryApiUrl()));
+        }
         for (String config : CONNECTOR_CONFIGS) {
             command.add(repository.resolve("connect-config").resolve(config).toString());
         }

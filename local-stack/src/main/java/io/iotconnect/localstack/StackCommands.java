@@ -51,6 +51,10 @@ final class StackCommands {
         out.println("  Data Lake " + ports.lakeEndpoint(LocalStack.LAKE_ACCOUNT) + ", files in " + LocalStack.lakeTopics(state));
         out.println("  IoT Hub   " + ports.iothubEndpoint() + " (Event Hubs-compatible endpoint), hub " + LocalStack.IOTHUB_HUB
                 + " with " + LocalStack.IOTHUB_PARTITIONS + " partitions");
+        String registry = info.getProperty(LocalStack.REGISTRY_INFO);
+        if (registry != null) {
+            out.println("  Registry  " + LocalStack.registrySubjects(registry));
+        }
         out.println("  Logs      " + state.resolve("logs"));
         int problems = 0;
         try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {

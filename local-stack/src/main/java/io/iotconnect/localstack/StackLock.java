@@ -70,6 +70,17 @@ final class StackLock implements AutoCloseable {
         info.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         info.setProperty("started", Instant.now().toString());
         ports.writeTo(info);
+        write(info);
+    }
+
+    /** Adds what the stack started besides its usual servers (the schema registry's address) to what it recorded. */
+    void record(String key, String value) {
+        Properties info = info(state);
+        info.setProperty(key, value);
+        write(info);
+    }
+
+    private void write(Properties info) {
         try (var out = Files.newBufferedWriter(state.resolve(INFO_FILE))) {
             info.store(out, "the running iot-connect local stack");
         } catch (IOException e) {

@@ -32,9 +32,16 @@ final class StackStatus implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String connectUrl;
     private final String bootstrapServers;
+    private final ReadingDecoder readings;
 
     StackStatus(String bootstrapServers, String connectUrl) {
+        this(bootstrapServers, connectUrl, ReadingDecoder.json());
+    }
+
+    /** {@code readings}: how the readings topics' values are written (JSON, or Avro with a registry); closed with this. */
+    StackStatus(String bootstrapServers, String connectUrl, ReadingDecoder readings) {
         this.bootstrapServers = bootstrapServers;
+        this.readings = readings;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
         this.connectUrl = connectUrl;
@@ -53,7 +60,7 @@ final class StackStatus implements AutoCloseable {
     }
 
     /**
-     * A topic's JSON readings per device, read from the beginning to the end offsets of now: how many, and their
+     * A topic's readings per device (JSON or Avro, as the decoder reads them), read from the beginning to the end offsets of now: how many, and their
      * average temperature (of those that have one, as SQL's avg), to check a query over the lake against. A record
      * without a device id counts under its key.
      */
@@ -74,14 +81,14 @@ final class StackStatus implements AutoCloseable {
                     if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
                         continue;
                     }
-                    JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
-                    String device = value != null && value.path("deviceId").isTextual() ? value.get("deviceId").asText()
+                    ReadingDecoder.Reading value = record.value() == null ? null : readings.decode(topic, record.value());
+                    String device = value != null && value.deviceId() != null ? value.deviceId()
                             : record.key() == null ? "(none)" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
                     long[] count = counts.computeIfAbsent(device, d -> new long[2]);
                     count[0]++;
-                    if (value != null && value.path("temperature").isNumber()) {
+                    if (value != null && value.temperature() != null) {
                         count[1]++;
-                        sums.merge(device, value.get("temperature").asDouble(), Double::sum);
+                        sums.merge(device, value.temperature(), Double::sum);
                     }
                 }
             }
@@ -202,5 +209,6 @@ final class StackStatus implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));
+        readings.close();
     }
 }

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-compose.yml cannot be started here (no Docker engine), so it is checked statically: every image pinned to a
  * version, every file and directory it mounts present, dependencies between services resolvable, and the topology
  * the README promises (3 KRaft brokers with replication 3 and min.insync.replicas 2, 2 Connect workers sharing the
- * plugins, MQTT broker, the local Data Lake and IoT Hub endpoints, Kafka UI, simulators, the connect-config job).
+ * plugins, MQTT broker, the local Data Lake and IoT Hub endpoints, a schema registry, Kafka UI, simulators, the
+ * connect-config job).
  */
 class DockerComposeTest {
 
@@ -186,6 +187,35 @@ class DockerComposeTest {
                     .isEqualTo("${DATALAKE_KEY:-" + DataLakeServerMain.DEVELOPMENT_KEY + "}");
         }
         assertThat(Files.readString(repository.resolve("connect-config/datalake-sink.json"))).contains("${env:DATALAKE_KEY}");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void avroIsOneVariableAwayWithTheRegistryTheTestsRunAndTheConverterOnThePluginPath() throws IOException {
+        // The registry image is the server version the tests and ./run-local.sh --avro run from Maven Central.
+        String version = Files.readString(repository.resolve("pom.xml"))
+                .replaceAll("(?s).*<apicurio-registry\\.version>([^<]+)</apicurio-registry\\.version>.*", "$1");
+        Map<String, Object> registry = services.get("schema-registry");
+        assertThat(registry).as("the schema-registry service").isNotNull();
+        assertThat((String) registry.get("image")).isEqualTo("quay.io/apicurio/apicurio-registry-mem:" + version);
+
+        // Off by default: the job passes an unset variable as an empty --avro, which apply.mjs takes as no Avro.
+        List<String> job = ((List<Object>) services.get("connect-config").get("command")).stream().map(Object::toString).toList();
+        assertThat(job.get(job.indexOf("--avro") + 1)).isEqualTo("${AVRO_REGISTRY_URL:-}");
+        assertThat(((Map<String, Object>) services.get("connect-config").get("depends_on"))).containsKey("schema-registry");
+        assertThat(services.get("kafka-ui").get("environment").toString())
+                .contains("KAFKA_CLUSTERS_0_SCHEMAREGISTRY=http://schema-registry:8080/apis/ccompat/v7");
+
+        // The converter's plugin directory, manifest jar included, copied whole onto the workers' plugin.path.
+        String installer = services.get("plugin-installer").toString();
+        assertThat(installer).contains("./" + LocalStack.AVRO_CONVERTER_PLUGIN + ":/converters/apicurio-avro-converter",
+                "cp -r /converters/apicurio-avro-converter /opt/connect-plugins/");
+        assertThat(Files.readString(repository.resolve("local-stack/avro-converter/src/main/resources/META-INF/services/"
+                + "org.apache.kafka.connect.storage.Converter"))).contains("io.apicurio.registry.utils.converter.AvroConverter");
+        for (String worker : List.of("connect-1", "connect-2")) {
+            assertThat(Files.readString(repository.resolve("docker/connect/" + worker + ".properties")))
+                    .contains("plugin.discovery=service_load");
+        }
     }
 
     @Test
