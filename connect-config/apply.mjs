@@ -42,6 +42,14 @@ const AVRO_SOURCE_SCHEMA_KEYS = {
   'value.json.schema.scope': 'topic',
   'value.json.number.mode': 'float64',
 };
+// --avro: Connect's own error keys on the source connectors, written as they are. A schema the registry refuses fails
+// the converter, and Connect has no dead letter queue for sources: with these the record is skipped, counted in the
+// task's total-records-skipped metric and logged with the registry's answer, and the task goes on (the MQTT message is
+// acknowledged, the IoT Hub offset committed past it). Without them the first refusal fails the task.
+const AVRO_SOURCE_ERROR_KEYS = {
+  'errors.tolerance': 'all',
+  'errors.log.enable': 'true',
+};
 // The source connector classes, as the JSON files name them, and the prefix of their keys.
 const SOURCE_KEY_PREFIXES = {
   'io.iotconnect.mqtt.MqttSourceConnector': 'mqtt.',
@@ -114,7 +122,8 @@ async function waitForWorker(url, seconds) {
 
 /**
  * A file's config as --avro makes it: the Avro converter's keys on every connector, the JSON converter's own keys gone,
- * and on a source connector the schema keys of AVRO_SOURCE_SCHEMA_KEYS under its prefix. Unchanged without --avro.
+ * and on a source connector the schema keys of AVRO_SOURCE_SCHEMA_KEYS under its prefix and AVRO_SOURCE_ERROR_KEYS.
+ * Unchanged without --avro.
  */
 function withAvro(config, registryUrl) {
   if (!registryUrl) return { ...config };
@@ -123,6 +132,7 @@ function withAvro(config, registryUrl) {
   const prefix = SOURCE_KEY_PREFIXES[config['connector.class']];
   if (prefix) {
     for (const [key, value] of Object.entries(AVRO_SOURCE_SCHEMA_KEYS)) result[prefix + key] = value;
+    Object.assign(result, AVRO_SOURCE_ERROR_KEYS);
   }
   return result;
 }

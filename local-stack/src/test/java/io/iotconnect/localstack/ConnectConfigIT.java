@@ -99,6 +99,8 @@ class ConnectConfigIT {
                     .containsEntry("mqtt.value.json.schema.name", "io.iotconnect.${topic}")
                     .containsEntry("mqtt.value.json.schema.scope", "topic")
                     .containsEntry("mqtt.value.json.number.mode", "float64")
+                    .containsEntry("errors.tolerance", "all")
+                    .containsEntry("errors.log.enable", "true")
                     .doesNotContainKey("value.converter.schemas.enable");
 
             // The task subscribes as it starts: send until a reading is through.
