@@ -3,8 +3,11 @@
 # machine (smt-accuracy instead scores the anomaly detectors on NAB's labelled series by NAB's rules), and prints
 # one result line last.
 #
-#   bench/run.sh mqtt-source [--messages N] [--rounds R] [--partitions P]
+#   bench/run.sh mqtt-source [--messages N] [--rounds R] [--partitions P] [--converter json]
 #       -> mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>
+#   bench/run.sh mqtt-source --converter avro [--messages N] [--rounds R] [--partitions P]
+#       (AvroConverter against JsonConverter, with a real Apicurio Registry; the line before counts its calls)
+#       -> mqtt-source avro: connector <N> msg/s, json <M> msg/s, ratio <R>
 #   bench/run.sh smt [--devices N] [--forks F]
 #       -> smt: chain <N> ns/record, InsertField <M> ns/record, ratio <R>
 #   bench/run.sh cosmos-sink [--documents N] [--rounds R] [--batch B] [--warmups W] [--tasks T] [--values json|text] [--profile]
