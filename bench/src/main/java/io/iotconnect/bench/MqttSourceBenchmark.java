@@ -262,12 +262,7 @@ public final class MqttSourceBenchmark {
     private double avroRound(int round, String registryApiUrl) throws Exception {
         Map<String, String> value = structsWithAvroNames();
         value.put("value.converter", AvroConverter.class.getName());
-        value.put("value.converter.apicurio.registry.url", registryApiUrl);
-        value.put("value.converter.apicurio.registry.auto-register", "true");
-        value.put("value.converter.apicurio.registry.as-confluent", "true");
-        value.put("value.converter.apicurio.registry.use-id", "contentId");
-        // A worker hands the converter the record's headers; without this it puts the schema id there, unframed.
-        value.put("value.converter.apicurio.registry.headers.enabled", "false");
+        SchemaRegistryServer.confluentWireFormat(registryApiUrl).forEach((key, setting) -> value.put("value.converter." + key, setting));
         return connectorRound(avroTopic(round), value);
     }
 

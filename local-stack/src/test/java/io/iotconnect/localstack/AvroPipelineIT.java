@@ -90,13 +90,7 @@ class AvroPipelineIT {
 
     /** Apicurio's converter keys, as connect-config/apply.mjs --avro sets them, without the value.converter. prefix. */
     private static Map<String, String> converterKeys() {
-        Map<String, String> keys = new HashMap<>();
-        keys.put("apicurio.registry.url", registry.registryApiUrl());
-        keys.put("apicurio.registry.auto-register", "true");
-        keys.put("apicurio.registry.as-confluent", "true");
-        keys.put("apicurio.registry.use-id", "contentId");
-        keys.put("apicurio.registry.headers.enabled", "false");
-        return keys;
+        return registry.confluentWireFormat();
     }
 
     /** A connector's config as committed in connect-config/, in Avro, with {@code overrides} applied. */

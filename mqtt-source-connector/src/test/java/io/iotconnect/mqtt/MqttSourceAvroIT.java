@@ -63,14 +63,7 @@ class MqttSourceAvroIT {
     }
 
     private static Map<String, Object> converterConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put("apicurio.registry.url", registry.registryApiUrl());
-        config.put("apicurio.registry.auto-register", "true");
-        config.put("apicurio.registry.as-confluent", "true");
-        config.put("apicurio.registry.use-id", "contentId");
-        // Inside a worker the converter is called with headers; without this it writes the id there, unframed.
-        config.put("apicurio.registry.headers.enabled", "false");
-        return config;
+        return new HashMap<>(registry.confluentWireFormat());
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -161,6 +162,26 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** Apicurio's own API, {@code http://127.0.0.1:<port>/apis/registry/v2}: {@code apicurio.registry.url} for its serdes. */
     public String registryApiUrl() {
         return baseUrl() + "/apis/registry/v2";
+    }
+
+    /** {@link #confluentWireFormat(String)} for this registry. */
+    public Map<String, String> confluentWireFormat() {
+        return confluentWireFormat(registryApiUrl());
+    }
+
+    /**
+     * The settings, without a {@code value.converter.} prefix, that make Apicurio's AvroConverter (and its serializer
+     * and deserializer) write and read Confluent's wire format, magic byte 0 and a 4-byte id, registering new schemas
+     * at {@code registryApiUrl} (Apicurio's own API). Inside a Connect worker the converter is handed the record's
+     * headers, and without {@code headers.enabled=false} it puts the id there and the value unframed.
+     */
+    public static Map<String, String> confluentWireFormat(String registryApiUrl) {
+        return Map.of(
+                "apicurio.registry.url", registryApiUrl,
+                "apicurio.registry.auto-register", "true",
+                "apicurio.registry.as-confluent", "true",
+                "apicurio.registry.use-id", "contentId",
+                "apicurio.registry.headers.enabled", "false");
     }
 
     public int port() {
