@@ -80,8 +80,9 @@ class MqttSourceConnectorTest {
         assertThat(errors(props("mqtt.value.json.schema.name", "io.${device}")).get("mqtt.value.json.schema.name"))
                 .anySatisfy(m -> assertThat(m).contains("the only placeholder is ${topic}"));
         MqttSourceConnectorConfig defaults = new MqttSourceConnectorConfig(props());
-        assertThat(defaults.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.KEEP);
-        assertThat(defaults.jsonSchemaName()).isEmpty();
+        assertThat(defaults.jsonSchema().fieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.KEEP);
+        assertThat(defaults.jsonSchema().schemaName()).isNull();
+        assertThat(defaults.jsonSchema().scope()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.SchemaScope.SHAPE);
     }
 
     @Test

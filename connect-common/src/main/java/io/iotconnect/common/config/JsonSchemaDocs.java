@@ -1,10 +1,10 @@
 package io.iotconnect.common.config;
 
 /**
- * The documentation of the JSON schema-inference keys the sources share ({@code <prefix>.value.json.field.names} and
- * {@code <prefix>.value.json.schema.name}), written once and worded for each source's own terms.
+ * The documentation of the JSON schema-inference keys the sources share ({@link JsonSchemaConfigs}), written once and
+ * worded for each source's own terms.
  */
-public final class JsonSchemaDocs {
+final class JsonSchemaDocs {
 
     private JsonSchemaDocs() {
     }
@@ -14,7 +14,7 @@ public final class JsonSchemaDocs {
      * @param unit     what a source calls one input ("message", "event")
      * @param ownKeys  the key, or keys joined by " and ", that still name the document's own fields
      */
-    public static String fieldNames(String document, String unit, String ownKeys) {
+    static String fieldNames(String document, String unit, String ownKeys) {
         return "With a Struct value: how JSON keys become field names. 'keep' uses them as written. 'avro' makes each a "
                 + "valid Avro name, as Avro converters and schema registries need: every character other than A-Z, a-z, "
                 + "0-9 and '_' becomes '_' (letters like '\u00fc' too, which readers in other languages refuse), and a "
@@ -32,7 +32,7 @@ public final class JsonSchemaDocs {
      * @param exampleTopic  a topic name with a character Avro refuses, for the example
      * @param fieldNamesKey the source's {@code value.json.field.names} key
      */
-    public static String schemaName(String document, String topicNote, String exampleTopic, String fieldNamesKey) {
+    static String schemaName(String document, String topicNote, String exampleTopic, String fieldNamesKey) {
         String exampleName = "io.iotconnect." + exampleTopic.replace('-', '_');
         return "With a Struct value: the name of the inferred schemas, for converters and registries that need stable "
                 + "record names (Avro). Empty: unnamed structs, which an Avro converter names "
@@ -52,7 +52,7 @@ public final class JsonSchemaDocs {
      * @param driftKey      the source's {@code value.json.number.drift} key
      * @param numberModeKey the source's {@code value.json.number.mode} key
      */
-    public static String schemaScope(String document, String unit, String driftKey, String numberModeKey) {
+    static String schemaScope(String document, String unit, String driftKey, String numberModeKey) {
         return "With a Struct value: 'shape' gives each " + document + " shape its own schema, exactly as written. "
                 + "'topic' gives each Kafka topic one schema that only grows, for a schema registry: every field any "
                 + document + " on the topic brought, sorted by name, all optional, none ever removed; a " + document
@@ -65,10 +65,16 @@ public final class JsonSchemaDocs {
     }
 
     /** @param scopeKey the source's {@code value.json.schema.scope} key */
-    public static String numberDrift(String unit, String scopeKey) {
+    static String numberDrift(String unit, String scopeKey) {
         return "With " + scopeKey + "=topic: what a fraction does in a field that so far held only integers. 'widen' "
                 + "makes the field float64 from then on (Avro promotes long to double, so the new schema version reads "
                 + "the old data; later integers are written as doubles); 'route' makes the " + unit + " malformed, "
                 + "naming the field and the number, and the field stays int64.";
+    }
+
+    static String cacheSize(String document, String schemaNameKey, String scopeKey) {
+        return "With a Struct value: how many " + document + " shapes keep their inferred schema cached per task (per "
+                + "shape and Kafka topic when " + schemaNameKey + " uses ${topic}); with " + scopeKey + "=topic, how many "
+                + "topics keep their schema (a topic whose schema is dropped builds it again from the next payloads).";
     }
 }

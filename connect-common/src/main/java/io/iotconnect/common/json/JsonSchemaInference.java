@@ -87,6 +87,15 @@ public final class JsonSchemaInference {
         ROUTE
     }
 
+    /**
+     * What a source configured (see {@code JsonSchemaConfigs}).
+     *
+     * @param schemaName names the structs, or null for unnamed structs
+     */
+    public record Settings(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
+                           NumberDrift numberDrift) {
+    }
+
     /** Struct parameter prefix whose value AvroData makes the Avro doc of the field named after the prefix. */
     public static final String FIELD_DOC_PARAMETER_PREFIX = "io.confluent.connect.avro.field.doc.";
 
@@ -127,6 +136,10 @@ public final class JsonSchemaInference {
      */
     public JsonSchemaInference(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName) {
         this(cacheSize, fieldNames, schemaName, SchemaScope.SHAPE, NumberDrift.WIDEN);
+    }
+
+    public JsonSchemaInference(Settings settings) {
+        this(settings.cacheSize(), settings.fieldNames(), settings.schemaName(), settings.scope(), settings.numberDrift());
     }
 
     /**

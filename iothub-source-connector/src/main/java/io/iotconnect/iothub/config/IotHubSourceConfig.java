@@ -1,12 +1,11 @@
 package io.iotconnect.iothub.config;
 
 import io.iotconnect.common.azure.EntraIdCredentials;
-import io.iotconnect.common.config.JsonSchemaDocs;
+import io.iotconnect.common.config.JsonSchemaConfigs;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
 import io.iotconnect.common.json.JsonSchemaInference;
-import io.iotconnect.common.json.SchemaNameTemplate;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -193,27 +192,14 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static final String JSON_NUMBER_MODE_DOC = "With format 'json': 'infer' makes integer literals int64 and others "
             + "float64; 'float64' makes every number float64, so a device that prints 21 for 21.0 keeps one schema.";
 
-    public static final String JSON_FIELD_NAMES_CONFIG = "iothub.value.json.field.names";
-    public static final String JSON_FIELD_NAMES_DEFAULT = "keep";
-    private static final String JSON_FIELD_NAMES_DOC = JsonSchemaDocs.fieldNames("body", "event", "iothub.timestamp.field");
-
-    public static final String JSON_SCHEMA_NAME_CONFIG = "iothub.value.json.schema.name";
-    private static final String JSON_SCHEMA_NAME_DOC = JsonSchemaDocs.schemaName("body", " (iothub.topic, or the topic of its message source)", "device-telemetry",
-            JSON_FIELD_NAMES_CONFIG);
-
-    public static final String JSON_SCHEMA_SCOPE_CONFIG = "iothub.value.json.schema.scope";
-    public static final String JSON_SCHEMA_SCOPE_DEFAULT = "shape";
-    public static final String JSON_NUMBER_DRIFT_CONFIG = "iothub.value.json.number.drift";
-    public static final String JSON_NUMBER_DRIFT_DEFAULT = "widen";
-    private static final String JSON_SCHEMA_SCOPE_DOC = JsonSchemaDocs.schemaScope("body", "event", JSON_NUMBER_DRIFT_CONFIG,
-            JSON_NUMBER_MODE_CONFIG);
-    private static final String JSON_NUMBER_DRIFT_DOC = JsonSchemaDocs.numberDrift("event", JSON_SCHEMA_SCOPE_CONFIG);
-
-    public static final String SCHEMA_CACHE_SIZE_CONFIG = "iothub.value.json.schema.cache.size";
-    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many body shapes keep their inferred schema "
-            + "cached per task (per shape and Kafka topic when " + "iothub.value.json.schema.name uses ${topic}); with "
-            + "iothub.value.json.schema.scope=topic, how many topics keep their schema (a topic whose schema is dropped builds "
-            + "it again from the next payloads).";
+    // The schema-inference keys, defined, documented and parsed by JsonSchemaConfigs for every JSON source.
+    public static final String JSON_FIELD_NAMES_CONFIG = "iothub." + JsonSchemaConfigs.FIELD_NAMES;
+    public static final String JSON_SCHEMA_NAME_CONFIG = "iothub." + JsonSchemaConfigs.SCHEMA_NAME;
+    public static final String JSON_SCHEMA_SCOPE_CONFIG = "iothub." + JsonSchemaConfigs.SCHEMA_SCOPE;
+    public static final String JSON_NUMBER_DRIFT_CONFIG = "iothub." + JsonSchemaConfigs.NUMBER_DRIFT;
+    public static final String SCHEMA_CACHE_SIZE_CONFIG = "iothub." + JsonSchemaConfigs.CACHE_SIZE;
+    private static final JsonSchemaConfigs.Terms JSON_SCHEMA_TERMS = new JsonSchemaConfigs.Terms("iothub.", "body", "event",
+            "iothub.timestamp.field", " (iothub.topic, or the topic of its message source)", "device-telemetry");
 
     public static final String VALUE_MAX_BYTES_CONFIG = "iothub.value.max.bytes";
     public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
@@ -283,10 +269,7 @@ public class IotHubSourceConfig extends AbstractConfig {
     private final TimestampFormat timestampFormat;
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
-    private final JsonSchemaInference.FieldNames fieldNames;
-    private final JsonSchemaInference.SchemaScope schemaScope;
-    private final JsonSchemaInference.NumberDrift numberDrift;
-    private final Optional<SchemaNameTemplate> schemaName;
+    private final JsonSchemaInference.Settings jsonSchema;
     private final Map<String, String> topicsBySource;
 
     public IotHubSourceConfig(Map<String, String> props) {
@@ -303,10 +286,7 @@ public class IotHubSourceConfig extends AbstractConfig {
         this.timestampFormat = Validators.parseEnum(TimestampFormat.class, getString(TIMESTAMP_FORMAT_CONFIG));
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
-        this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
-        this.schemaName = SchemaNameTemplate.parseOptional(getString(JSON_SCHEMA_NAME_CONFIG));
-        this.schemaScope = Validators.parseEnum(JsonSchemaInference.SchemaScope.class, getString(JSON_SCHEMA_SCOPE_CONFIG));
-        this.numberDrift = Validators.parseEnum(JsonSchemaInference.NumberDrift.class, getString(JSON_NUMBER_DRIFT_CONFIG));
+        this.jsonSchema = JsonSchemaConfigs.parse(this, "iothub.");
         this.topicsBySource = parseTopicsBySource(getList(TOPIC_BY_SOURCE_CONFIG));
     }
 
@@ -480,25 +460,9 @@ public class IotHubSourceConfig extends AbstractConfig {
         return numberMode;
     }
 
-    public JsonSchemaInference.SchemaScope jsonSchemaScope() {
-        return schemaScope;
-    }
-
-    public JsonSchemaInference.NumberDrift jsonNumberDrift() {
-        return numberDrift;
-    }
-
-    public JsonSchemaInference.FieldNames jsonFieldNames() {
-        return fieldNames;
-    }
-
-    /** The template naming inferred schemas, or empty for unnamed structs. */
-    public Optional<SchemaNameTemplate> jsonSchemaName() {
-        return schemaName;
-    }
-
-    public int schemaCacheSize() {
-        return getInt(SCHEMA_CACHE_SIZE_CONFIG);
+    /** The schema-inference settings of a Struct value. */
+    public JsonSchemaInference.Settings jsonSchema() {
+        return jsonSchema;
     }
 
     public JsonLimits jsonLimits() {
@@ -645,16 +609,7 @@ public class IotHubSourceConfig extends AbstractConfig {
                 JSON_STRUCT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON as Struct");
         def.define(JSON_NUMBER_MODE_CONFIG, Type.STRING, JSON_NUMBER_MODE_DEFAULT, Validators.oneOf(JsonPayloadParser.NumberMode.class),
                 Importance.LOW, JSON_NUMBER_MODE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number mode");
-        def.define(JSON_FIELD_NAMES_CONFIG, Type.STRING, JSON_FIELD_NAMES_DEFAULT, Validators.oneOf(JsonSchemaInference.FieldNames.class),
-                Importance.MEDIUM, JSON_FIELD_NAMES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON field names");
-        def.define(JSON_SCHEMA_NAME_CONFIG, Type.STRING, "", Validators.schemaNameTemplate(),
-                Importance.MEDIUM, JSON_SCHEMA_NAME_DOC, MAPPING_GROUP, ++order, Width.LONG, "JSON schema name");
-        def.define(JSON_SCHEMA_SCOPE_CONFIG, Type.STRING, JSON_SCHEMA_SCOPE_DEFAULT, Validators.oneOf(JsonSchemaInference.SchemaScope.class),
-                Importance.MEDIUM, JSON_SCHEMA_SCOPE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON schema scope");
-        def.define(JSON_NUMBER_DRIFT_CONFIG, Type.STRING, JSON_NUMBER_DRIFT_DEFAULT, Validators.oneOf(JsonSchemaInference.NumberDrift.class),
-                Importance.LOW, JSON_NUMBER_DRIFT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number drift");
-        def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
-                SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
+        order = JsonSchemaConfigs.define(def, JSON_SCHEMA_TERMS, MAPPING_GROUP, order);
         def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024),
                 Importance.LOW, VALUE_MAX_BYTES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max body bytes");
         def.define(JSON_MAX_DEPTH_CONFIG, Type.INT, 64, ConfigDef.Range.between(1, 1000), Importance.LOW,

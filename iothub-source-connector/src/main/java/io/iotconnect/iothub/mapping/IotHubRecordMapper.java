@@ -66,8 +66,7 @@ public final class IotHubRecordMapper {
         this.valueFormat = config.valueFormat();
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
-        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
-                config.jsonSchemaName().orElse(null), config.jsonSchemaScope(), config.jsonNumberDrift());
+        this.schemaInference = new JsonSchemaInference(config.jsonSchema());
         this.timestampField = config.timestampSource() == TimestampSource.PAYLOAD_FIELD ? config.timestampField().orElse(null) : null;
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();

@@ -1,6 +1,7 @@
 package io.iotconnect.iothub.config;
 
 import io.iotconnect.common.config.ConfigProblem;
+import io.iotconnect.common.json.JsonSchemaInference;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -80,12 +81,17 @@ class IotHubSourceConfigTest {
     @Test
     void avroNamingIsOffByDefaultAndParsedOnce() {
         IotHubSourceConfig defaults = new IotHubSourceConfig(minimal());
-        assertThat(defaults.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.KEEP);
-        assertThat(defaults.jsonSchemaName()).isEmpty();
+        assertThat(defaults.jsonSchema()).isEqualTo(new JsonSchemaInference.Settings(1000, JsonSchemaInference.FieldNames.KEEP, null,
+                JsonSchemaInference.SchemaScope.SHAPE, JsonSchemaInference.NumberDrift.WIDEN));
         IotHubSourceConfig avro = new IotHubSourceConfig(with(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "AVRO",
-                IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, " io.iotconnect.${topic} "));
-        assertThat(avro.jsonFieldNames()).isEqualTo(io.iotconnect.common.json.JsonSchemaInference.FieldNames.AVRO);
-        assertThat(avro.jsonSchemaName()).hasValueSatisfying(t -> assertThat(t.resolve("a-b")).isEqualTo("io.iotconnect.a_b"));
+                IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, " io.iotconnect.${topic} ", IotHubSourceConfig.JSON_SCHEMA_SCOPE_CONFIG,
+                "topic", IotHubSourceConfig.JSON_NUMBER_DRIFT_CONFIG, "route", IotHubSourceConfig.SCHEMA_CACHE_SIZE_CONFIG, "7"));
+        JsonSchemaInference.Settings settings = avro.jsonSchema();
+        assertThat(settings.fieldNames()).isEqualTo(JsonSchemaInference.FieldNames.AVRO);
+        assertThat(settings.schemaName().resolve("a-b")).isEqualTo("io.iotconnect.a_b");
+        assertThat(settings.scope()).isEqualTo(JsonSchemaInference.SchemaScope.TOPIC);
+        assertThat(settings.numberDrift()).isEqualTo(JsonSchemaInference.NumberDrift.ROUTE);
+        assertThat(settings.cacheSize()).isEqualTo(7);
         assertThatThrownBy(() -> new IotHubSourceConfig(with(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, "${topic}-value")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG)
                 .hasMessageContaining("cannot make a valid Avro full name");

@@ -1,11 +1,10 @@
 package io.iotconnect.mqtt.config;
 
-import io.iotconnect.common.config.JsonSchemaDocs;
+import io.iotconnect.common.config.JsonSchemaConfigs;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
 import io.iotconnect.common.json.JsonSchemaInference;
-import io.iotconnect.common.json.SchemaNameTemplate;
 import io.iotconnect.common.path.FieldPath;
 import io.iotconnect.mqtt.mapping.KafkaTopicTemplate;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -201,27 +200,14 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
             + "the field and the number in the reason; a non-zero number too small for a float64 (like 1e-999999) reads "
             + "as 0.0, the nearest float64.";
 
-    public static final String JSON_FIELD_NAMES_CONFIG = "mqtt.value.json.field.names";
-    public static final String JSON_FIELD_NAMES_DEFAULT = "keep";
-    private static final String JSON_FIELD_NAMES_DOC = JsonSchemaDocs.fieldNames("payload", "message", "mqtt.key.field and mqtt.timestamp.field");
-
-    public static final String JSON_SCHEMA_NAME_CONFIG = "mqtt.value.json.schema.name";
-    private static final String JSON_SCHEMA_NAME_DOC = JsonSchemaDocs.schemaName("payload", "", "devices-telemetry",
-            JSON_FIELD_NAMES_CONFIG);
-
-    public static final String JSON_SCHEMA_SCOPE_CONFIG = "mqtt.value.json.schema.scope";
-    public static final String JSON_SCHEMA_SCOPE_DEFAULT = "shape";
-    public static final String JSON_NUMBER_DRIFT_CONFIG = "mqtt.value.json.number.drift";
-    public static final String JSON_NUMBER_DRIFT_DEFAULT = "widen";
-    private static final String JSON_SCHEMA_SCOPE_DOC = JsonSchemaDocs.schemaScope("payload", "message", JSON_NUMBER_DRIFT_CONFIG,
-            JSON_NUMBER_MODE_CONFIG);
-    private static final String JSON_NUMBER_DRIFT_DOC = JsonSchemaDocs.numberDrift("message", JSON_SCHEMA_SCOPE_CONFIG);
-
-    public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt.value.json.schema.cache.size";
-    private static final String SCHEMA_CACHE_SIZE_DOC = "With a Struct value: how many payload shapes keep their inferred schema "
-            + "cached per task (per shape and Kafka topic when " + "mqtt.value.json.schema.name uses ${topic}); with "
-            + "mqtt.value.json.schema.scope=topic, how many topics keep their schema (a topic whose schema is dropped builds "
-            + "it again from the next payloads).";
+    // The schema-inference keys, defined, documented and parsed by JsonSchemaConfigs for every JSON source.
+    public static final String JSON_FIELD_NAMES_CONFIG = "mqtt." + JsonSchemaConfigs.FIELD_NAMES;
+    public static final String JSON_SCHEMA_NAME_CONFIG = "mqtt." + JsonSchemaConfigs.SCHEMA_NAME;
+    public static final String JSON_SCHEMA_SCOPE_CONFIG = "mqtt." + JsonSchemaConfigs.SCHEMA_SCOPE;
+    public static final String JSON_NUMBER_DRIFT_CONFIG = "mqtt." + JsonSchemaConfigs.NUMBER_DRIFT;
+    public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt." + JsonSchemaConfigs.CACHE_SIZE;
+    private static final JsonSchemaConfigs.Terms JSON_SCHEMA_TERMS = new JsonSchemaConfigs.Terms("mqtt.", "payload", "message",
+            "mqtt.key.field and mqtt.timestamp.field", "", "devices-telemetry");
 
     public static final String VALUE_MAX_BYTES_CONFIG = "mqtt.value.max.bytes";
     public static final int VALUE_MAX_BYTES_DEFAULT = 512 * 1024;
@@ -302,10 +288,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private final TimestampFormat timestampFormat;
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
-    private final JsonSchemaInference.FieldNames fieldNames;
-    private final JsonSchemaInference.SchemaScope schemaScope;
-    private final JsonSchemaInference.NumberDrift numberDrift;
-    private final Optional<SchemaNameTemplate> schemaName;
+    private final JsonSchemaInference.Settings jsonSchema;
 
     public MqttSourceConnectorConfig(Map<String, String> props) {
         this(CONFIG_DEF, props);
@@ -321,10 +304,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         this.timestampFormat = Validators.parseEnum(TimestampFormat.class, getString(TIMESTAMP_FORMAT_CONFIG));
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
-        this.fieldNames = Validators.parseEnum(JsonSchemaInference.FieldNames.class, getString(JSON_FIELD_NAMES_CONFIG));
-        this.schemaName = SchemaNameTemplate.parseOptional(getString(JSON_SCHEMA_NAME_CONFIG));
-        this.schemaScope = Validators.parseEnum(JsonSchemaInference.SchemaScope.class, getString(JSON_SCHEMA_SCOPE_CONFIG));
-        this.numberDrift = Validators.parseEnum(JsonSchemaInference.NumberDrift.class, getString(JSON_NUMBER_DRIFT_CONFIG));
+        this.jsonSchema = JsonSchemaConfigs.parse(this, "mqtt.");
     }
 
     private static List<TopicFilter> parseFilters(List<String> texts, String sharedGroup) {
@@ -429,25 +409,9 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         return numberMode;
     }
 
-    public JsonSchemaInference.SchemaScope jsonSchemaScope() {
-        return schemaScope;
-    }
-
-    public JsonSchemaInference.NumberDrift jsonNumberDrift() {
-        return numberDrift;
-    }
-
-    public JsonSchemaInference.FieldNames jsonFieldNames() {
-        return fieldNames;
-    }
-
-    /** The template naming inferred schemas, or empty for unnamed structs. */
-    public Optional<SchemaNameTemplate> jsonSchemaName() {
-        return schemaName;
-    }
-
-    public int schemaCacheSize() {
-        return getInt(SCHEMA_CACHE_SIZE_CONFIG);
+    /** The schema-inference settings of a Struct value. */
+    public JsonSchemaInference.Settings jsonSchema() {
+        return jsonSchema;
     }
 
     public JsonLimits jsonLimits() {
@@ -615,16 +579,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 JSON_STRUCT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON as Struct");
         def.define(JSON_NUMBER_MODE_CONFIG, Type.STRING, JSON_NUMBER_MODE_DEFAULT, Validators.oneOf(JsonPayloadParser.NumberMode.class), Importance.LOW,
                 JSON_NUMBER_MODE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number mode");
-        def.define(JSON_FIELD_NAMES_CONFIG, Type.STRING, JSON_FIELD_NAMES_DEFAULT, Validators.oneOf(JsonSchemaInference.FieldNames.class),
-                Importance.MEDIUM, JSON_FIELD_NAMES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON field names");
-        def.define(JSON_SCHEMA_NAME_CONFIG, Type.STRING, "", Validators.schemaNameTemplate(),
-                Importance.MEDIUM, JSON_SCHEMA_NAME_DOC, MAPPING_GROUP, ++order, Width.LONG, "JSON schema name");
-        def.define(JSON_SCHEMA_SCOPE_CONFIG, Type.STRING, JSON_SCHEMA_SCOPE_DEFAULT, Validators.oneOf(JsonSchemaInference.SchemaScope.class),
-                Importance.MEDIUM, JSON_SCHEMA_SCOPE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON schema scope");
-        def.define(JSON_NUMBER_DRIFT_CONFIG, Type.STRING, JSON_NUMBER_DRIFT_DEFAULT, Validators.oneOf(JsonSchemaInference.NumberDrift.class),
-                Importance.LOW, JSON_NUMBER_DRIFT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "JSON number drift");
-        def.define(SCHEMA_CACHE_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
-                SCHEMA_CACHE_SIZE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Schema cache size");
+        order = JsonSchemaConfigs.define(def, JSON_SCHEMA_TERMS, MAPPING_GROUP, order);
         def.define(VALUE_MAX_BYTES_CONFIG, Type.INT, VALUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 64 * 1024 * 1024), Importance.LOW,
                 VALUE_MAX_BYTES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max payload bytes");
         def.define(JSON_MAX_DEPTH_CONFIG, Type.INT, 64, ConfigDef.Range.between(1, 1000), Importance.LOW,

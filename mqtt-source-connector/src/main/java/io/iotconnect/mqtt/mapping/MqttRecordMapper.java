@@ -72,8 +72,7 @@ public final class MqttRecordMapper {
         this.valueFormat = config.valueFormat();
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
-        this.schemaInference = new JsonSchemaInference(config.schemaCacheSize(), config.jsonFieldNames(),
-                config.jsonSchemaName().orElse(null), config.jsonSchemaScope(), config.jsonNumberDrift());
+        this.schemaInference = new JsonSchemaInference(config.jsonSchema());
         this.timestampField = config.timestampField().orElse(null);
         this.timestampParser = new TimestampParser(config.timestampFormat());
         this.headersEnabled = config.headersEnabled();
