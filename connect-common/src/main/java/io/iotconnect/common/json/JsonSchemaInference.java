@@ -9,12 +9,9 @@ import org.apache.kafka.connect.data.Struct;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Turns parsed JSON into a Connect value with a schema inferred from the document.
@@ -111,18 +108,9 @@ public final class JsonSchemaInference {
     private final FieldNames fieldNames;
     private final SchemaNameTemplate schemaName;
     private final SchemaScope scope;
-    private final NumberDrift numberDrift;
-    private final int cacheSize;
 
-    /** With {@link SchemaScope#TOPIC}: each topic's schema so far, and the shapes it is known to hold. */
-    private final Cache<String, TopicSchema> schemasByTopic;
-    private long schemaChanges;
-
-    /** A topic's evolving schema; {@code shapes} is cleared when it reaches the cache size, which only costs a merge. */
-    private static final class TopicSchema {
-        private Schema schema;
-        private final Set<String> shapes = new HashSet<>();
-    }
+    /** With {@link SchemaScope#TOPIC}: each topic's one growing schema; null otherwise. */
+    private final TopicSchemas topicSchemas;
 
     /** Unnamed structs with the document's field names. */
     public JsonSchemaInference(int cacheSize) {
@@ -148,13 +136,12 @@ public final class JsonSchemaInference {
      */
     public JsonSchemaInference(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
                                NumberDrift numberDrift) {
-        this.cacheSize = cacheSize;
         this.schemasByShape = new LRUCache<>(cacheSize);
-        this.schemasByTopic = new LRUCache<>(cacheSize);
         this.fieldNames = Objects.requireNonNull(fieldNames, "fieldNames");
         this.schemaName = schemaName;
         this.scope = Objects.requireNonNull(scope, "scope");
-        this.numberDrift = Objects.requireNonNull(numberDrift, "numberDrift");
+        this.topicSchemas = scope == SchemaScope.TOPIC
+                ? new TopicSchemas(cacheSize, fieldNames, Objects.requireNonNull(numberDrift, "numberDrift")) : null;
     }
 
     /** {@link #toConnect(ParsedJson, String)} without a topic, for a schema name that does not depend on one. */
@@ -177,8 +164,8 @@ public final class JsonSchemaInference {
         if (perTopic && topic == null) {
             throw new IllegalArgumentException("the schema name template " + schemaName + " needs the record's topic");
         }
-        if (scope == SchemaScope.TOPIC) {
-            return toConnectOnTopicSchema(parsed, topic);
+        if (topicSchemas != null) {
+            return topicSchemas.toConnect(parsed, topic, schemaName);
         }
         Object cacheKey = perTopic ? new TopicShape(topic, parsed.shape()) : parsed.shape();
         Schema schema = schemasByShape.get(cacheKey);
@@ -189,205 +176,26 @@ public final class JsonSchemaInference {
         return new SchemaAndValue(schema, convert(schema, parsed.value()));
     }
 
-    private SchemaAndValue toConnectOnTopicSchema(ParsedJson parsed, String topic) {
-        String key = topic == null ? "" : topic;
-        TopicSchema topicSchema = schemasByTopic.get(key);
-        if (topicSchema == null) {
-            topicSchema = new TopicSchema();
-            schemasByTopic.put(key, topicSchema);
-        }
-        if (!topicSchema.shapes.contains(parsed.shape())) {
-            String name = schemaName == null ? null : schemaName.resolve(topic);
-            Schema merged = merge(topicSchema.schema, parsed.value(), false, name, "$");
-            if (merged == null) {
-                // An empty array as the first payload: nothing tells its element type yet, so nothing is kept.
-                Schema unknown = SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build();
-                return new SchemaAndValue(unknown, convert(unknown, parsed.value()));
-            }
-            if (merged != topicSchema.schema) {
-                topicSchema.schema = merged;
-                schemaChanges++;
-            }
-            if (topicSchema.shapes.size() >= cacheSize) {
-                topicSchema.shapes.clear();
-            }
-            topicSchema.shapes.add(parsed.shape());
-        }
-        return new SchemaAndValue(topicSchema.schema, convert(topicSchema.schema, parsed.value()));
-    }
-
     /**
      * Number of schemas currently cached: distinct shapes (per topic, when names depend on it) or, with
      * {@link SchemaScope#TOPIC}, topics.
      */
     public long cachedShapes() {
-        return scope == SchemaScope.TOPIC ? schemasByTopic.size() : schemasByShape.size();
+        return topicSchemas != null ? topicSchemas.size() : schemasByShape.size();
     }
 
     /** With {@link SchemaScope#TOPIC}: how many times a topic's schema has changed (its first schema included). */
     public long schemaChanges() {
-        return schemaChanges;
+        return topicSchemas == null ? 0 : topicSchemas.changes();
     }
 
-    /**
-     * {@code current} grown to hold {@code value}: the same instance when it already does, a new schema when the
-     * value brings a field or (with {@link NumberDrift#WIDEN}) a fraction where integers were, null when neither
-     * tells a type (an empty array where nothing was). Fields come sorted by name, so the schema does not depend on
-     * the order payloads arrived in, and every field is optional.
-     *
-     * @param name the full name of the struct at this place, or null for unnamed
-     * @throws MalformedPayloadException when the value cannot be held: another type where the schema has one, a
-     *                                   fraction in an integer field under {@link NumberDrift#ROUTE}, two keys with one
-     *                                   Avro name
-     */
-    private Schema merge(Schema current, Object value, boolean optional, String name, String path) {
-        if (value instanceof Map<?, ?> object) {
-            if (current != null && current.type() != Schema.Type.STRUCT) {
-                throw typeConflict(path, current, "an object");
-            }
-            return mergeStruct(current, object, optional, name, path);
-        }
-        if (value instanceof List<?> array) {
-            if (current != null && current.type() != Schema.Type.ARRAY) {
-                throw typeConflict(path, current, "an array");
-            }
-            Object sample = firstNonNull(array);
-            if (sample == null) {
-                return current;
-            }
-            Schema elements = merge(current == null ? null : current.valueSchema(), sample, true, name, path + "[]");
-            if (current != null && elements == current.valueSchema()) {
-                return current;
-            }
-            SchemaBuilder builder = SchemaBuilder.array(elements);
-            return optional ? builder.optional().build() : builder.build();
-        }
-        if (value instanceof Double number && current != null && current.type() == Schema.Type.INT64) {
-            if (numberDrift == NumberDrift.ROUTE) {
-                throw new MalformedPayloadException(path + " has held integers, and this payload has the fraction "
-                        + number + " there; number drift is 'route', so the field stays int64 (with 'widen' it "
-                        + "would become float64)", -1, -1, -1);
-            }
-            return current.isOptional() ? Schema.OPTIONAL_FLOAT64_SCHEMA : Schema.FLOAT64_SCHEMA;
-        }
-        Schema.Type type = primitiveType(value);
-        if (current == null) {
-            return infer(value, optional);
-        }
-        if (current.type() == type || (type == Schema.Type.INT64 && current.type() == Schema.Type.FLOAT64)) {
-            return current;
-        }
-        throw typeConflict(path, current, describe(type));
-    }
-
-    private Schema mergeStruct(Schema current, Map<?, ?> object, boolean optional, String name, String path) {
-        TreeMap<String, Schema> fields = new TreeMap<>();
-        Map<String, String> parameters = new HashMap<>();
-        if (current != null) {
-            for (org.apache.kafka.connect.data.Field field : current.fields()) {
-                fields.put(field.name(), field.schema());
-            }
-            if (current.parameters() != null) {
-                parameters.putAll(current.parameters());
-            }
-        }
-        boolean changed = current == null;
-        Map<String, String> keysByName = new HashMap<>();
-        for (Map.Entry<?, ?> entry : object.entrySet()) {
-            if (entry.getValue() == null) {
-                continue;
-            }
-            String key = (String) entry.getKey();
-            String fieldName = fieldName(key, keysByName);
-            Schema before = fields.get(fieldName);
-            if (before != null) {
-                String knownKey = parameters.getOrDefault(JSON_NAME_PARAMETER_PREFIX + fieldName, fieldName);
-                if (!knownKey.equals(key)) {
-                    throw new MalformedPayloadException("the key " + quote(key) + " at " + path + " becomes the Avro "
-                            + "name " + fieldName + ", which the topic's schema already gives the key " + quote(knownKey)
-                            + "; a struct cannot hold both", -1, -1, -1);
-                }
-            }
-            String childName = name == null ? null : name + "." + AvroNames.name(key);
-            Schema after = merge(before, entry.getValue(), true, childName, path + "." + key);
-            if (after != null && after != before) {
-                fields.put(fieldName, after);
-                changed = true;
-                if (before == null && !fieldName.equals(key)) {
-                    parameters.put(FIELD_DOC_PARAMETER_PREFIX + fieldName, "JSON name: " + key);
-                    parameters.put(JSON_NAME_PARAMETER_PREFIX + fieldName, key);
-                }
-            }
-        }
-        if (!changed) {
-            return current;
-        }
-        SchemaBuilder builder = SchemaBuilder.struct();
-        if (name != null) {
-            builder.name(name);
-        }
-        if (!parameters.isEmpty()) {
-            builder.parameters(parameters);
-        }
-        fields.forEach(builder::field);
-        return optional ? builder.optional().build() : builder.build();
-    }
-
-    /** A key's field name, refusing an empty one (no Avro names) and two keys of one object with one name. */
-    private String fieldName(String key, Map<String, String> keysByName) {
-        if (fieldNames == FieldNames.KEEP) {
-            if (key.isEmpty()) {
-                throw new MalformedPayloadException("an object has a field named \"\" (empty), which a struct cannot "
-                        + "hold; such payloads can be kept as schemaless maps", -1, -1, -1);
-            }
-            return key;
-        }
-        String fieldName = AvroNames.name(key);
-        String clash = keysByName.putIfAbsent(fieldName, key);
-        if (clash != null) {
-            throw new MalformedPayloadException("an object has the fields " + quote(clash) + " and " + quote(key)
-                    + ", which both become the Avro name " + fieldName + "; a struct cannot hold both", -1, -1, -1);
-        }
-        return fieldName;
-    }
-
-    private static Object firstNonNull(List<?> array) {
+    static Object firstNonNull(List<?> array) {
         for (Object element : array) {
             if (element != null) {
                 return element;
             }
         }
         return null;
-    }
-
-    private static Schema.Type primitiveType(Object value) {
-        if (value instanceof String) {
-            return Schema.Type.STRING;
-        } else if (value instanceof Long) {
-            return Schema.Type.INT64;
-        } else if (value instanceof Double) {
-            return Schema.Type.FLOAT64;
-        } else if (value instanceof Boolean) {
-            return Schema.Type.BOOLEAN;
-        }
-        throw new IllegalArgumentException("not a parsed JSON value: " + value.getClass().getName());
-    }
-
-    private static MalformedPayloadException typeConflict(String path, Schema current, String found) {
-        return new MalformedPayloadException(path + " is " + describe(current.type()) + " in the topic's schema, and "
-                + "this payload has " + found + " there; one schema per topic keeps one type per field", -1, -1, -1);
-    }
-
-    private static String describe(Schema.Type type) {
-        switch (type) {
-            case STRUCT: return "an object";
-            case ARRAY: return "an array";
-            case STRING: return "a string";
-            case INT64: return "an integer";
-            case FLOAT64: return "a number";
-            case BOOLEAN: return "a boolean";
-            default: return type.getName();
-        }
     }
 
     static Schema infer(Object value, boolean optional) {
@@ -413,9 +221,7 @@ public final class JsonSchemaInference {
                         fieldName = AvroNames.name(key);
                         String clash = originalsByName.putIfAbsent(fieldName, key);
                         if (clash != null) {
-                            throw new MalformedPayloadException("an object has the fields " + quote(clash) + " and "
-                                    + quote(key) + ", which both become the Avro name " + fieldName + "; a struct cannot "
-                                    + "hold both", -1, -1, -1);
+                            throw sameAvroName(clash, key, fieldName);
                         }
                         if (!fieldName.equals(key)) {
                             builder.parameter(FIELD_DOC_PARAMETER_PREFIX + fieldName, "JSON name: " + key);
@@ -423,8 +229,7 @@ public final class JsonSchemaInference {
                         }
                     } else if (key.isEmpty()) {
                         // Valid JSON, but a Connect struct field needs a name; a schemaless map can hold it.
-                        throw new MalformedPayloadException("an object has a field named \"\" (empty), which a struct cannot "
-                                + "hold; such payloads can be kept as schemaless maps", -1, -1, -1);
+                        throw emptyName();
                     }
                     String childName = name == null ? null : name + "." + AvroNames.name(key);
                     builder.field(fieldName, infer(field.getValue(), true, childName, fieldNames));
@@ -449,7 +254,17 @@ public final class JsonSchemaInference {
         return optional ? builder.optional().build() : builder.build();
     }
 
-    private static String quote(String key) {
+    static MalformedPayloadException emptyName() {
+        return new MalformedPayloadException("an object has a field named \"\" (empty), which a struct cannot hold; such "
+                + "payloads can be kept as schemaless maps", -1, -1, -1);
+    }
+
+    static MalformedPayloadException sameAvroName(String first, String second, String avroName) {
+        return new MalformedPayloadException("an object has the fields " + quote(first) + " and " + quote(second)
+                + ", which both become the Avro name " + avroName + "; a struct cannot hold both", -1, -1, -1);
+    }
+
+    static String quote(String key) {
         return "\"" + key + "\"";
     }
 
