@@ -44,7 +44,7 @@ public class CosmosSinkTask extends SinkTask {
         CosmosSinkConfig config = new CosmosSinkConfig(props);
         client = CosmosClients.client(config);
         ErrantRecordReporter reporter = context.errantRecordReporter();
-        writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty()),
+        writer = new CosmosWriter(CosmosClients.containers(client, config), new DocumentMapper(config.headersProperty(), config.documentFieldNames()),
                 new IdResolver(config.idStrategy(), config.idField(), config.idTemplate()), WriteSettings.from(config), reporter,
                 new WriterMetrics(context.pluginMetrics()));
         log.info("Cosmos DB sink task started: database '{}', containers {}, {} ids, {} writes, retry budget {} ms up to {} "

@@ -105,6 +105,16 @@ public class CosmosSinkConfig extends AbstractConfig {
     private static final String HEADERS_PROPERTY_DOC = "Keep the record's Kafka headers in the document under this property, as "
             + "an object of header name to value. Empty: headers are not written.";
 
+    public static final String FIELD_NAMES_CONFIG = "cosmos.document.field.names";
+    public static final String FIELD_NAMES_DEFAULT = "json";
+    private static final String FIELD_NAMES_DOC = "How a Struct value's field names become document properties. 'json': a "
+            + "field that a JSON source renamed for Avro (mqtt.value.json.field.names or iothub.value.json.field.names = "
+            + "avro, which turns fw-version into fw_version and records the original in the schema parameter "
+            + "iotconnect.json.name.<field>) gets its JSON key back, so a document has the device's own keys whichever "
+            + "converter carried the record (Avro converters keep the parameter); every other field keeps its name. "
+            + "cosmos.id.field, cosmos.id.template and the partition key paths then name the JSON keys too. 'schema': "
+            + "the schema's field names as they are.";
+
     // ---- Writes ----
     public static final String WRITE_STRATEGY_CONFIG = "cosmos.write.strategy";
     private static final String WRITE_STRATEGY_DOC = "'upsert' (create or overwrite), 'create' (create only; a document that "
@@ -181,11 +191,13 @@ public class CosmosSinkConfig extends AbstractConfig {
 
     private final Map<String, String> containersByTopic;
     private final IdTemplate idTemplate;
+    private final DocumentFieldNames documentFieldNames;
 
     public CosmosSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
         containersByTopic = parseContainers(getList(CONTAINERS_CONFIG));
         idTemplate = IdTemplate.parse(getString(ID_TEMPLATE_CONFIG));
+        documentFieldNames = Validators.parseEnum(DocumentFieldNames.class, getString(FIELD_NAMES_CONFIG));
     }
 
     private static ConfigDef configDef() {
@@ -229,6 +241,8 @@ public class CosmosSinkConfig extends AbstractConfig {
                 ++order, Width.LONG, "Id template");
         def.define(HEADERS_PROPERTY_CONFIG, Type.STRING, "", Importance.LOW, HEADERS_PROPERTY_DOC, DOCUMENTS_GROUP, ++order,
                 Width.MEDIUM, "Headers property");
+        def.define(FIELD_NAMES_CONFIG, Type.STRING, FIELD_NAMES_DEFAULT, Validators.oneOf(DocumentFieldNames.class), Importance.LOW,
+                FIELD_NAMES_DOC, DOCUMENTS_GROUP, ++order, Width.SHORT, "Document field names");
 
         order = 0;
         def.define(WRITE_STRATEGY_CONFIG, Type.STRING, "upsert", Validators.oneOf(WriteStrategy.class), Importance.HIGH,
@@ -356,6 +370,10 @@ public class CosmosSinkConfig extends AbstractConfig {
 
     public String headersProperty() {
         return getString(HEADERS_PROPERTY_CONFIG).trim();
+    }
+
+    public DocumentFieldNames documentFieldNames() {
+        return documentFieldNames;
     }
 
     public WriteStrategy writeStrategy() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.cosmos.config.DocumentFieldNames;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -42,18 +43,28 @@ public final class DocumentMapper {
     private static final ObjectMapper OBJECT_TEXT = JsonMapper.builder().nodeFactory(NODES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
+    /** The struct parameter prefix under which the JSON sources record a renamed field's JSON key. */
+    static final String JSON_NAME_PARAMETER_PREFIX = "iotconnect.json.name.";
+
     private final String headersProperty;
+    private final boolean jsonNames;
+
+    /** Documents with the JSON keys the sources recorded ({@link DocumentFieldNames#JSON}). */
+    public DocumentMapper(String headersProperty) {
+        this(headersProperty, DocumentFieldNames.JSON);
+    }
 
     /** @param headersProperty property to keep the Kafka headers under, or empty for none */
-    public DocumentMapper(String headersProperty) {
+    public DocumentMapper(String headersProperty, DocumentFieldNames fieldNames) {
         this.headersProperty = headersProperty == null ? "" : headersProperty;
+        this.jsonNames = fieldNames == DocumentFieldNames.JSON;
     }
 
     /** The document for a record's value; the caller sets the id. */
     public ObjectNode document(SinkRecord record) {
         JsonNode node = objectText(record.value(), record.valueSchema());
         if (node == null) {
-            node = toJson(record.value(), record.valueSchema());
+            node = toJson(record.value(), record.valueSchema(), jsonNames);
         }
         if (!(node instanceof ObjectNode document)) {
             throw new DataException("value is " + (node == null ? "null" : node.getNodeType().name().toLowerCase())
@@ -112,8 +123,13 @@ public final class DocumentMapper {
         return false;
     }
 
-    /** Any Connect value as JSON. */
+    /** Any Connect value as JSON, a struct's renamed fields under their JSON keys. */
     public static JsonNode toJson(Object value, Schema schema) {
+        return toJson(value, schema, true);
+    }
+
+    /** @param jsonNames whether a struct's fields take the JSON key a source recorded for them, where there is one */
+    static JsonNode toJson(Object value, Schema schema, boolean jsonNames) {
         if (value == null) {
             return NODES.nullNode();
         }
@@ -134,9 +150,14 @@ public final class DocumentMapper {
         }
         if (value instanceof Struct struct) {
             ObjectNode object = NODES.objectNode();
+            // Only structs whose source renamed a field carry parameters of ours; the rest cost no lookup.
+            Map<String, String> parameters = jsonNames ? struct.schema().parameters() : null;
             for (Field field : struct.schema().fields()) {
-                Object fieldValue = struct.get(field);
-                object.set(field.name(), toJson(fieldValue, field.schema()));
+                String name = field.name();
+                if (parameters != null) {
+                    name = parameters.getOrDefault(JSON_NAME_PARAMETER_PREFIX + name, name);
+                }
+                object.set(name, toJson(struct.get(field), field.schema(), jsonNames));
             }
             return object;
         }
@@ -144,7 +165,7 @@ public final class DocumentMapper {
             ObjectNode object = NODES.objectNode();
             Schema valueSchema = schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                object.set(String.valueOf(entry.getKey()), toJson(entry.getValue(), valueSchema));
+                object.set(String.valueOf(entry.getKey()), toJson(entry.getValue(), valueSchema, jsonNames));
             }
             return object;
         }
@@ -152,7 +173,7 @@ public final class DocumentMapper {
             ArrayNode array = NODES.arrayNode();
             Schema elementSchema = schema != null && schema.type() == Schema.Type.ARRAY ? schema.valueSchema() : null;
             for (Object element : list) {
-                array.add(toJson(element, elementSchema));
+                array.add(toJson(element, elementSchema, jsonNames));
             }
             return array;
         }

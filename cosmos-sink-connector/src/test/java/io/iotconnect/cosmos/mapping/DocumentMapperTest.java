@@ -56,6 +56,33 @@ class DocumentMapperTest {
     }
 
     @Test
+    void fieldsASourceRenamedForAvroGetTheirJsonKeysBackUnlessTheSchemaNamesAreAsked() {
+        Schema geo = SchemaBuilder.struct().optional().parameter("iotconnect.json.name.lat_deg", "lat-deg")
+                .field("lat_deg", Schema.OPTIONAL_FLOAT64_SCHEMA).build();
+        Schema sample = SchemaBuilder.struct().optional().parameter("iotconnect.json.name.v_1", "v-1")
+                .field("v_1", Schema.OPTIONAL_FLOAT64_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct()
+                .parameter("iotconnect.json.name.fw_version", "fw-version")
+                .parameter("io.confluent.connect.avro.field.doc.fw_version", "JSON name: fw-version")
+                .field("deviceId", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("fw_version", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("geo", geo)
+                .field("samples", SchemaBuilder.array(sample).optional().build())
+                .build();
+        Struct value = new Struct(schema).put("deviceId", "d1").put("fw_version", "3.1.6")
+                .put("geo", new Struct(geo).put("lat_deg", 52.5))
+                .put("samples", List.of(new Struct(sample).put("v_1", 1.5)));
+        SinkRecord record = new SinkRecord("t", 0, null, null, schema, value, 0L);
+
+        ObjectNode json = new DocumentMapper("").document(record);
+        assertThat(json.toString()).isEqualTo("{\"deviceId\":\"d1\",\"fw-version\":\"3.1.6\",\"geo\":{\"lat-deg\":52.5},"
+                + "\"samples\":[{\"v-1\":1.5}]}");
+        ObjectNode names = new DocumentMapper("", io.iotconnect.cosmos.config.DocumentFieldNames.SCHEMA).document(record);
+        assertThat(names.toString()).isEqualTo("{\"deviceId\":\"d1\",\"fw_version\":\"3.1.6\",\"geo\":{\"lat_deg\":52.5},"
+                + "\"samples\":[{\"v_1\":1.5}]}");
+    }
+
+    @Test
     void schemalessMapsNonFiniteNumbersAndHeaders() {
         Map<String, Object> value = new HashMap<>();
         value.put("temperature", Double.NaN);
