@@ -20,7 +20,9 @@ import { basename } from 'node:path';
 // then the 4-byte id of the schema), so Confluent's deserializers and tools read the records too. Registers new
 // schemas itself; headers.enabled=false because inside a worker it would otherwise put the id in a record header and
 // write the value unframed. These are the keys MqttSourceAvroIT runs on a worker.
-const AVRO_CONVERTER_CLASS = 'io.apicurio.registry.utils.converter.AvroConverter';
+// Apicurio's AvroConverter, retrying a schema registration that lost a race with another task (local-stack/avro-converter,
+// installed beside Apicurio's converter in the same plugin directory).
+const AVRO_CONVERTER_CLASS = 'io.iotconnect.avro.RetryingAvroConverter';
 const avroConverterKeys = (registryUrl) => ({
   'value.converter': AVRO_CONVERTER_CLASS,
   'value.converter.apicurio.registry.url': registryUrl,

@@ -1,8 +1,8 @@
 package io.iotconnect.bench;
 
-import io.apicurio.registry.utils.converter.AvroConverter;
 import io.iotconnect.mqtt.MqttSourceConnector;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
+import io.iotconnect.avro.RetryingAvroConverter;
 import io.iotconnect.testing.ConnectTestCluster;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
@@ -58,7 +58,8 @@ import java.util.stream.Collectors;
  * connector and raw; the median of each is reported. Last line:
  * {@code mqtt-source: connector <N> msg/s, raw <M> msg/s, ratio <R>}.
  *
- * <p>{@code --converter avro} compares two converters on the same connector instead: Apicurio's {@link AvroConverter}
+ * <p>{@code --converter avro} compares two converters on the same connector instead: Apicurio's AvroConverter (as {@link RetryingAvroConverter},
+ * which apply.mjs --avro sets)
  * (Confluent wire format, schemas registered in a real Apicurio Registry started here) against {@code JsonConverter},
  * both on JSON parsed into Structs with Avro-valid names and a schema named after the topic. The converter reaches the
  * registry through a {@link CountingHttpForwarder}, so the run also shows how many times the registry was called
@@ -261,7 +262,7 @@ public final class MqttSourceBenchmark {
     /** The connector writing with AvroConverter, in the Confluent wire format, registering its schemas itself. */
     private double avroRound(int round, String registryApiUrl) throws Exception {
         Map<String, String> value = structsWithAvroNames();
-        value.put("value.converter", AvroConverter.class.getName());
+        value.put("value.converter", RetryingAvroConverter.class.getName());
         SchemaRegistryServer.confluentWireFormat(registryApiUrl).forEach((key, setting) -> value.put("value.converter." + key, setting));
         return connectorRound(avroTopic(round), value);
     }

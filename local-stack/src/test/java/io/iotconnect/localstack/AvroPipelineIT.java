@@ -7,7 +7,7 @@ import com.azure.cosmos.CosmosAsyncClient;
 import com.azure.cosmos.CosmosClientBuilder;
 import com.azure.cosmos.models.PartitionKey;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.utils.converter.AvroConverter;
+import io.iotconnect.avro.RetryingAvroConverter;
 import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.CosmosDbServer;
 import io.iotconnect.testing.MosquittoBroker;
@@ -52,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The pipeline in Avro through a real schema registry: MQTT devices -> the MQTT source as connect-config ships it
  * (validation and anomaly transforms, the invalid-reading route) with one schema per topic, Kafka's
- * TimestampConverter making the reading's time a Timestamp -> Apicurio's AvroConverter in Confluent's wire format,
+ * TimestampConverter making the reading's time a Timestamp -> Apicurio's AvroConverter in Confluent's wire format (as
+ * apply.mjs --avro sets it: RetryingAvroConverter, which its two tasks need when both register a version at once),
  * the registry at BACKWARD -> the Cosmos DB sink as shipped, reading Avro. A thousand devices whose payloads drift
  * (fields that come with newer firmware, integers where fractions were, keys Avro refuses); a plain KafkaConsumer with
  * Apicurio's deserializer reads the topic as a data engineer's job would; a schema the registry refuses, and a record
@@ -98,7 +99,7 @@ class AvroPipelineIT {
         JsonNode config = JSON.readTree(repository.resolve("connect-config").resolve(file).toFile()).get("config");
         Map<String, String> props = new HashMap<>();
         config.fields().forEachRemaining(entry -> props.put(entry.getKey(), entry.getValue().asText()));
-        props.put("value.converter", AvroConverter.class.getName());
+        props.put("value.converter", RetryingAvroConverter.class.getName());
         props.remove("value.converter.schemas.enable");
         converterKeys().forEach((key, value) -> props.put("value.converter." + key, value));
         props.putAll(overrides);
@@ -279,6 +280,8 @@ class AvroPipelineIT {
         assertThat(document.path("temperature").isNumber()).isTrue();
         assertThat(document.path("location").path("lon").asDouble()).isEqualTo(13.40);
         assertThat(document.path("anomaly").path("flagged").asBoolean()).isFalse();
+        assertThat(document.path("fw-version").asText()).as("the device's own key, back from the schema").isEqualTo("3.1.6");
+        assertThat(document.has("fw_version")).isFalse();
 
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mqtt-source", 2, "the source's tasks survived");
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("cosmos-sink", 2, "the sink's tasks survived");

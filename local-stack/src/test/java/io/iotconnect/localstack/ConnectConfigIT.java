@@ -86,11 +86,11 @@ class ConnectConfigIT {
                     "--set", "mqtt.server.uris=" + broker.uri(), "--set", "topic.creation.default.replication.factor=1",
                     repository.resolve("connect-config/mqtt-source.json").toString());
             assertThat(result.exit()).as(result.output()).isZero();
-            assertThat(result.output()).contains("Avro: every value converter is io.apicurio.registry.utils.converter.AvroConverter",
+            assertThat(result.output()).contains("Avro: every value converter is io.iotconnect.avro.RetryingAvroConverter",
                     "✓ mqtt-source (mqtt-source.json) created", "connector RUNNING");
             Map<String, String> config = connect.connectorInfo("mqtt-source").config();
             assertThat(config)
-                    .containsEntry("value.converter", "io.apicurio.registry.utils.converter.AvroConverter")
+                    .containsEntry("value.converter", "io.iotconnect.avro.RetryingAvroConverter")
                     .containsEntry("value.converter.apicurio.registry.url", registry.registryApiUrl())
                     .containsEntry("value.converter.apicurio.registry.as-confluent", "true")
                     .containsEntry("value.converter.apicurio.registry.use-id", "contentId")

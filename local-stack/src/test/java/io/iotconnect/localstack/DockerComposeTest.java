@@ -211,7 +211,7 @@ class DockerComposeTest {
         assertThat(installer).contains("./" + LocalStack.AVRO_CONVERTER_PLUGIN + ":/converters/apicurio-avro-converter",
                 "cp -r /converters/apicurio-avro-converter /opt/connect-plugins/");
         assertThat(Files.readString(repository.resolve("local-stack/avro-converter/src/main/resources/META-INF/services/"
-                + "org.apache.kafka.connect.storage.Converter"))).contains("io.apicurio.registry.utils.converter.AvroConverter");
+                + "org.apache.kafka.connect.storage.Converter"))).contains("io.apicurio.registry.utils.converter.AvroConverter", "io.iotconnect.avro.RetryingAvroConverter");
         for (String worker : List.of("connect-1", "connect-2")) {
             assertThat(Files.readString(repository.resolve("docker/connect/" + worker + ".properties")))
                     .contains("plugin.discovery=service_load");
