@@ -47,7 +47,7 @@ const AVRO_SOURCE_SCHEMA_KEYS = {
 // --avro: Connect's own error keys on the source connectors, written as they are. A schema the registry refuses fails
 // the converter, and Connect has no dead letter queue for sources: with these the record is skipped, counted in the
 // task's total-records-skipped metric and logged with the registry's answer, and the task goes on (the MQTT message is
-// acknowledged, the IoT Hub offset committed past it). Without them the first refusal fails the task.
+// acknowledged; the IoT Hub source's next record commits past its offset). Without them the first refusal fails the task.
 const AVRO_SOURCE_ERROR_KEYS = {
   'errors.tolerance': 'all',
   'errors.log.enable': 'true',
