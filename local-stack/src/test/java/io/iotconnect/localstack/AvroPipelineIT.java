@@ -10,6 +10,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.iotconnect.avro.RetryingAvroConverter;
 import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.CosmosDbServer;
+import io.iotconnect.testing.EventHubsEndpoint;
 import io.iotconnect.testing.MosquittoBroker;
 import io.iotconnect.testing.MqttTestPublisher;
 import io.iotconnect.testing.SchemaRegistryServer;
@@ -72,6 +73,7 @@ class AvroPipelineIT {
     private static MosquittoBroker broker;
     private static SchemaRegistryServer registry;
     private static CosmosDbServer cosmos;
+    private static EventHubsEndpoint iotHub;
     private static EmbeddedConnectCluster connect;
     private static MqttTestPublisher publisher;
 
@@ -84,6 +86,7 @@ class AvroPipelineIT {
         broker = servers.add(MosquittoBroker.start());
         registry = servers.add(SchemaRegistryServer.start());
         cosmos = servers.add(CosmosDbServer.start());
+        iotHub = servers.add(EventHubsEndpoint.start());
         connect = servers.connect("avro-pipeline-it", 1);
         publisher = servers.add(new MqttTestPublisher(broker.uri()));
         registry.compatibility(Compatibility.BACKWARD);
@@ -162,6 +165,31 @@ class AvroPipelineIT {
         return String.format("sensor-%03d", device % 1000);
     }
 
+    /** Reads {@code topic} with a plain KafkaConsumer and Apicurio's deserializer, keeping each key's newest value. */
+    private static int readWithAPlainConsumer(String topic, int expected, Map<String, GenericRecord> newestByKey) {
+        Map<String, Object> consumerProps = new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "data-engineer-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName()));
+        consumerProps.putAll(converterKeys());
+        int read = 0;
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(consumerProps)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (read < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofSeconds(1))) {
+                    read++;
+                    GenericRecord value = record.value();
+                    assertThat(value.get("deviceId").toString()).isEqualTo(record.key());
+                    newestByKey.put(record.key(), value);
+                }
+            }
+        }
+        return read;
+    }
+
     @Test
     void aThousandDriftingDevicesReachCosmosDbInAvroWithAHandfulOfVersionsAndAPlainConsumerReadsThem() throws Exception {
         connect.configureConnector("mqtt-source", mqttSourceInAvro("telemetry", Map.of()));
@@ -219,27 +247,8 @@ class AvroPipelineIT {
         assertThat(ids).hasSizeLessThanOrEqualTo(versions.size());
 
         // A data engineer's consumer: no Connect, Apicurio's deserializer in Confluent compatibility.
-        Map<String, Object> consumerProps = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "data-engineer",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName()));
-        consumerProps.putAll(converterKeys());
         Map<String, GenericRecord> newestByDevice = new HashMap<>();
-        int read = 0;
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(consumerProps)) {
-            consumer.subscribe(List.of("telemetry"));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (read < valid && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofSeconds(1))) {
-                    read++;
-                    GenericRecord value = record.value();
-                    assertThat(value.get("deviceId").toString()).isEqualTo(record.key());
-                    newestByDevice.put(record.key(), value);
-                }
-            }
-        }
+        int read = readWithAPlainConsumer("telemetry", valid, newestByDevice);
         assertThat(read).isEqualTo(valid);
         assertThat(newestByDevice).hasSize(DEVICES);
         // sensor-111 sent one reading, of the newest firmware, with an integer temperature.
@@ -298,6 +307,54 @@ class AvroPipelineIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("cosmos-sink", 2, "the sink's tasks survived an unknown id");
         connect.deleteConnector("mqtt-source");
         connect.deleteConnector("cosmos-sink");
+    }
+
+    @Test
+    void iotHubEventsOfTwoTasksArriveInAvroWithAHandfulOfVersions() throws Exception {
+        int devices = 200;
+        iotHub.createHub("avro-hub", 4);
+        Map<String, String> props = new HashMap<>(Map.of(
+                "iothub.connection.string", iotHub.connectionString("avro-hub"),
+                "iothub.topic", "hub-telemetry",
+                "iothub.error.topic", "hub-errors",
+                "iothub.value.json.field.names", "avro",
+                "iothub.value.json.schema.name", "io.iotconnect.${topic}",
+                "iothub.value.json.schema.scope", "topic",
+                "topic.creation.default.replication.factor", "1",
+                "topic.creation.default.partitions", "2"));
+        connect.configureConnector("iothub-source", shippedInAvro("iothub-source.json", props));
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("iothub-source", 2, "iothub-source did not start");
+
+        long base = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+        for (int round = 0; round < 2; round++) {
+            for (int device = 0; device < devices; device++) {
+                String id = "hub-" + deviceId(device);
+                String body = reading(device, base + round * 1000L + device, 40.0).replace("\"" + deviceId(device) + "\"", "\"" + id + "\"");
+                iotHub.publishToDevicePartition("avro-hub", id, EventHubsEndpoint.Event.telemetry(id, body));
+            }
+        }
+        // After hub-sensor-001's readings, in its partition: humidity as a string where the schema has a number.
+        iotHub.publishToDevicePartition("avro-hub", "hub-sensor-001", EventHubsEndpoint.Event.telemetry("hub-sensor-001",
+                "{\"deviceId\":\"hub-sensor-001\",\"ts\":\"" + iso(base) + "\",\"temperature\":21.5,\"humidity\":\"wet\","
+                        + "\"pressure\":1012.5}"));
+
+        Map<String, GenericRecord> newestByDevice = new HashMap<>();
+        assertThat(readWithAPlainConsumer("hub-telemetry", 2 * devices, newestByDevice)).isEqualTo(2 * devices);
+        assertThat(newestByDevice).hasSize(devices);
+        List<Integer> versions = registry.versions("hub-telemetry-value");
+        log.info("400 IoT Hub events of 200 devices on 2 tasks: versions of hub-telemetry-value {}", versions);
+        assertThat(versions).hasSizeLessThanOrEqualTo(8);
+        GenericRecord newest = newestByDevice.get("hub-sensor-111");
+        assertThat(newest.getSchema().getFullName()).isEqualTo("io.iotconnect.hub_telemetry");
+        assertThat(newest.get("fw_version").toString()).isEqualTo("3.1.6");
+        assertThat(((GenericRecord) newest.get("location")).get("lon")).isEqualTo(13.40);
+
+        List<ConsumerRecord<byte[], byte[]>> errors = TopicReader.readUntil(connect.kafka(), "hub-errors", r -> !r.isEmpty(), TIMEOUT);
+        assertThat(errors).hasSize(1);
+        assertThat(new String(errors.get(0).headers().lastHeader("iothub.error.reason").value(), StandardCharsets.UTF_8))
+                .contains("$.humidity is a number in the topic's schema, and this payload has a string there");
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("iothub-source", 2, "the IoT Hub tasks survived");
+        connect.deleteConnector("iothub-source");
     }
 
     @Test
