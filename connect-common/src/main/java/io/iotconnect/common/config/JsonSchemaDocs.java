@@ -59,7 +59,8 @@ final class JsonSchemaDocs {
                 + " with fewer fields reads them as null and adds no schema version, so a registry sees a new version only "
                 + "when a field first appears or a number field widens (" + driftKey + "), and each new version is "
                 + "compatible under the registry's BACKWARD rule. A value of another type where the schema has one (a "
-                + "string where numbers were) makes the " + unit + " malformed, naming the field and both types. The "
+                + "string where numbers were) makes the " + unit + " malformed, naming the field and both types, and so does a " + document + " that is not "
+                + "a JSON object (a bare number, a string, an array), since the topic's schema is a record. The "
                 + "schema is kept per task, in memory: a restarted task builds it again from what it reads, so with a "
                 + "registry set " + numberModeKey + "=float64, under which no number field ever changes type.";
     }

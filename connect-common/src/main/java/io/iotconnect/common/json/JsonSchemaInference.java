@@ -47,7 +47,8 @@ import java.util.Objects;
  * added fields are optional with a null default, and Avro promotes long to double. A value of another type where the
  * schema has one (a string where numbers were, an object where a string was), or a fraction in an integer field under
  * {@link NumberDrift#ROUTE}, makes the document malformed with the path and both types, and the schema stays as it
- * was. An empty array in a field not yet known is left out until an element tells its type. The schema lives in this
+ * was. An empty array in a field not yet known is left out until an element tells its type. A payload that is not a
+ * JSON object (a bare number, a string, an array) is malformed: the topic's schema is a record. The schema lives in this
  * instance: a restarted task starts again from the payloads it sees. That adds no incompatible version as long as
  * numbers are all FLOAT64 ({@link JsonPayloadParser.NumberMode#FLOAT64}) and no device changes a field's JSON type
  * (such a payload is malformed only while a schema that knows the old type lives); with integers inferred, a restart

@@ -48,7 +48,11 @@ final class TopicSchemas {
         this.numberDrift = numberDrift;
     }
 
-    /** The value on its topic's schema, grown first when its shape is new to the topic. */
+    /**
+     * The value on its topic's schema, grown first when its shape is new to the topic.
+     *
+     * @throws MalformedPayloadException when the value cannot be held, or is not a JSON object
+     */
     SchemaAndValue toConnect(ParsedJson parsed, String topic, SchemaNameTemplate schemaName) {
         String key = topic == null ? "" : topic;
         TopicSchema topicSchema = byTopic.get(key);
@@ -56,14 +60,16 @@ final class TopicSchemas {
             topicSchema = new TopicSchema();
             byTopic.put(key, topicSchema);
         }
+        if (!(parsed.value() instanceof Map<?, ?>)) {
+            // A topic's schema is a record: a bare value first would make it a number (or an array) and every object
+            // after it malformed, and a registry would refuse the record after a primitive. The value alone is routed.
+            throw topicSchema.schema != null ? typeConflict("$", topicSchema.schema, describe(parsed.value()))
+                    : new MalformedPayloadException("the payload is " + describe(parsed.value()) + ", not a JSON object; "
+                            + "one schema per topic is a record, so only objects can have it", -1, -1, -1);
+        }
         if (!topicSchema.shapes.contains(parsed.shape())) {
             String name = schemaName == null ? null : schemaName.resolve(topic);
             Schema merged = merge(topicSchema.schema, parsed.value(), false, name, "$");
-            if (merged == null) {
-                // An empty array as the first payload: nothing tells its element type yet, so nothing is kept.
-                Schema unknown = SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build();
-                return new SchemaAndValue(unknown, convert(unknown, parsed.value()));
-            }
             if (merged != topicSchema.schema) {
                 topicSchema.schema = merged;
                 changes++;
@@ -222,6 +228,13 @@ final class TopicSchemas {
     private static MalformedPayloadException typeConflict(String path, Schema current, String found) {
         return new MalformedPayloadException(path + " is " + describe(current.type()) + " in the topic's schema, and "
                 + "this payload has " + found + " there; one schema per topic keeps one type per field", -1, -1, -1);
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof Map<?, ?>) {
+            return "an object";
+        }
+        return value instanceof List<?> ? "an array" : describe(primitiveType(value));
     }
 
     private static String describe(Schema.Type type) {

@@ -155,7 +155,23 @@ class JsonSchemaInferenceTopicScopeTest {
         SchemaAndValue known = convert("{\"s\":[1.5]}");
         assertThat(known.schema().field("s").schema().valueSchema()).isEqualTo(Schema.OPTIONAL_FLOAT64_SCHEMA);
         assertThat(((Struct) convert("{\"d\":\"y\",\"s\":[]}").value()).getArray("s")).isEmpty();
-        assertThat(convert(topicScope(NumberDrift.WIDEN), "other", "[]").value()).isEqualTo(List.of());
+    }
+
+    @Test
+    void aBareValueIsMalformedAndLeavesTheTopicsSchemaToTheObjects() {
+        // First on a fresh topic: were it kept, it would make the topic's schema a number and every reading malformed.
+        JsonSchemaInference fresh = topicScope(NumberDrift.WIDEN);
+        for (String bare : List.of("42", "21.5", "\"hot\"", "true", "[]", "[1,2]", "[{\"t\":1}]")) {
+            assertThatThrownBy(() -> convert(fresh, "telemetry", bare)).as(bare).isInstanceOf(MalformedPayloadException.class)
+                    .hasMessageContaining("not a JSON object");
+        }
+        assertThat(fresh.cachedShapes()).isLessThanOrEqualTo(1);
+        assertThat(fresh.schemaChanges()).isZero();
+        SchemaAndValue reading = convert(fresh, "telemetry", "{\"t\":21.5}");
+        assertThat(reading.schema().type()).isEqualTo(Schema.Type.STRUCT);
+        assertThat(convert(fresh, "telemetry", "null").value()).as("JSON null: the caller's to route").isNull();
+        assertThatThrownBy(() -> convert(fresh, "telemetry", "42")).hasMessageContaining("$ is an object in the topic's schema");
+        assertThat(convert(fresh, "telemetry", "{\"t\":22.5}").schema()).isSameAs(reading.schema());
     }
 
     @Test
