@@ -3,11 +3,11 @@ package io.iotconnect.localstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.utils.converter.AvroConverter;
+import io.iotconnect.testing.SchemaRegistryServer;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * The device id and temperature of a reading as a topic holds it, for the summary's per-device counts: JSON without a
@@ -39,8 +39,7 @@ interface ReadingDecoder extends AutoCloseable {
     static ReadingDecoder avro(String registryApiUrl) {
         AvroConverter converter = new AvroConverter();
         // The keys apply.mjs --avro gives the workers' converters: the same framing, read back.
-        converter.configure(Map.of("apicurio.registry.url", registryApiUrl, "apicurio.registry.as-confluent", "true",
-                "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false"), false);
+        converter.configure(SchemaRegistryServer.confluentWireFormat(registryApiUrl), false);
         return new ReadingDecoder() {
             @Override
             public Reading decode(String topic, byte[] value) {

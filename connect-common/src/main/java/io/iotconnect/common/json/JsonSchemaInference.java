@@ -100,6 +100,16 @@ public final class JsonSchemaInference {
     /** Struct parameter prefix whose value is the JSON key of the field named after the prefix (only where they differ). */
     public static final String JSON_NAME_PARAMETER_PREFIX = "iotconnect.json.name.";
 
+    /**
+     * The JSON key a source recorded for a field of {@code struct} it renamed ({@value #JSON_NAME_PARAMETER_PREFIX}),
+     * else the field's name: what a sink writes to give a record's fields back the names the device sent.
+     */
+    public static String jsonName(Schema struct, String fieldName) {
+        Map<String, String> parameters = struct.parameters();
+        String key = parameters == null ? null : parameters.get(JSON_NAME_PARAMETER_PREFIX + fieldName);
+        return key == null ? fieldName : key;
+    }
+
     /** Keyed by the shape, or by a {@link TopicShape} when the schema name depends on the topic. */
     private final Cache<Object, Schema> schemasByShape;
 
@@ -277,10 +287,8 @@ public final class JsonSchemaInference {
             case STRUCT: {
                 Struct struct = new Struct(schema);
                 Map<?, ?> object = (Map<?, ?>) value;
-                Map<String, String> parameters = schema.parameters();
                 for (org.apache.kafka.connect.data.Field field : schema.fields()) {
-                    String key = parameters == null ? null : parameters.get(JSON_NAME_PARAMETER_PREFIX + field.name());
-                    Object fieldValue = object.get(key == null ? field.name() : key);
+                    Object fieldValue = object.get(jsonName(schema, field.name()));
                     if (fieldValue != null) {
                         struct.put(field, convert(field.schema(), fieldValue));
                     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iotconnect.common.json.JsonSchemaInference;
 import io.iotconnect.cosmos.config.DocumentFieldNames;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -42,9 +43,6 @@ public final class DocumentMapper {
     /** Parses JSON object text with the same number nodes as mapped values get; text after the object is an error. */
     private static final ObjectMapper OBJECT_TEXT = JsonMapper.builder().nodeFactory(NODES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-
-    /** The struct parameter prefix under which the JSON sources record a renamed field's JSON key. */
-    static final String JSON_NAME_PARAMETER_PREFIX = "iotconnect.json.name.";
 
     private final String headersProperty;
     private final boolean jsonNames;
@@ -150,13 +148,11 @@ public final class DocumentMapper {
         }
         if (value instanceof Struct struct) {
             ObjectNode object = NODES.objectNode();
-            // Only structs whose source renamed a field carry parameters of ours; the rest cost no lookup.
-            Map<String, String> parameters = jsonNames ? struct.schema().parameters() : null;
-            for (Field field : struct.schema().fields()) {
-                String name = field.name();
-                if (parameters != null) {
-                    name = parameters.getOrDefault(JSON_NAME_PARAMETER_PREFIX + name, name);
-                }
+            Schema structSchema = struct.schema();
+            // Only structs whose source renamed a field carry the parameters; the rest cost no lookup.
+            boolean renamed = jsonNames && structSchema.parameters() != null;
+            for (Field field : structSchema.fields()) {
+                String name = renamed ? JsonSchemaInference.jsonName(structSchema, field.name()) : field.name();
                 object.set(name, toJson(struct.get(field), field.schema(), jsonNames));
             }
             return object;
