@@ -64,7 +64,7 @@ public class MqttSourceTask extends SourceTask {
         config = new MqttSourceTaskConfig(props);
         mapper = new MqttRecordMapper(config);
         failOnMalformed = config.errorHandling() == ErrorHandling.FAIL;
-        queue = new InboundQueue(config.queueCapacity());
+        queue = new InboundQueue(config.queueCapacity(), config.queueMaxBytes());
         SubscriberEvents events = SubscriberEvents.NONE;
         PluginMetrics pluginMetrics = context == null ? null : context.pluginMetrics();
         if (pluginMetrics != null) {

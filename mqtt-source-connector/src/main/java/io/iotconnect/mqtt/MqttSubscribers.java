@@ -37,6 +37,7 @@ final class MqttSubscribers {
                 config.keepAliveSeconds(),
                 config.connectionTimeoutSeconds(),
                 config.receiveMaximum(),
+                config.packetMaxBytes(),
                 config.username().orElse(null),
                 config.password().map(p -> p.value().toCharArray()).orElse(null),
                 socketFactory,

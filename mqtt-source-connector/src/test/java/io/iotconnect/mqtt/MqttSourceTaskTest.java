@@ -35,7 +35,7 @@ class MqttSourceTaskTest {
 
         FakeSubscriber(MqttSourceTaskConfig config, InboundQueue queue, SubscriberEvents events) {
             super(new Settings(config.clientId(), config.serverUris(), config.taskFilters(), config.subscriptionQos(), false,
-                    3600, 30, 5, 100, null, null, null, true, config.reconnectBackoffInitial(), config.reconnectBackoffMax()),
+                    3600, 30, 5, 100, 1 << 20, null, null, null, true, config.reconnectBackoffInitial(), config.reconnectBackoffMax()),
                     queue, events);
         }
 

@@ -114,6 +114,17 @@ public final class Validators {
         });
     }
 
+    /** A duration {@link Durations#parse} reads, from {@code min} to {@code max}. */
+    public static ConfigDef.Validator duration(java.time.Duration min, java.time.Duration max) {
+        String range = Durations.format(min) + " to " + Durations.format(max);
+        return parsedBy("a duration from " + range + ", such as 15m, 2h or 6d", text -> {
+            java.time.Duration duration = Durations.parse(text);
+            if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is outside " + range);
+            }
+        });
+    }
+
     /** Empty, or a schema name template {@link SchemaNameTemplate#parse} accepts (a valid Avro full name with ${topic}). */
     public static ConfigDef.Validator schemaNameTemplate() {
         return parsedBy("empty, or an Avro full name template such as io.iotconnect.${topic}", SchemaNameTemplate::parseOptional);

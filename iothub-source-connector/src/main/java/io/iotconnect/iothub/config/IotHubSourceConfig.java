@@ -1,11 +1,14 @@
 package io.iotconnect.iothub.config;
 
 import io.iotconnect.common.azure.EntraIdCredentials;
+import io.iotconnect.common.config.DeviceInputConfigs;
 import io.iotconnect.common.config.JsonSchemaConfigs;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
 import io.iotconnect.common.json.JsonSchemaInference;
+import io.iotconnect.common.source.DeviceTimeWindow;
+import io.iotconnect.common.source.HeaderLimits;
 import io.iotconnect.common.path.FieldPath;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -219,7 +222,18 @@ public class IotHubSourceConfig extends AbstractConfig {
     public static final String TIMESTAMP_FIELD_CONFIG = "iothub.timestamp.field";
     private static final String TIMESTAMP_FIELD_DOC = "With timestamp source 'payload-field': the JSON field with the "
             + "reading's time, nested with dots (meta.ts). A value that does not parse in iothub.timestamp.format makes the "
-            + "event malformed.";
+            + "event malformed; a time outside iothub.timestamp.max.future and iothub.timestamp.max.past of the "
+            + "connector's clock is handled as iothub.timestamp.out.of.range says.";
+
+    private static final DeviceInputConfigs.Terms DEVICE_INPUT_TERMS = new DeviceInputConfigs.Terms("iothub.", "event",
+            "the time IoT Hub enqueued the event", "iothub.timestamp.field", "application properties",
+            "iothub.property.<name>", "iothub.error.topic");
+    public static final String TIMESTAMP_MAX_FUTURE_CONFIG = "iothub." + DeviceInputConfigs.TIMESTAMP_MAX_FUTURE;
+    public static final String TIMESTAMP_MAX_PAST_CONFIG = "iothub." + DeviceInputConfigs.TIMESTAMP_MAX_PAST;
+    public static final String TIMESTAMP_OUT_OF_RANGE_CONFIG = "iothub." + DeviceInputConfigs.TIMESTAMP_OUT_OF_RANGE;
+    public static final String HEADERS_MAX_COUNT_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_MAX_COUNT;
+    public static final String HEADERS_MAX_BYTES_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_MAX_BYTES;
+    public static final String HEADERS_OVERFLOW_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_OVERFLOW;
 
     public static final String TIMESTAMP_FORMAT_CONFIG = "iothub.timestamp.format";
     public static final String TIMESTAMP_FORMAT_DEFAULT = "auto";
@@ -233,7 +247,8 @@ public class IotHubSourceConfig extends AbstractConfig {
             + "(epoch ms), iothub.sequence.number, iothub.offset, iothub.partition, iothub.connection.device.id, "
             + "iothub.connection.module.id, iothub.connection.auth.method, iothub.message.source, iothub.content.type, "
             + "iothub.content.encoding, iothub.message.id, iothub.correlation.id, iothub.partition.key, and each "
-            + "application property as iothub.property.<name>.";
+            + "application property as iothub.property.<name> (bounded by iothub.headers.max.count and "
+            + "iothub.headers.max.bytes).";
 
     // ---- Error handling ----
     public static final String ERROR_HANDLING_CONFIG = "iothub.error.handling";
@@ -270,6 +285,8 @@ public class IotHubSourceConfig extends AbstractConfig {
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
     private final JsonSchemaInference.Settings jsonSchema;
+    private final DeviceTimeWindow timeWindow;
+    private final HeaderLimits headerLimits;
     private final Map<String, String> topicsBySource;
 
     public IotHubSourceConfig(Map<String, String> props) {
@@ -287,6 +304,8 @@ public class IotHubSourceConfig extends AbstractConfig {
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
         this.jsonSchema = JsonSchemaConfigs.parse(this, "iothub.");
+        this.timeWindow = DeviceInputConfigs.parseTimeWindow(this, "iothub.");
+        this.headerLimits = DeviceInputConfigs.parseHeaderLimits(this, "iothub.");
         this.topicsBySource = parseTopicsBySource(getList(TOPIC_BY_SOURCE_CONFIG));
     }
 
@@ -491,6 +510,16 @@ public class IotHubSourceConfig extends AbstractConfig {
         return getBoolean(HEADERS_ENABLE_CONFIG);
     }
 
+    /** The window of payload times taken as record times. */
+    public DeviceTimeWindow timeWindow() {
+        return timeWindow;
+    }
+
+    /** The bounds on the headers made of application properties. */
+    public HeaderLimits headerLimits() {
+        return headerLimits;
+    }
+
     public ErrorHandling errorHandling() {
         return errorHandling;
     }
@@ -621,8 +650,10 @@ public class IotHubSourceConfig extends AbstractConfig {
                 TIMESTAMP_FIELD_DOC, MAPPING_GROUP, ++order, Width.MEDIUM, "Timestamp field");
         def.define(TIMESTAMP_FORMAT_CONFIG, Type.STRING, TIMESTAMP_FORMAT_DEFAULT, Validators.oneOf(TimestampFormat.class),
                 Importance.MEDIUM, TIMESTAMP_FORMAT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Timestamp format");
+        order = DeviceInputConfigs.defineTimeWindow(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
         def.define(HEADERS_ENABLE_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                 HEADERS_ENABLE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "IoT Hub headers");
+        order = DeviceInputConfigs.defineHeaderLimits(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
 
         order = 0;
         def.define(ERROR_HANDLING_CONFIG, Type.STRING, ERROR_HANDLING_DEFAULT, Validators.oneOf(ErrorHandling.class),

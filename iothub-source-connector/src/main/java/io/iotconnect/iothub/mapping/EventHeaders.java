@@ -1,5 +1,6 @@
 package io.iotconnect.iothub.mapping;
 
+import io.iotconnect.common.config.DeviceInputConfigs;
 import io.iotconnect.iothub.client.IotHubEvent;
 import org.apache.kafka.connect.header.ConnectHeaders;
 
@@ -10,8 +11,9 @@ import java.util.Map;
  * The record headers of an event, all under {@code iothub.}: the Event Hubs position ({@value #ENQUEUED_TIME},
  * {@value #SEQUENCE_NUMBER}, {@value #OFFSET}, {@value #PARTITION}), each IoT Hub system property with its dashes as
  * dots ({@code iothub-connection-device-id} becomes {@code iothub.connection.device.id}, {@code iothub-enqueuedtime}
- * {@code iothub.enqueuedtime}), the AMQP properties, and each application property as {@code iothub.property.<name>}.
- * Times are epoch milliseconds.
+ * {@code iothub.enqueuedtime}), the AMQP properties, and the first application properties that fit the header bounds
+ * as {@code iothub.property.<name>}, with {@value #HEADERS_TRUNCATED} saying how many did not. Times are epoch
+ * milliseconds.
  */
 public final class EventHeaders {
 
@@ -29,11 +31,14 @@ public final class EventHeaders {
     public static final String MESSAGE_ID = "iothub.message.id";
     public static final String CORRELATION_ID = "iothub.correlation.id";
     public static final String PROPERTY_PREFIX = "iothub.property.";
+    public static final String TIMESTAMP_REPLACED = "iothub." + DeviceInputConfigs.TIMESTAMP_REPLACED_HEADER;
+    public static final String HEADERS_TRUNCATED = "iothub." + DeviceInputConfigs.HEADERS_TRUNCATED_HEADER;
 
     private EventHeaders() {
     }
 
-    static ConnectHeaders of(IotHubEvent event) {
+    /** The headers with the first {@code propertiesKept} application properties. */
+    static ConnectHeaders of(IotHubEvent event, int propertiesKept) {
         ConnectHeaders headers = new ConnectHeaders();
         if (event.enqueuedTime() != null) {
             headers.addLong(ENQUEUED_TIME, event.enqueuedTime().toEpochMilli());
@@ -51,8 +56,15 @@ public final class EventHeaders {
         addString(headers, CONTENT_ENCODING, event.contentEncoding());
         addString(headers, MESSAGE_ID, event.messageId());
         addString(headers, CORRELATION_ID, event.correlationId());
+        int added = 0;
         for (Map.Entry<String, Object> property : event.properties().entrySet()) {
+            if (added++ == propertiesKept) {
+                break;
+            }
             add(headers, PROPERTY_PREFIX + property.getKey(), property.getValue());
+        }
+        if (propertiesKept < event.properties().size()) {
+            headers.addInt(HEADERS_TRUNCATED, event.properties().size() - propertiesKept);
         }
         return headers;
     }

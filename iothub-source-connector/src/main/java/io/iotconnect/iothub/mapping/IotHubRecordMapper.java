@@ -5,6 +5,9 @@ import io.iotconnect.common.json.JsonSchemaInference;
 import io.iotconnect.common.json.MalformedPayloadException;
 import io.iotconnect.common.json.ParsedJson;
 import io.iotconnect.common.path.FieldPath;
+import io.iotconnect.common.source.DeviceTimeWindow;
+import io.iotconnect.common.source.HeaderLimits;
+import io.iotconnect.common.source.RecordSizeLimit;
 import io.iotconnect.iothub.client.IotHubEvent;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.config.TimestampSource;
@@ -27,13 +30,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Turns an event into a Kafka Connect record: topic by message source, key = the IoT Hub device id (else the
  * partition key, else null), value in the configured format, timestamp = enqueued time or a payload field, metadata as
  * {@link EventHeaders}, and the event's {@link SourceOffsets}. An event that cannot be mapped raises
  * {@link MalformedEventException}; {@link #errorRecord} then makes the record that carries it, raw and bounded, to the
- * error topic, with the same offsets, so that it counts as read. One instance per task: not thread-safe.
+ * error topic, with the same offsets, so that it counts as read. What a device decides is bounded before it becomes a
+ * record: a payload time (a {@link DeviceTimeWindow} around the connector's clock), the application properties
+ * ({@link HeaderLimits}) and the record's size ({@link RecordSizeLimit}), so that no event makes a record the producer
+ * refuses. One instance per task: not thread-safe.
  */
 public final class IotHubRecordMapper {
 
@@ -53,7 +60,11 @@ public final class IotHubRecordMapper {
     private final JsonSchemaInference schemaInference;
     private final FieldPath timestampField;
     private final TimestampParser timestampParser;
+    private final DeviceTimeWindow timeWindow;
+    private final LongSupplier clock;
     private final boolean headersEnabled;
+    private final HeaderLimits headerLimits;
+    private final RecordSizeLimit sizeLimit;
     private final int maxPayloadBytes;
     private final int maxErrorPayloadBytes;
     private final String errorTopic;
@@ -61,6 +72,11 @@ public final class IotHubRecordMapper {
     private final Map<String, Map<String, String>> sourcePartitions = new HashMap<>();
 
     public IotHubRecordMapper(IotHubSourceConfig config) {
+        this(config, System::currentTimeMillis);
+    }
+
+    /** A mapper that reads the time from {@code clock}, for tests of the device time window. */
+    IotHubRecordMapper(IotHubSourceConfig config, LongSupplier clock) {
         this.eventHub = config.eventHubName();
         this.router = new TopicRouter(config.topic(), config.topicsByMessageSource());
         this.valueFormat = config.valueFormat();
@@ -69,7 +85,11 @@ public final class IotHubRecordMapper {
         this.schemaInference = new JsonSchemaInference(config.jsonSchema());
         this.timestampField = config.timestampSource() == TimestampSource.PAYLOAD_FIELD ? config.timestampField().orElse(null) : null;
         this.timestampParser = new TimestampParser(config.timestampFormat());
+        this.timeWindow = config.timeWindow();
+        this.clock = clock;
         this.headersEnabled = config.headersEnabled();
+        this.headerLimits = config.headerLimits();
+        this.sizeLimit = RecordSizeLimit.of(config.originalsStrings());
         this.maxPayloadBytes = config.valueMaxBytes();
         this.maxErrorPayloadBytes = config.errorPayloadMaxBytes();
         this.errorTopic = config.errorTopic();
@@ -84,6 +104,11 @@ public final class IotHubRecordMapper {
                     + IotHubSourceConfig.VALUE_MAX_BYTES_CONFIG + "=" + maxPayloadBytes, null);
         }
         String topic = router.topic(event.messageSource());
+        int propertiesKept = headersEnabled ? propertiesKept(event) : 0;
+        if (headersEnabled && propertiesKept < event.properties().size()
+                && headerLimits.overflow() == HeaderLimits.Overflow.ERROR_TOPIC) {
+            throw malformed(event, Stage.HEADERS, headerLimits.reason("application properties", event.properties().entrySet()), null);
+        }
         Schema valueSchema;
         Object value;
         Object jsonTree = null;
@@ -125,9 +150,32 @@ public final class IotHubRecordMapper {
             default -> throw new IllegalStateException("unknown value format " + valueFormat);
         }
         String key = key(event);
+        Long timestamp = enqueuedMillis(event);
+        long deviceTime = deviceTime(event, jsonTree);
+        String replaced = null;
+        if (deviceTime != NO_DEVICE_TIME) {
+            replaced = timeWindow.outside(deviceTime, clock.getAsLong());
+            if (replaced == null) {
+                timestamp = deviceTime;
+            } else if (timeWindow.action() == DeviceTimeWindow.OutOfRange.ERROR_TOPIC) {
+                throw malformed(event, Stage.TIMESTAMP, "timestamp field '" + timestampField + "': " + replaced, null);
+            }
+        }
+        ConnectHeaders headers = null;
+        if (headersEnabled) {
+            headers = EventHeaders.of(event, propertiesKept);
+        }
+        if (replaced != null) {
+            // Said even without the metadata headers: the record's time is not the device's.
+            headers = headers == null ? new ConnectHeaders() : headers;
+            headers.addString(EventHeaders.TIMESTAMP_REPLACED, replaced);
+        }
+        String tooLarge = sizeLimit.check(key, valueSchema, value, body.length, headers);
+        if (tooLarge != null) {
+            throw malformed(event, Stage.SIZE, tooLarge, null);
+        }
         return new SourceRecord(sourcePartition(event.partitionId()), SourceOffsets.offset(event.sequenceNumber()),
-                topic, null, key == null ? null : Schema.STRING_SCHEMA, key,
-                valueSchema, value, timestamp(event, jsonTree), headersEnabled ? EventHeaders.of(event) : null);
+                topic, null, key == null ? null : Schema.STRING_SCHEMA, key, valueSchema, value, timestamp, headers);
     }
 
     /**
@@ -136,7 +184,7 @@ public final class IotHubRecordMapper {
      * of the whole body and the event's metadata in headers, and the event's offsets.
      */
     public SourceRecord errorRecord(IotHubEvent event, MalformedEventException failure) {
-        ConnectHeaders headers = EventHeaders.of(event);
+        ConnectHeaders headers = EventHeaders.of(event, propertiesKept(event));
         headers.addString(HEADER_ERROR_REASON, failure.reason());
         headers.addString(HEADER_ERROR_STAGE, failure.stage().headerValue());
         if (failure.position() != null) {
@@ -173,13 +221,23 @@ public final class IotHubRecordMapper {
         return partitionKey == null || partitionKey.isEmpty() ? null : partitionKey;
     }
 
-    private Long timestamp(IotHubEvent event, Object jsonTree) {
+    /** How many of the event's application properties fit the header bounds. */
+    private int propertiesKept(IotHubEvent event) {
+        Map<String, Object> properties = event.properties();
+        return properties.isEmpty() ? 0 : headerLimits.fitting(properties.entrySet());
+    }
+
+    /** No time in the payload: the record takes the enqueued time. */
+    private static final long NO_DEVICE_TIME = Long.MIN_VALUE;
+
+    /** The time the payload gives, or {@link #NO_DEVICE_TIME}. */
+    private long deviceTime(IotHubEvent event, Object jsonTree) {
         if (timestampField == null) {
-            return enqueuedMillis(event);
+            return NO_DEVICE_TIME;
         }
         Object raw = timestampField.get(jsonTree);
         if (raw == null) {
-            return enqueuedMillis(event);
+            return NO_DEVICE_TIME;
         }
         try {
             return timestampParser.toEpochMillis(raw);

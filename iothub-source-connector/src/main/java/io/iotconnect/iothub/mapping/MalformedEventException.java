@@ -9,7 +9,7 @@ public final class MalformedEventException extends DataException {
 
     /** Where in the mapping an event failed; written to the error record's iothub.error.stage header. */
     public enum Stage {
-        VALUE, TIMESTAMP;
+        VALUE, TIMESTAMP, HEADERS, SIZE;
 
         public String headerValue() {
             return name().toLowerCase(Locale.ROOT);

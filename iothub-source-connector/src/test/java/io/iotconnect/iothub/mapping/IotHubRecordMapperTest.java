@@ -20,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IotHubRecordMapperTest {
 
+    /** The connector's clock: a minute after the readings' own time, 2026-11-22T10:00:00.123Z. */
+    private static final long NOW = 1_795_341_600_123L + 60_000;
+
     private static IotHubRecordMapper mapper(String... keysAndValues) {
         Map<String, String> props = new HashMap<>();
         props.put(IotHubSourceConfig.CONNECTION_STRING_CONFIG, "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=s;"
@@ -29,7 +32,7 @@ class IotHubRecordMapperTest {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             props.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return new IotHubRecordMapper(new IotHubSourceConfig(props));
+        return new IotHubRecordMapper(new IotHubSourceConfig(props), () -> NOW);
     }
 
     private static Object header(SourceRecord record, String key) {
@@ -261,5 +264,68 @@ class IotHubRecordMapperTest {
         assertThat((String) header(error, IotHubRecordMapper.HEADER_ERROR_PAYLOAD_SHA256)).hasSize(64);
         assertThat(header(error, EventHeaders.SEQUENCE_NUMBER)).isEqualTo(9L);
         assertThat(header(error, EventHeaders.PARTITION)).isEqualTo("1");
+    }
+
+    @Test
+    void aDeviceClockOutsideTheWindowGoesToTheErrorTopicOrFallsBackToTheEnqueuedTime() {
+        IotHubEvent ahead = TestEvents.telemetry("0", 5, "d1", "{\"ts\":" + (NOW + 2 * 3_600_000L) + "}");
+        IotHubRecordMapper strict = mapper(IotHubSourceConfig.TIMESTAMP_SOURCE_CONFIG, "payload-field",
+                IotHubSourceConfig.TIMESTAMP_FIELD_CONFIG, "ts");
+        assertThatThrownBy(() -> strict.toRecord(ahead)).isInstanceOfSatisfying(MalformedEventException.class, e -> {
+            assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.TIMESTAMP);
+            assertThat(e.reason()).isEqualTo("timestamp field 'ts': device time 2026-11-22T12:01:00.123Z is 2h ahead of the "
+                    + "connector's clock, beyond iothub.timestamp.max.future=15m");
+        });
+        IotHubRecordMapper lenient = mapper(IotHubSourceConfig.TIMESTAMP_SOURCE_CONFIG, "payload-field",
+                IotHubSourceConfig.TIMESTAMP_FIELD_CONFIG, "ts", IotHubSourceConfig.TIMESTAMP_OUT_OF_RANGE_CONFIG, "fallback");
+        SourceRecord record = lenient.toRecord(ahead);
+        assertThat(record.timestamp()).isEqualTo(TestEvents.ENQUEUED.toEpochMilli() + 5);
+        assertThat((String) header(record, EventHeaders.TIMESTAMP_REPLACED)).contains("2h ahead");
+        SourceRecord inside = lenient.toRecord(TestEvents.telemetry("0", 6, "d1", "{\"ts\":" + (NOW - 3_600_000L) + "}"));
+        assertThat(inside.timestamp()).isEqualTo(NOW - 3_600_000L);
+        assertThat(header(inside, EventHeaders.TIMESTAMP_REPLACED)).isNull();
+    }
+
+    @Test
+    void applicationPropertiesBeyondTheBoundsAreCutWithAFlagOrRouted() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            properties.put("p" + i, "01234567890123456789");
+        }
+        IotHubEvent flood = new IotHubEvent("1", 9, "90", TestEvents.ENQUEUED, null, "{\"t\":1}".getBytes(StandardCharsets.UTF_8),
+                Map.of("iothub-connection-device-id", "d1"), null, null, null, null, properties, null);
+        SourceRecord record = mapper().toRecord(flood);
+        long kept = 0;
+        for (Header header : record.headers()) {
+            kept += header.key().startsWith(EventHeaders.PROPERTY_PREFIX) ? 1 : 0;
+        }
+        assertThat(kept).isEqualTo(32);
+        assertThat(header(record, EventHeaders.HEADERS_TRUNCATED)).isEqualTo(50_000 - 32);
+
+        IotHubRecordMapper strict = mapper(IotHubSourceConfig.HEADERS_OVERFLOW_CONFIG, "error-topic");
+        assertThatThrownBy(() -> strict.toRecord(flood)).isInstanceOfSatisfying(MalformedEventException.class, e -> {
+            assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.HEADERS);
+            assertThat(e.reason()).startsWith("50000 application properties of ").endsWith("bytes exceed "
+                    + "iothub.headers.max.count=32 or iothub.headers.max.bytes=16384");
+            SourceRecord error = strict.errorRecord(flood, e);
+            assertThat(error.headers().size()).as("the error record copies only what fits").isLessThan(60);
+            assertThat(header(error, EventHeaders.HEADERS_TRUNCATED)).isEqualTo(50_000 - 32);
+            assertThat(error.sourceOffset()).as("counted as read").isEqualTo(Map.of("sequenceNumber", 9L));
+        });
+    }
+
+    @Test
+    void aRecordTheProducerWouldRefuseGoesToTheErrorTopicInstead() {
+        StringBuilder body = new StringBuilder("{\"v\":[");
+        while (body.length() < 480 * 1024) {
+            body.append("1E6,");
+        }
+        body.append("1E6]}");
+        IotHubEvent event = TestEvents.telemetry("0", 3, "d1", body.toString());
+        assertThatThrownBy(() -> mapper().toRecord(event)).isInstanceOfSatisfying(MalformedEventException.class, e -> {
+            assertThat(e.stage()).isEqualTo(MalformedEventException.Stage.SIZE);
+            assertThat(e.reason()).contains("more than the producer's max.request.size=1048576");
+        });
+        assertThat(mapper("producer.override.max.request.size", "8388608").toRecord(event).topic()).isEqualTo("telemetry");
     }
 }

@@ -40,6 +40,7 @@ public abstract class MqttSubscriber implements AutoCloseable {
             int keepAliveSeconds,
             int connectionTimeoutSeconds,
             int receiveMaximum,
+            long maximumPacketSize,
             String username,
             char[] password,
             javax.net.ssl.SSLSocketFactory socketFactory,

@@ -49,6 +49,8 @@ public final class PahoV5Subscriber extends MqttSubscriber {
         options.setConnectionTimeout(settings.connectionTimeoutSeconds());
         options.setAutomaticReconnect(false);
         options.setReceiveMaximum(settings.receiveMaximum());
+        // The broker sends nothing larger, so a device cannot make the worker hold an arbitrary amount of memory.
+        options.setMaximumPacketSize(settings.maximumPacketSize());
         if (settings.username() != null) {
             options.setUserName(settings.username());
         }

@@ -58,6 +58,21 @@ public final class CrossKeyChecks {
                             + "=json; leave it empty to use the arrival time"));
         }
 
+        if (config.kafkaTopic().isFixed() && config.kafkaTopicAllowPattern().isPresent()
+                && !config.kafkaTopicAllowPattern().get().matcher(config.kafkaTopic().resolve("")).matches()) {
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.KAFKA_TOPIC_ALLOW_PATTERN_CONFIG, "the pattern does not match "
+                    + "the connector's own topic '" + config.kafkaTopic().resolve("") + "', so every message would be refused: "
+                    + "widen it, or leave it empty for a fixed topic"));
+        }
+
+        long largestMessage = (long) config.valueMaxBytes() + config.headerLimits().maxBytes();
+        if (config.mqttVersion() == MqttVersion.V5 && config.packetMaxBytes() < largestMessage) {
+            problems.add(new ConfigProblem(MqttSourceConnectorConfig.PACKET_MAX_BYTES_CONFIG, "the broker would discard, unseen, "
+                    + "messages the connector accepts (" + MqttSourceConnectorConfig.VALUE_MAX_BYTES_CONFIG + " plus "
+                    + MqttSourceConnectorConfig.HEADERS_MAX_BYTES_CONFIG + " is " + largestMessage + " bytes): raise it to at "
+                    + "least that, or lower those"));
+        }
+
         if (config.kafkaTopic().isFixed() && config.kafkaTopic().resolve("").equals(config.errorTopic())) {
             problems.add(new ConfigProblem(MqttSourceConnectorConfig.ERROR_TOPIC_CONFIG,
                     "the error topic must differ from the data topic, or malformed payloads mix with readings"));

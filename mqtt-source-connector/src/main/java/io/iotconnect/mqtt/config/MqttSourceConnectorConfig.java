@@ -1,11 +1,14 @@
 package io.iotconnect.mqtt.config;
 
+import io.iotconnect.common.config.DeviceInputConfigs;
 import io.iotconnect.common.config.JsonSchemaConfigs;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.json.JsonPayloadParser;
 import io.iotconnect.common.json.JsonSchemaInference;
 import io.iotconnect.common.path.FieldPath;
+import io.iotconnect.common.source.DeviceTimeWindow;
+import io.iotconnect.common.source.HeaderLimits;
 import io.iotconnect.mqtt.mapping.KafkaTopicTemplate;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -24,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Configuration of the MQTT source connector: every key, its default, validator and documentation. */
 public class MqttSourceConnectorConfig extends AbstractConfig {
@@ -162,7 +166,24 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String KAFKA_TOPIC_DOC = "Kafka topic for the records: a fixed name (telemetry) or a template over the MQTT "
             + "topic: ${N} is the N-th level counted from 1, ${-N} the N-th from the end, ${topic} the whole topic with '/' "
             + "as '.'. Example: telemetry.${3} sends sites/berlin/temperature/dev-7 to telemetry.temperature. Characters a "
-            + "Kafka topic cannot hold become '_'.";
+            + "Kafka topic cannot hold become '_'. With placeholders a device's MQTT topic names the Kafka topic, so "
+            + "some names are always refused (the message is malformed, stage 'topic'): names starting with '_' "
+            + "(Kafka's and Connect's internal topics), the connector's error topic, and connect-configs, "
+            + "connect-offsets and connect-status; see also mqtt.kafka.topic.allow.pattern and "
+            + "mqtt.kafka.topic.max.distinct.";
+
+    public static final String KAFKA_TOPIC_ALLOW_PATTERN_CONFIG = "mqtt.kafka.topic.allow.pattern";
+    private static final String KAFKA_TOPIC_ALLOW_PATTERN_DOC = "With a template that has placeholders: a Java regular "
+            + "expression that every Kafka topic the template gives must match as a whole, such as "
+            + "telemetry\\.[a-z0-9-]+; a message whose topic does not match is malformed (stage 'topic') and goes to "
+            + "the error topic. Empty: any valid name but those always refused (see " + KAFKA_TOPIC_CONFIG + "). Set it "
+            + "whenever the cluster's internal topics are not under their default names.";
+
+    public static final String KAFKA_TOPIC_MAX_DISTINCT_CONFIG = "mqtt.kafka.topic.max.distinct";
+    public static final int KAFKA_TOPIC_MAX_DISTINCT_DEFAULT = 100;
+    private static final String KAFKA_TOPIC_MAX_DISTINCT_DOC = "With a template that has placeholders: the most distinct "
+            + "Kafka topics one task writes to. A message for a topic beyond them is malformed (stage 'topic'), so "
+            + "devices cannot create topics (and a broker's partitions) without end.";
 
     public static final String KEY_SOURCE_CONFIG = "mqtt.key.source";
     public static final String KEY_SOURCE_DEFAULT = "topic-level";
@@ -206,6 +227,15 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     public static final String JSON_SCHEMA_SCOPE_CONFIG = "mqtt." + JsonSchemaConfigs.SCHEMA_SCOPE;
     public static final String JSON_NUMBER_DRIFT_CONFIG = "mqtt." + JsonSchemaConfigs.NUMBER_DRIFT;
     public static final String SCHEMA_CACHE_SIZE_CONFIG = "mqtt." + JsonSchemaConfigs.CACHE_SIZE;
+    private static final DeviceInputConfigs.Terms DEVICE_INPUT_TERMS = new DeviceInputConfigs.Terms("mqtt.", "message",
+            "the time the message arrived", "mqtt.timestamp.field", "MQTT 5 user properties", "mqtt.user.<name>",
+            "mqtt.error.topic");
+    public static final String TIMESTAMP_MAX_FUTURE_CONFIG = "mqtt." + DeviceInputConfigs.TIMESTAMP_MAX_FUTURE;
+    public static final String TIMESTAMP_MAX_PAST_CONFIG = "mqtt." + DeviceInputConfigs.TIMESTAMP_MAX_PAST;
+    public static final String TIMESTAMP_OUT_OF_RANGE_CONFIG = "mqtt." + DeviceInputConfigs.TIMESTAMP_OUT_OF_RANGE;
+    public static final String HEADERS_MAX_COUNT_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_MAX_COUNT;
+    public static final String HEADERS_MAX_BYTES_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_MAX_BYTES;
+    public static final String HEADERS_OVERFLOW_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_OVERFLOW;
     private static final JsonSchemaConfigs.Terms JSON_SCHEMA_TERMS = new JsonSchemaConfigs.Terms("mqtt.", "payload", "message",
             "mqtt.key.field and mqtt.timestamp.field", "", "devices-telemetry");
 
@@ -224,7 +254,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     public static final String TIMESTAMP_FIELD_CONFIG = "mqtt.timestamp.field";
     private static final String TIMESTAMP_FIELD_DOC = "JSON field with the reading's time, used as the Kafka record timestamp "
             + "(nested with dots). Empty, or a payload without the field: the time the message arrived. A value that does not "
-            + "parse in " + "mqtt.timestamp.format makes the message malformed.";
+            + "parse in " + "mqtt.timestamp.format makes the message malformed; a time outside mqtt.timestamp.max.future "
+            + "and mqtt.timestamp.max.past of the connector's clock is handled as mqtt.timestamp.out.of.range says.";
 
     public static final String TIMESTAMP_FORMAT_CONFIG = "mqtt.timestamp.format";
     public static final String TIMESTAMP_FORMAT_DEFAULT = "auto";
@@ -238,7 +269,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public static final String HEADERS_ENABLE_CONFIG = "mqtt.headers.enable";
     private static final String HEADERS_ENABLE_DOC = "Add MQTT metadata as record headers: mqtt.topic, mqtt.qos, mqtt.retained, "
-            + "mqtt.duplicate, mqtt.message.id, and for MQTT 5 mqtt.content.type and each user property as mqtt.user.<name>.";
+            + "mqtt.duplicate, mqtt.message.id, and for MQTT 5 mqtt.content.type and each user property as mqtt.user.<name> "
+            + "(bounded by mqtt.headers.max.count and mqtt.headers.max.bytes).";
 
     // ---- Error handling ----
     public static final String ERROR_HANDLING_CONFIG = "mqtt.error.handling";
@@ -265,6 +297,21 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String QUEUE_CAPACITY_DOC = "Messages held in memory per task between the MQTT client and Kafka. When "
             + "full, the client stops reading from the broker (back-pressure) instead of growing.";
 
+    public static final String QUEUE_MAX_BYTES_CONFIG = "mqtt.queue.max.bytes";
+    public static final long QUEUE_MAX_BYTES_DEFAULT = 64L * 1024 * 1024;
+    private static final String QUEUE_MAX_BYTES_DOC = "Most payload bytes held in memory per task between the MQTT client "
+            + "and Kafka, beside " + QUEUE_CAPACITY_CONFIG + ": when either bound is reached, the client stops reading "
+            + "from the broker. A single message larger than the bound is still taken, alone, so nothing waits forever.";
+
+    public static final String PACKET_MAX_BYTES_CONFIG = "mqtt.packet.max.bytes";
+    public static final long PACKET_MAX_BYTES_DEFAULT = 2L * 1024 * 1024;
+    private static final String PACKET_MAX_BYTES_DOC = "MQTT 5 only: the largest packet the task accepts from the broker "
+            + "(Maximum Packet Size in CONNECT), payload, topic and properties together. The broker does not send a "
+            + "larger message to the task (MQTT 5 has it discarded, as if delivered), so no device can make a worker "
+            + "hold an arbitrary amount of memory; a message between mqtt.value.max.bytes and this size still arrives "
+            + "and goes to the error topic with its size. With MQTT 3.1.1 there is no such field: bound the size on the "
+            + "broker (mosquitto: max_packet_size).";
+
     public static final String POLL_MAX_RECORDS_CONFIG = "mqtt.poll.max.records";
     private static final String POLL_MAX_RECORDS_DOC = "Most records handed to Connect in one poll.";
 
@@ -289,6 +336,9 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private final ErrorHandling errorHandling;
     private final JsonPayloadParser.NumberMode numberMode;
     private final JsonSchemaInference.Settings jsonSchema;
+    private final DeviceTimeWindow timeWindow;
+    private final HeaderLimits headerLimits;
+    private final Pattern kafkaTopicAllowPattern;
 
     public MqttSourceConnectorConfig(Map<String, String> props) {
         this(CONFIG_DEF, props);
@@ -305,6 +355,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         this.errorHandling = Validators.parseEnum(ErrorHandling.class, getString(ERROR_HANDLING_CONFIG));
         this.numberMode = Validators.parseEnum(JsonPayloadParser.NumberMode.class, getString(JSON_NUMBER_MODE_CONFIG));
         this.jsonSchema = JsonSchemaConfigs.parse(this, "mqtt.");
+        this.timeWindow = DeviceInputConfigs.parseTimeWindow(this, "mqtt.");
+        this.headerLimits = DeviceInputConfigs.parseHeaderLimits(this, "mqtt.");
+        String allow = getString(KAFKA_TOPIC_ALLOW_PATTERN_CONFIG);
+        this.kafkaTopicAllowPattern = allow == null || allow.isBlank() ? null : Pattern.compile(allow.trim());
     }
 
     private static List<TopicFilter> parseFilters(List<String> texts, String sharedGroup) {
@@ -365,8 +419,9 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         return Optional.ofNullable(getString(USERNAME_CONFIG)).filter(s -> !s.isEmpty());
     }
 
+    /** The password, if one is set; an empty one (a config that leaves the key blank) is none. */
     public Optional<Password> password() {
-        return Optional.ofNullable(getPassword(PASSWORD_CONFIG));
+        return Optional.ofNullable(getPassword(PASSWORD_CONFIG)).filter(password -> !password.value().isEmpty());
     }
 
     public List<TopicFilter> topicFilters() {
@@ -450,6 +505,33 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public ErrorHandling errorHandling() {
         return errorHandling;
+    }
+
+    /** The window of device times taken as record times. */
+    public DeviceTimeWindow timeWindow() {
+        return timeWindow;
+    }
+
+    /** The bounds on the headers made of user properties. */
+    public HeaderLimits headerLimits() {
+        return headerLimits;
+    }
+
+    /** The pattern every Kafka topic a template gives must match, if one is set. */
+    public Optional<Pattern> kafkaTopicAllowPattern() {
+        return Optional.ofNullable(kafkaTopicAllowPattern);
+    }
+
+    public int kafkaTopicMaxDistinct() {
+        return getInt(KAFKA_TOPIC_MAX_DISTINCT_CONFIG);
+    }
+
+    public long queueMaxBytes() {
+        return getLong(QUEUE_MAX_BYTES_CONFIG);
+    }
+
+    public long packetMaxBytes() {
+        return getLong(PACKET_MAX_BYTES_CONFIG);
     }
 
     /** The error topic, defaulting to '<connector name>-errors' with characters Kafka refuses replaced by '_'. */
@@ -567,6 +649,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         order = 0;
         def.define(KAFKA_TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new KafkaTopicTemplateValidator(), Importance.HIGH,
                 KAFKA_TOPIC_DOC, MAPPING_GROUP, ++order, Width.LONG, "Kafka topic");
+        def.define(KAFKA_TOPIC_ALLOW_PATTERN_CONFIG, Type.STRING, "", Validators.regex(), Importance.MEDIUM,
+                KAFKA_TOPIC_ALLOW_PATTERN_DOC, MAPPING_GROUP, ++order, Width.LONG, "Allowed Kafka topics");
+        def.define(KAFKA_TOPIC_MAX_DISTINCT_CONFIG, Type.INT, KAFKA_TOPIC_MAX_DISTINCT_DEFAULT, ConfigDef.Range.between(1, 100_000),
+                Importance.LOW, KAFKA_TOPIC_MAX_DISTINCT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max distinct Kafka topics");
         def.define(KEY_SOURCE_CONFIG, Type.STRING, KEY_SOURCE_DEFAULT, Validators.oneOf(KeySource.class), Importance.HIGH,
                 KEY_SOURCE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Key source");
         def.define(KEY_TOPIC_LEVEL_CONFIG, Type.INT, -1, new NonZeroValidator(), Importance.MEDIUM,
@@ -588,8 +674,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 TIMESTAMP_FIELD_DOC, MAPPING_GROUP, ++order, Width.MEDIUM, "Timestamp field");
         def.define(TIMESTAMP_FORMAT_CONFIG, Type.STRING, TIMESTAMP_FORMAT_DEFAULT, Validators.oneOf(TimestampFormat.class), Importance.MEDIUM,
                 TIMESTAMP_FORMAT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Timestamp format");
+        order = DeviceInputConfigs.defineTimeWindow(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
         def.define(HEADERS_ENABLE_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                 HEADERS_ENABLE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "MQTT headers");
+        order = DeviceInputConfigs.defineHeaderLimits(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
 
         order = 0;
         def.define(ERROR_HANDLING_CONFIG, Type.STRING, ERROR_HANDLING_DEFAULT, Validators.oneOf(ErrorHandling.class), Importance.HIGH,
@@ -602,6 +690,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         order = 0;
         def.define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
                 QUEUE_CAPACITY_DOC, FLOW_GROUP, ++order, Width.SHORT, "Queue capacity");
+        def.define(QUEUE_MAX_BYTES_CONFIG, Type.LONG, QUEUE_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1024L, 16L * 1024 * 1024 * 1024),
+                Importance.LOW, QUEUE_MAX_BYTES_DOC, FLOW_GROUP, ++order, Width.SHORT, "Queue max bytes");
+        def.define(PACKET_MAX_BYTES_CONFIG, Type.LONG, PACKET_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1024L, 268_435_455L),
+                Importance.LOW, PACKET_MAX_BYTES_DOC, FLOW_GROUP, ++order, Width.SHORT, "Max MQTT packet bytes");
         def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, 2000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 POLL_MAX_RECORDS_DOC, FLOW_GROUP, ++order, Width.SHORT, "Max records per poll");
         def.define(POLL_MAX_WAIT_CONFIG, Type.LONG, 200L, ConfigDef.Range.between(1L, 60_000L), Importance.LOW,

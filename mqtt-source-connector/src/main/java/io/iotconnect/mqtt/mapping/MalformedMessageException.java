@@ -7,7 +7,7 @@ public final class MalformedMessageException extends DataException {
 
     /** Where in the mapping a message failed; written to the error record's mqtt.error.stage header. */
     public enum Stage {
-        TOPIC, VALUE, KEY, TIMESTAMP;
+        TOPIC, VALUE, KEY, TIMESTAMP, HEADERS, SIZE;
 
         public String headerValue() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,10 +1,14 @@
 package io.iotconnect.mqtt.mapping;
 
+import io.iotconnect.common.config.DeviceInputConfigs;
 import io.iotconnect.common.json.JsonPayloadParser;
 import io.iotconnect.common.json.JsonSchemaInference;
 import io.iotconnect.common.json.MalformedPayloadException;
 import io.iotconnect.common.json.ParsedJson;
 import io.iotconnect.common.path.FieldPath;
+import io.iotconnect.common.source.DeviceTimeWindow;
+import io.iotconnect.common.source.HeaderLimits;
+import io.iotconnect.common.source.RecordSizeLimit;
 import io.iotconnect.mqtt.client.MqttMessageEnvelope;
 import io.iotconnect.mqtt.config.KeySource;
 import io.iotconnect.mqtt.config.MqttSourceConnectorConfig;
@@ -24,12 +28,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Turns an MQTT message into a Kafka Connect record: Kafka topic from the template, key (device id) from a topic
  * level or a payload field, value in the configured format, timestamp from a payload field, MQTT metadata as headers.
  * A message that cannot be mapped raises {@link MalformedMessageException}; {@link #errorRecord} then makes the record
- * that carries it, raw, to the error topic. One instance per task: not thread-safe.
+ * that carries it, raw, to the error topic. What a device decides is bounded before it becomes a record: the Kafka
+ * topic ({@link KafkaTopicGuard}), the time (a {@link DeviceTimeWindow} around the connector's clock), the user
+ * properties ({@link HeaderLimits}) and the record's size ({@link RecordSizeLimit}), so that no message makes a record
+ * the producer refuses. One instance per task: not thread-safe.
  */
 public final class MqttRecordMapper {
 
@@ -40,6 +48,8 @@ public final class MqttRecordMapper {
     public static final String HEADER_MESSAGE_ID = "mqtt.message.id";
     public static final String HEADER_CONTENT_TYPE = "mqtt.content.type";
     public static final String HEADER_USER_PREFIX = "mqtt.user.";
+    public static final String HEADER_TIMESTAMP_REPLACED = "mqtt." + DeviceInputConfigs.TIMESTAMP_REPLACED_HEADER;
+    public static final String HEADER_HEADERS_TRUNCATED = "mqtt." + DeviceInputConfigs.HEADERS_TRUNCATED_HEADER;
     public static final String HEADER_ERROR_REASON = "mqtt.error.reason";
     public static final String HEADER_ERROR_STAGE = "mqtt.error.stage";
     public static final String HEADER_ERROR_POSITION = "mqtt.error.position";
@@ -49,6 +59,7 @@ public final class MqttRecordMapper {
     public static final String HEADER_ERROR_PAYLOAD_TRUNCATED = "mqtt.error.payload.truncated";
 
     private final KafkaTopicTemplate topicTemplate;
+    private final KafkaTopicGuard topicGuard;
     private final KeySource keySource;
     private final int keyTopicLevel;
     private final FieldPath keyField;
@@ -58,14 +69,26 @@ public final class MqttRecordMapper {
     private final JsonSchemaInference schemaInference;
     private final FieldPath timestampField;
     private final TimestampParser timestampParser;
+    private final DeviceTimeWindow timeWindow;
+    private final LongSupplier clock;
     private final boolean headersEnabled;
+    private final HeaderLimits headerLimits;
+    private final RecordSizeLimit sizeLimit;
     private final int maxPayloadBytes;
     private final int maxErrorPayloadBytes;
     private final String errorTopic;
     private final String connectorName;
 
     public MqttRecordMapper(MqttSourceConnectorConfig config) {
+        this(config, System::currentTimeMillis);
+    }
+
+    /** A mapper that reads the time from {@code clock}, for tests of the device time window. */
+    MqttRecordMapper(MqttSourceConnectorConfig config, LongSupplier clock) {
         this.topicTemplate = config.kafkaTopic();
+        this.topicGuard = topicTemplate.isFixed() ? null : new KafkaTopicGuard(config.kafkaTopicAllowPattern().orElse(null),
+                MqttSourceConnectorConfig.KAFKA_TOPIC_ALLOW_PATTERN_CONFIG, config.errorTopic(), config.kafkaTopicMaxDistinct(),
+                MqttSourceConnectorConfig.KAFKA_TOPIC_MAX_DISTINCT_CONFIG);
         this.keySource = config.keySource();
         this.keyTopicLevel = config.keyTopicLevel();
         this.keyField = config.keyField().orElse(null);
@@ -75,7 +98,11 @@ public final class MqttRecordMapper {
         this.schemaInference = new JsonSchemaInference(config.jsonSchema());
         this.timestampField = config.timestampField().orElse(null);
         this.timestampParser = new TimestampParser(config.timestampFormat());
+        this.timeWindow = config.timeWindow();
+        this.clock = clock;
         this.headersEnabled = config.headersEnabled();
+        this.headerLimits = config.headerLimits();
+        this.sizeLimit = RecordSizeLimit.of(config.originalsStrings());
         this.maxPayloadBytes = config.valueMaxBytes();
         this.maxErrorPayloadBytes = config.errorPayloadMaxBytes();
         this.errorTopic = config.errorTopic();
@@ -90,6 +117,18 @@ public final class MqttRecordMapper {
             kafkaTopic = topicTemplate.resolve(mqttTopic);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(mqttTopic, Stage.TOPIC, e.getMessage(), null);
+        }
+        if (topicGuard != null) {
+            String refusal = topicGuard.refusal(kafkaTopic);
+            if (refusal != null) {
+                throw new MalformedMessageException(mqttTopic, Stage.TOPIC, refusal, null);
+            }
+        }
+        int propertiesKept = headersEnabled ? propertiesKept(message) : 0;
+        if (headersEnabled && propertiesKept < message.userProperties().size()
+                && headerLimits.overflow() == HeaderLimits.Overflow.ERROR_TOPIC) {
+            throw new MalformedMessageException(mqttTopic, Stage.HEADERS,
+                    headerLimits.reason("user properties", message.userProperties()), null);
         }
 
         Schema valueSchema;
@@ -142,9 +181,36 @@ public final class MqttRecordMapper {
         }
 
         String key = key(message, jsonTree);
-        Long timestamp = timestamp(message, jsonTree);
+        long deviceTime = deviceTime(message, jsonTree);
+        long timestamp = deviceTime;
+        String replaced = null;
+        if (deviceTime != NO_DEVICE_TIME) {
+            replaced = timeWindow.outside(deviceTime, clock.getAsLong());
+            if (replaced != null && timeWindow.action() == DeviceTimeWindow.OutOfRange.ERROR_TOPIC) {
+                throw new MalformedMessageException(mqttTopic, Stage.TIMESTAMP, "timestamp field '" + timestampField + "': "
+                        + replaced, null);
+            }
+        }
+        if (deviceTime == NO_DEVICE_TIME || replaced != null) {
+            timestamp = message.arrivalMillis();
+        }
+        ConnectHeaders headers = null;
+        if (headersEnabled) {
+            headers = metadataHeaders(message, propertiesKept);
+            if (replaced != null) {
+                headers.addString(HEADER_TIMESTAMP_REPLACED, replaced);
+            }
+        } else if (replaced != null) {
+            // Said even without the metadata headers: the record's time is not the device's.
+            headers = new ConnectHeaders();
+            headers.addString(HEADER_TIMESTAMP_REPLACED, replaced);
+        }
+        String tooLarge = sizeLimit.check(key, valueSchema, value, payload.length, headers);
+        if (tooLarge != null) {
+            throw new MalformedMessageException(mqttTopic, Stage.SIZE, tooLarge, null);
+        }
         return new MqttSourceRecord(message, kafkaTopic, key == null ? null : Schema.STRING_SCHEMA, key,
-                valueSchema, value, timestamp, headersEnabled ? metadataHeaders(message) : null);
+                valueSchema, value, timestamp, headers);
     }
 
     /**
@@ -154,7 +220,7 @@ public final class MqttRecordMapper {
      * gives one, and in headers the reason and the whole payload's size and SHA-256 digest.
      */
     public MqttSourceRecord errorRecord(MqttMessageEnvelope message, MalformedMessageException failure) {
-        ConnectHeaders headers = metadataHeaders(message);
+        ConnectHeaders headers = metadataHeaders(message, propertiesKept(message));
         headers.addString(HEADER_ERROR_REASON, failure.reason());
         headers.addString(HEADER_ERROR_STAGE, failure.stage().headerValue());
         if (failure.position() != null) {
@@ -218,13 +284,17 @@ public final class MqttRecordMapper {
         return Optional.of(levels[position]);
     }
 
-    private Long timestamp(MqttMessageEnvelope message, Object jsonTree) {
+    /** No time in the payload: the record takes the arrival time. */
+    private static final long NO_DEVICE_TIME = Long.MIN_VALUE;
+
+    /** The time the payload gives, or {@link #NO_DEVICE_TIME}. */
+    private long deviceTime(MqttMessageEnvelope message, Object jsonTree) {
         if (timestampField == null) {
-            return message.arrivalMillis();
+            return NO_DEVICE_TIME;
         }
         Object raw = timestampField.get(jsonTree);
         if (raw == null) {
-            return message.arrivalMillis();
+            return NO_DEVICE_TIME;
         }
         try {
             return timestampParser.toEpochMillis(raw);
@@ -234,7 +304,14 @@ public final class MqttRecordMapper {
         }
     }
 
-    private static ConnectHeaders metadataHeaders(MqttMessageEnvelope message) {
+    /** How many of the message's user properties fit the header bounds. */
+    private int propertiesKept(MqttMessageEnvelope message) {
+        List<Map.Entry<String, String>> properties = message.userProperties();
+        return properties.isEmpty() ? 0 : headerLimits.fitting(properties);
+    }
+
+    /** The MQTT metadata, with the first {@code propertiesKept} user properties and, if any were left out, how many. */
+    private static ConnectHeaders metadataHeaders(MqttMessageEnvelope message, int propertiesKept) {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(HEADER_TOPIC, message.topic());
         headers.addInt(HEADER_QOS, message.qos());
@@ -245,9 +322,12 @@ public final class MqttRecordMapper {
             headers.addString(HEADER_CONTENT_TYPE, message.contentType());
         }
         List<Map.Entry<String, String>> properties = message.userProperties();
-        for (int i = 0; i < properties.size(); i++) {
+        for (int i = 0; i < propertiesKept; i++) {
             Map.Entry<String, String> property = properties.get(i);
             headers.addString(HEADER_USER_PREFIX + property.getKey(), property.getValue());
+        }
+        if (propertiesKept < properties.size()) {
+            headers.addInt(HEADER_HEADERS_TRUNCATED, properties.size() - propertiesKept);
         }
         return headers;
     }

@@ -63,4 +63,29 @@ class InboundQueueTest {
         queue.close();
         assertThat(blocked.get(5, TimeUnit.SECONDS)).as("not taken once closed").isFalse();
     }
+
+    @Test
+    void payloadBytesBoundTheQueueTooButALargeMessageAloneStillPasses() throws Exception {
+        InboundQueue queue = new InboundQueue(1000, 1000);
+        assertThat(queue.put(sized(1, 600))).isTrue();
+        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return queue.put(sized(2, 600));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(blocked).as("600 + 600 bytes exceed the bound of 1000").isNotDone();
+        assertThat(queue.bytes()).isEqualTo(600 + 2);
+        assertThat(queue.drain(10, Duration.ofMillis(10))).extracting(MqttMessageEnvelope::messageId).containsExactly(1);
+        assertThat(blocked.get(5, TimeUnit.SECONDS)).isTrue();
+        queue.drain(10, Duration.ofMillis(10));
+        assertThat(queue.put(sized(3, 5000))).as("larger than the bound, into an empty queue").isTrue();
+        assertThat(queue.bytes()).isEqualTo(5000 + 2);
+    }
+
+    private static MqttMessageEnvelope sized(int id, int payloadBytes) {
+        return new MqttMessageEnvelope("t", new byte[payloadBytes], 1, false, false, id, List.of(), null, 1, 0);
+    }
 }

@@ -36,7 +36,7 @@ class MqttSubscriberTest {
 
         ScriptedSubscriber(Object... script) {
             super(new Settings("task-0", List.of("tcp://127.0.0.1:1"), List.of(TopicFilter.parse("devices/+/telemetry")), 1,
-                    false, 3600, 30, 5, 100, null, null, null, true, Duration.ofMillis(1), Duration.ofMillis(5)), queue,
+                    false, 3600, 30, 5, 100, 1 << 20, null, null, null, true, Duration.ofMillis(1), Duration.ofMillis(5)), queue,
                     new SubscriberEvents() {
                         @Override
                         public void acknowledgementDropped() {

@@ -34,6 +34,9 @@ class MqttRecordMapperTest {
         props.put("mqtt.topics", "devices/+/telemetry");
         props.put("mqtt.kafka.topic", "telemetry");
         props.put("mqtt.key.topic.level", "2");
+        // The readings here are stamped years apart; the device time window has tests of its own (MqttRecordMapperBoundsTest).
+        props.put("mqtt.timestamp.max.past", "3650d");
+        props.put("mqtt.timestamp.max.future", "3650d");
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }
