@@ -116,6 +116,49 @@ class IotHubSourceIT {
         }
     }
 
+    /**
+     * What a device decides about its own record costs that record at most: a reading time hours ahead (the broker,
+     * at Kafka's default log.message.timestamp.after.max.ms of one hour, refuses such a record, failing the task on
+     * every restart from the same offset), one stamped in the year 9999, and an event with more than a megabyte of
+     * application properties. Each is routed with its reason or cut with a flag, and the task stays RUNNING.
+     */
+    @Test
+    void aDeviceClockOrAFloodOfPropertiesCostsOnlyItsOwnRecord() throws Exception {
+        endpoint.createHub("device-input", 1);
+        Map<String, String> props = connectorProps("device-input", "hub-input");
+        props.put(IotHubSourceConfig.TIMESTAMP_SOURCE_CONFIG, "payload-field");
+        props.put(IotHubSourceConfig.TIMESTAMP_FIELD_CONFIG, "ts");
+        props.put(IotHubSourceConfig.ERROR_TOPIC_CONFIG, "hub-input-errors");
+        props.put(IotHubSourceConfig.START_POSITION_CONFIG, "earliest");
+        long now = System.currentTimeMillis();
+        Event flood = Event.telemetry("flood", "{\"temperature\":21.5}");
+        for (int i = 0; i < 1000; i++) {
+            flood.property("p" + i, "x".repeat(1200));
+        }
+        endpoint.publishToDevicePartition("device-input", "ahead",
+                Event.telemetry("ahead", "{\"ts\":" + (now + 2 * 3_600_000L) + ",\"temperature\":21.5}"),
+                Event.telemetry("year9999", "{\"ts\":\"9999-12-31T23:59:59Z\",\"temperature\":21.5}"),
+                flood,
+                Event.telemetry("good", "{\"ts\":" + (now - 1000) + ",\"temperature\":20.0}"));
+        startConnector("device-input", props, 1);
+
+        Map<String, ConsumerRecord<byte[], byte[]>> errors = readAtLeast("hub-input-errors", 2).stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+        assertThat(errors.keySet()).containsExactlyInAnyOrder("ahead", "year9999");
+        assertThat(header(errors.get("ahead"), "iothub.error.stage")).isEqualTo("timestamp");
+        assertThat(header(errors.get("ahead"), "iothub.error.reason")).contains("ahead of the connector's clock")
+                .contains("iothub.timestamp.max.future=15m");
+        assertThat(header(errors.get("year9999"), "iothub.error.reason")).contains("device time 9999-12-31T23:59:59Z");
+
+        Map<String, ConsumerRecord<byte[], byte[]>> readings = readAtLeast("hub-input", 2).stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+        assertThat(readings.keySet()).containsExactlyInAnyOrder("flood", "good");
+        assertThat(header(readings.get("flood"), "iothub.headers.truncated")).isEqualTo(Integer.toString(1000 - 13));
+        assertThat(readings.get("good").timestamp()).isEqualTo(now - 1000);
+        assertThat(connect.connectorStatus("device-input").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+        connect.deleteConnector("device-input");
+    }
+
     @Test
     void everyEventArrivesOnceWithKeyAndHeadersThroughDetachedLinksAndClosedConnections() throws Exception {
         endpoint.createHub("fleet", 4);

@@ -88,7 +88,7 @@ class MqttSourceConnectorIT {
         props.put("mqtt.timestamp.field", "ts");
         startConnector("readings", props, 1);
 
-        long ts = 1_795_000_000_000L;
+        long ts = System.currentTimeMillis() / 1000 * 1000 - 60_000;
         publisher.publish("site1/dev-1/telemetry",
                 ("{\"ts\":" + ts + ",\"temperature\":21.5,\"humidity\":40.25,\"location\":{\"lat\":52.52,\"lon\":13.4}}").getBytes(StandardCharsets.UTF_8),
                 1, false, Map.of("site", "berlin"), "application/json");
@@ -197,6 +197,52 @@ class MqttSourceConnectorIT {
         assertThat(data).extracting(r -> json(r.value()).at("/schema/fields/0/type").asText()).containsExactly("double", "string");
         assertThat(connect.connectorStatus("malformed").tasks()).allMatch(t -> t.state().equals("RUNNING"));
         connect.deleteConnector("malformed");
+    }
+
+    /**
+     * What a device decides about its own record costs that record at most: a clock hours ahead (which the broker,
+     * at Kafka's default log.message.timestamp.after.max.ms of one hour, refuses with InvalidRecordException, failing
+     * the task on every restart since the message is never acknowledged), a reading stamped in the year 9999, and a
+     * QoS 1 message with more than a megabyte of user properties (a record, and an error record, the producer would
+     * refuse). Each is routed with its reason, the readings after them arrive, and the task stays RUNNING.
+     */
+    @Test
+    void aDeviceClockOrAFloodOfPropertiesCostsOnlyItsOwnRecord() throws Exception {
+        Map<String, String> props = connectorProps("device-input", "site4/+/telemetry", "site4-telemetry");
+        props.put("mqtt.error.topic", "site4-errors");
+        props.put("mqtt.timestamp.field", "ts");
+        startConnector("device-input", props, 1);
+
+        long now = System.currentTimeMillis();
+        publisher.publish("site4/ahead/telemetry", "{\"ts\":" + (now + 2 * 3_600_000L) + ",\"temperature\":21.5}", 1);
+        publisher.publish("site4/year9999/telemetry", "{\"ts\":\"9999-12-31T23:59:59Z\",\"temperature\":21.5}", 1);
+        Map<String, String> flood = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            flood.put("p" + i, "x".repeat(1200));
+        }
+        publisher.publish("site4/flood/telemetry", "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8), 1, false, flood, null);
+        publisher.publish("site4/good/telemetry", "{\"ts\":" + (now - 1000) + ",\"temperature\":20.0}", 1);
+
+        List<ConsumerRecord<byte[], byte[]>> errors = TopicReader.readUntil(connect.kafka(), "site4-errors", r -> r.size() >= 2, TIMEOUT);
+        Map<String, ConsumerRecord<byte[], byte[]>> byDevice = errors.stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+        assertThat(byDevice.keySet()).containsExactlyInAnyOrder("ahead", "year9999");
+        assertThat(header(byDevice.get("ahead"), "mqtt.error.stage")).isEqualTo("timestamp");
+        assertThat(header(byDevice.get("ahead"), "mqtt.error.reason")).contains("ahead of the connector's clock")
+                .contains("mqtt.timestamp.max.future=15m");
+        assertThat(header(byDevice.get("year9999"), "mqtt.error.reason")).contains("device time 9999-12-31T23:59:59Z");
+
+        List<ConsumerRecord<byte[], byte[]>> data = TopicReader.readUntil(connect.kafka(), "site4-telemetry", r -> r.size() >= 2, TIMEOUT);
+        Map<String, ConsumerRecord<byte[], byte[]>> readings = data.stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+        assertThat(readings.keySet()).containsExactlyInAnyOrder("flood", "good");
+        ConsumerRecord<byte[], byte[]> cut = readings.get("flood");
+        assertThat(header(cut, "mqtt.headers.truncated")).isEqualTo(Integer.toString(1000 - 13));
+        assertThat(cut.headers().toArray()).as("13 properties of 1,200 bytes fit mqtt.headers.max.bytes=16384")
+                .filteredOn(h -> h.key().startsWith("mqtt.user.")).hasSize(13);
+        assertThat(readings.get("good").timestamp()).isEqualTo(now - 1000);
+        assertThat(connect.connectorStatus("device-input").tasks()).allMatch(t -> t.state().equals("RUNNING"));
+        connect.deleteConnector("device-input");
     }
 
     @Test

@@ -44,6 +44,41 @@ class MqttSourceConnectorTest {
     }
 
     @Test
+    void credentialsInClearTextAreRefusedBeyondThisMachineUnlessAllowed() {
+        Map<String, List<String>> refused = errors(props("mqtt.server.uris", "tcp://broker.example.com:1883,ssl://broker.example.com:8883",
+                "mqtt.username", "plant", "mqtt.password", "s3cret"));
+        assertThat(refused.get("mqtt.server.uris")).singleElement().asString()
+                .isEqualTo("'tcp://broker.example.com:1883' would carry the user name and password in clear text: use ssl:// or "
+                        + "wss://, or set mqtt.allow.plaintext.credentials=true inside a network you trust");
+        assertThat(errors(props("mqtt.server.uris", "ws://broker.example.com/mqtt", "mqtt.password", "s3cret")))
+                .containsKey("mqtt.server.uris");
+        assertThat(errors(props("mqtt.server.uris", "tcp://broker.example.com:1883", "mqtt.username", "plant",
+                "mqtt.allow.plaintext.credentials", "true"))).isEmpty();
+        assertThat(errors(props("mqtt.username", "plant", "mqtt.password", "s3cret"))).as("loopback").isEmpty();
+        assertThat(errors(props("mqtt.server.uris", "tcp://broker.example.com:1883", "mqtt.password", ""))).as("no credentials")
+                .isEmpty();
+    }
+
+    @Test
+    void theDeviceInputBoundsAreValidatedOnTheirKeys() {
+        assertThat(errors(props("mqtt.timestamp.max.future", "15 minutes")).get("mqtt.timestamp.max.future")).singleElement()
+                .asString().contains("is not a duration: write a whole number and a unit (500ms, 30s, 15m, 2h, 6d)");
+        assertThat(errors(props("mqtt.timestamp.max.past", "P1D"))).isEmpty();
+        assertThat(errors(props("mqtt.timestamp.out.of.range", "drop")).get("mqtt.timestamp.out.of.range")).singleElement()
+                .asString().contains("use one of [fallback, error-topic]");
+        assertThat(errors(props("mqtt.headers.overflow", "ignore")).get("mqtt.headers.overflow")).singleElement()
+                .asString().contains("use one of [truncate, error-topic]");
+        assertThat(errors(props("mqtt.kafka.topic.allow.pattern", "telemetry\\.(")).get("mqtt.kafka.topic.allow.pattern"))
+                .singleElement().asString().contains("not a valid regular expression");
+        assertThat(errors(props("mqtt.kafka.topic.allow.pattern", "plant\\..*")).get("mqtt.kafka.topic.allow.pattern"))
+                .singleElement().asString().contains("does not match the connector's own topic 'telemetry'");
+        assertThat(errors(props("mqtt.packet.max.bytes", "100000")).get("mqtt.packet.max.bytes")).singleElement().asString()
+                .contains("the broker would discard, unseen, messages the connector accepts");
+        assertThat(errors(props("mqtt.packet.max.bytes", "100000", "mqtt.version", "3.1.1"))).as("MQTT 3.1.1 has no such field")
+                .isEmpty();
+    }
+
+    @Test
     void singleKeyErrorsNameTheKeyAndTheFix() {
         assertThat(errors(props("mqtt.server.uris", "mqtt://broker:1883")).get("mqtt.server.uris"))
                 .anySatisfy(m -> assertThat(m).contains("must start with tcp://, ssl://, ws:// or wss://"));

@@ -10,6 +10,7 @@ import io.iotconnect.common.azure.EntraIdCredentials;
 import io.iotconnect.iothub.config.AuthType;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.config.Transport;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -35,10 +36,18 @@ public final class EventHubClients {
         if (config.authType() == AuthType.CONNECTION_STRING) {
             // Unchanged, so that options such as UseDevelopmentEmulator=true reach the SDK.
             String connectionString = config.connectionString().value();
-            if (config.connectionStringPart("EntityPath").isPresent()) {
-                builder.connectionString(connectionString);
-            } else {
-                builder.connectionString(connectionString, config.eventHubName());
+            try {
+                if (config.connectionStringPart("EntityPath").isPresent()) {
+                    builder.connectionString(connectionString);
+                } else {
+                    builder.connectionString(connectionString, config.eventHubName());
+                }
+            } catch (RuntimeException e) {
+                // The SDK's message can quote a part of the connection string, the key among them: neither it nor the
+                // exception (whose message Connect would show in the task's trace) goes any further.
+                throw new ConnectException("the Event Hubs SDK refused the connection string in "
+                        + IotHubSourceConfig.CONNECTION_STRING_CONFIG + " (" + e.getClass().getSimpleName() + "); copy the "
+                        + "whole Event Hubs-compatible connection string again from the IoT Hub's Built-in endpoints");
             }
         } else {
             builder.credential(config.namespace(), config.eventHubName(), EntraIdCredentials.credential(config.entraIdSettings()));

@@ -2,6 +2,7 @@ package io.iotconnect.iothub.config;
 
 import io.iotconnect.common.config.ConfigProblem;
 import io.iotconnect.common.config.CrossKeyValidation;
+import io.iotconnect.common.config.LoopbackHosts;
 import org.apache.kafka.common.config.types.Password;
 
 import java.util.ArrayList;
@@ -69,9 +70,16 @@ public final class CrossKeyChecks {
                         + "=client-secret, managed-identity or workload-identity)"));
                 return;
             }
-            if (config.connectionStringPart("Endpoint").isEmpty()) {
+            var endpoint = config.connectionStringPart("Endpoint");
+            if (endpoint.isEmpty()) {
                 problems.add(new ConfigProblem(IotHubSourceConfig.CONNECTION_STRING_CONFIG, "the connection string has no "
                         + "Endpoint=sb://<namespace>/ part; copy the whole Event Hubs-compatible endpoint from the IoT Hub"));
+            } else if (config.connectionStringPart("UseDevelopmentEmulator").filter(value -> value.trim().equalsIgnoreCase("true"))
+                    .isPresent() && !config.allowPlaintextEndpoint() && !LoopbackHosts.isLoopback(hostOf(endpoint.get()))) {
+                problems.add(new ConfigProblem(IotHubSourceConfig.CONNECTION_STRING_CONFIG, "UseDevelopmentEmulator=true opens "
+                        + "AMQP without TLS, and the endpoint is not on this machine, so the shared access key would cross the "
+                        + "network in clear text: remove it for a real IoT Hub or Event Hub, or set "
+                        + IotHubSourceConfig.ALLOW_PLAINTEXT_ENDPOINT_CONFIG + "=true for an emulator in a network you trust"));
             }
             String configuredName = config.getString(IotHubSourceConfig.EVENTHUB_NAME_CONFIG).trim();
             var entityPath = config.connectionStringPart("EntityPath");
@@ -107,6 +115,15 @@ public final class CrossKeyChecks {
             if (isBlank(config.clientSecret())) {
                 problems.add(new ConfigProblem(IotHubSourceConfig.CLIENT_SECRET_CONFIG, authType + " needs the service principal's secret"));
             }
+        }
+    }
+
+    /** The host of an {@code sb://host[:port]/} endpoint, or null when it has none. */
+    private static String hostOf(String endpoint) {
+        try {
+            return java.net.URI.create(endpoint.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -99,6 +99,12 @@ public class IotHubSourceConfig extends AbstractConfig {
             + "or iothub.namespace still names the hub in the AMQP session and the token audience, and TLS is always on; "
             + "the relay's certificate must be trusted by the worker's JVM. Empty: connect to the namespace.";
 
+    public static final String ALLOW_PLAINTEXT_ENDPOINT_CONFIG = "iothub.allow.plaintext.endpoint";
+    private static final String ALLOW_PLAINTEXT_ENDPOINT_DOC = "Accept a connection string with UseDevelopmentEmulator=true "
+            + "(AMQP without TLS, so the shared access key crosses the network in clear text) for an endpoint that is not "
+            + "on this machine. Off, such a connection string is refused, naming the fix; an emulator on localhost, "
+            + "127.0.0.1 or ::1 is always accepted.";
+
     public static final String PROXY_HOST_CONFIG = "iothub.proxy.host";
     private static final String PROXY_HOST_DOC = "HTTP proxy host for AMQP over WebSockets (iothub.transport=amqp-web-sockets). "
             + "Empty: no proxy.";
@@ -107,8 +113,9 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static final String PROXY_PORT_DOC = "HTTP proxy port, with iothub.proxy.host.";
 
     public static final String PROXY_USERNAME_CONFIG = "iothub.proxy.username";
-    private static final String PROXY_USERNAME_DOC = "User name for a proxy that asks for one (basic or digest authentication). "
-            + "Empty: no proxy authentication.";
+    private static final String PROXY_USERNAME_DOC = "User name for a proxy that asks for one, sent with basic "
+            + "authentication (the only proxy authentication the connector offers; a proxy that asks for digest or NTLM "
+            + "refuses the connection). Empty: no proxy authentication.";
 
     public static final String PROXY_PASSWORD_CONFIG = "iothub.proxy.password";
     private static final String PROXY_PASSWORD_DOC = "Password for the proxy user. Never logged.";
@@ -387,6 +394,10 @@ public class IotHubSourceConfig extends AbstractConfig {
         return transport;
     }
 
+    public boolean allowPlaintextEndpoint() {
+        return getBoolean(ALLOW_PLAINTEXT_ENDPOINT_CONFIG);
+    }
+
     public Optional<String> customEndpointAddress() {
         return Optional.ofNullable(getString(CUSTOM_ENDPOINT_CONFIG)).map(String::trim).filter(address -> !address.isEmpty());
     }
@@ -590,6 +601,8 @@ public class IotHubSourceConfig extends AbstractConfig {
         def.define(CUSTOM_ENDPOINT_CONFIG, Type.STRING, "", Validators.parsedBy("empty, or an https:// URL with a host",
                         IotHubSourceConfig::checkCustomEndpoint), Importance.LOW,
                 CUSTOM_ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.LONG, "Custom endpoint address");
+        def.define(ALLOW_PLAINTEXT_ENDPOINT_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                ALLOW_PLAINTEXT_ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Allow an endpoint without TLS");
         def.define(PROXY_HOST_CONFIG, Type.STRING, "", Importance.LOW,
                 PROXY_HOST_DOC, CONNECTION_GROUP, ++order, Width.MEDIUM, "Proxy host");
         def.define(PROXY_PORT_CONFIG, Type.INT, 3128, ConfigDef.Range.between(1, 65535), Importance.LOW,

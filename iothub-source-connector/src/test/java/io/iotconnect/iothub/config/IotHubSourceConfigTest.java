@@ -147,6 +147,24 @@ class IotHubSourceConfigTest {
     }
 
     @Test
+    void anEmulatorConnectionStringWithoutTlsIsForThisMachineUnlessAllowed() {
+        String remote = "Endpoint=sb://hub.example.net:5672;SharedAccessKeyName=s;SharedAccessKey=k;EntityPath=h;"
+                + "UseDevelopmentEmulator=true";
+        assertThat(problems(with(IotHubSourceConfig.CONNECTION_STRING_CONFIG, remote)))
+                .singleElement().satisfies(problem -> {
+                    assertThat(problem.key()).isEqualTo(IotHubSourceConfig.CONNECTION_STRING_CONFIG);
+                    assertThat(problem.message()).contains("clear text").contains("iothub.allow.plaintext.endpoint=true")
+                            .doesNotContain("SharedAccessKey=k");
+                });
+        assertThat(problems(with(IotHubSourceConfig.CONNECTION_STRING_CONFIG, remote,
+                IotHubSourceConfig.ALLOW_PLAINTEXT_ENDPOINT_CONFIG, "true"))).isEmpty();
+        for (String host : List.of("127.0.0.1:5672", "localhost", "[::1]:5672")) {
+            assertThat(problems(with(IotHubSourceConfig.CONNECTION_STRING_CONFIG, "Endpoint=sb://" + host
+                    + ";SharedAccessKeyName=s;SharedAccessKey=k;EntityPath=h;UseDevelopmentEmulator=true"))).as(host).isEmpty();
+        }
+    }
+
+    @Test
     void anEntraIdSignInNeedsTheNamespaceTheHubAndForASecretItsThreeParts() {
         Map<String, String> props = with(IotHubSourceConfig.CONNECTION_STRING_CONFIG, null,
                 IotHubSourceConfig.AUTH_TYPE_CONFIG, "client-secret");

@@ -2,6 +2,9 @@ package io.iotconnect.mqtt.config;
 
 import io.iotconnect.common.config.ConfigProblem;
 import io.iotconnect.common.config.CrossKeyValidation;
+import io.iotconnect.common.config.LoopbackHosts;
+
+import java.net.URI;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,18 @@ public final class CrossKeyChecks {
         if (config.mqttVersion() == MqttVersion.V5 && !config.cleanStart() && config.sessionExpirySeconds() == 0) {
             problems.add(new ConfigProblem(MqttSourceConnectorConfig.SESSION_EXPIRY_CONFIG, "0 ends the MQTT session when a task "
                     + "disconnects, so messages published while it reconnects are lost; use a positive value such as 86400"));
+        }
+
+        if ((config.username().isPresent() || config.password().isPresent()) && !config.allowPlaintextCredentials()) {
+            for (String uri : config.serverUris()) {
+                URI parsed = URI.create(uri.trim());
+                String scheme = parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if ((scheme.equals("tcp") || scheme.equals("ws")) && !LoopbackHosts.isLoopback(parsed.getHost())) {
+                    problems.add(new ConfigProblem(MqttSourceConnectorConfig.SERVER_URIS_CONFIG, "'" + uri.trim() + "' would carry "
+                            + "the user name and password in clear text: use ssl:// or wss://, or set "
+                            + MqttSourceConnectorConfig.ALLOW_PLAINTEXT_CREDENTIALS_CONFIG + "=true inside a network you trust"));
+                }
+            }
         }
 
         boolean json = config.valueFormat() == ValueFormat.JSON;

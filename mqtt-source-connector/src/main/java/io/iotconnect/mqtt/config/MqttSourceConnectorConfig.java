@@ -88,6 +88,13 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String PASSWORD_DOC = "Password for the broker. Never logged; use a config provider such as "
             + "${file:/etc/secrets/mqtt.properties:password} or ${env:MQTT_PASSWORD} to keep it out of the connector JSON.";
 
+    public static final String ALLOW_PLAINTEXT_CREDENTIALS_CONFIG = "mqtt.allow.plaintext.credentials";
+    private static final String ALLOW_PLAINTEXT_CREDENTIALS_DOC = "Send " + "mqtt.username and mqtt.password over tcp:// or "
+            + "ws:// to a broker that is not on this machine. Off, such a configuration is refused (config/validate "
+            + "names the URI): anyone on the path could read the password. Use ssl:// or wss://, or turn this on only "
+            + "inside a network you trust (a private container network). Loopback brokers (localhost, 127.0.0.1, ::1) "
+            + "are always allowed.";
+
     // ---- Subscription ----
     public static final String TOPICS_CONFIG = "mqtt.topics";
     private static final String TOPICS_DOC = "MQTT topic filters to subscribe to, comma-separated; wildcards '+' (one level) and "
@@ -424,6 +431,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         return Optional.ofNullable(getPassword(PASSWORD_CONFIG)).filter(password -> !password.value().isEmpty());
     }
 
+    public boolean allowPlaintextCredentials() {
+        return getBoolean(ALLOW_PLAINTEXT_CREDENTIALS_CONFIG);
+    }
+
     public List<TopicFilter> topicFilters() {
         return topicFilters;
     }
@@ -609,6 +620,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 USERNAME_DOC, CONNECTION_GROUP, ++order, Width.MEDIUM, "User name");
         def.define(PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
                 PASSWORD_DOC, CONNECTION_GROUP, ++order, Width.MEDIUM, "Password");
+        def.define(ALLOW_PLAINTEXT_CREDENTIALS_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM,
+                ALLOW_PLAINTEXT_CREDENTIALS_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Allow credentials without TLS");
 
         order = 0;
         def.define(TOPICS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new TopicFiltersValidator(), Importance.HIGH,
