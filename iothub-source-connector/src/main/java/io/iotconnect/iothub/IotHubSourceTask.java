@@ -10,6 +10,7 @@ import io.iotconnect.iothub.client.ReceiverEvents;
 import io.iotconnect.iothub.config.ErrorHandling;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
 import io.iotconnect.iothub.config.IotHubSourceTaskConfig;
+import io.iotconnect.iothub.config.SequenceGapHandling;
 import io.iotconnect.iothub.mapping.IotHubRecordMapper;
 import io.iotconnect.iothub.mapping.MalformedEventException;
 import io.iotconnect.iothub.mapping.SourceOffsets;
@@ -73,7 +74,7 @@ public class IotHubSourceTask extends SourceTask {
                 config.eventHubName(), config.partitions(), config.consumerGroup(), positions);
         readers = new PartitionReaders(sources.apply(config), positions,
                 new PartitionReaders.Settings(config.bufferCapacity(), config.receiveMaxFailures(), config.retryDelay(),
-                        config.retryMaxDelay()),
+                        config.retryMaxDelay(), config.sequenceGapHandling() == SequenceGapHandling.FAIL),
                 events, "iothub-receive-" + config.connectorName() + "-" + config.taskIndex());
         readers.start();
     }

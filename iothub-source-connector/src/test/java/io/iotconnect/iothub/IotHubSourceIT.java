@@ -9,6 +9,7 @@ import io.iotconnect.iothub.mapping.SourceOffsets;
 import io.iotconnect.testing.ClassServers;
 import io.iotconnect.testing.EventHubsEndpoint;
 import io.iotconnect.testing.EventHubsEndpoint.Event;
+import io.iotconnect.testing.PluginMetricsJmx;
 import io.iotconnect.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -307,6 +308,51 @@ class IotHubSourceIT {
         assertThat(values(readAtLeast("rewind-events", 23)).subList(13, 23)).as("a reset starts at earliest again")
                 .containsExactly(IntStream.range(0, 10).mapToObj(i -> "e" + i).toArray(String[]::new));
         connect.deleteConnector("rewind");
+    }
+
+    /**
+     * Events the hub's retention deleted while the connector was stopped: with the default 'log' the gap is named and
+     * counted and reading goes on from the first event left; with 'fail' the task stops, naming the range.
+     */
+    @Test
+    void eventsRetentionDeletedWhileStoppedAreNamedAndCountedOrFailTheTask() throws Exception {
+        for (String handling : List.of("log", "fail")) {
+            String hub = "retention-" + handling;
+            endpoint.createHub(hub, 1);
+            endpoint.publish(hub, "0", IntStream.range(0, 10).mapToObj(i -> Event.of("{\"n\":\"e" + i + "\"}")).toArray(Event[]::new));
+            Map<String, String> props = connectorProps(hub, hub + "-events");
+            props.put(IotHubSourceConfig.SEQUENCE_GAP_HANDLING_CONFIG, handling);
+            startConnector(hub, props, 1);
+            assertThat(readAtLeast(hub + "-events", 10)).hasSize(10);
+            await("the committed offset of " + hub, () -> connect.connectorOffsets(hub).offsets().stream()
+                    .anyMatch(offset -> offset.offset() != null && ((Number) offset.offset().get("sequenceNumber")).longValue() == 9));
+            connect.stopConnector(hub);
+            connect.assertions().assertConnectorIsStopped(hub, "connector " + hub + " did not stop");
+
+            endpoint.publish(hub, "0", IntStream.range(10, 20).mapToObj(i -> Event.of("{\"n\":\"e" + i + "\"}")).toArray(Event[]::new));
+            endpoint.expireBefore(hub, "0", 15);
+            connect.resumeConnector(hub);
+            if (handling.equals("log")) {
+                connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(hub, 1, "connector " + hub + " did not resume");
+                assertThat(values(readAtLeast(hub + "-events", 15)).subList(10, 15)).as("from the first event left")
+                        .containsExactly("e15", "e16", "e17", "e18", "e19");
+                await("the gap counted", () -> {
+                    try {
+                        return PluginMetricsJmx.total(hub, "sequence-gap-events-total") == 5.0
+                                && PluginMetricsJmx.total(hub, "sequence-gaps-total") == 1.0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } else {
+                connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(hub, 1, "the task should fail on the gap");
+                assertThat(connect.connectorStatus(hub).tasks().get(0).trace())
+                        .contains("went from sequence number 9 to 15: the 5 event(s) 10 to 14 were never read")
+                        .contains("iothub.sequence.gap.handling=fail");
+                assertThat(readAtLeast(hub + "-events", 10)).as("nothing after the gap was written").hasSize(10);
+            }
+            connect.deleteConnector(hub);
+        }
     }
 
     @Test

@@ -183,6 +183,15 @@ public final class EventHubsEndpoint implements AutoCloseable {
         return partition(hub, partitionId).size();
     }
 
+    /**
+     * Deletes a partition's events below {@code sequenceNumber}, as the hub's retention does with events older than
+     * its retention period; a receiver behind them, or a new one asking for an expired position, gets the first event
+     * left.
+     */
+    public void expireBefore(String hub, String partitionId, long sequenceNumber) {
+        partition(hub, partitionId).expireBefore(sequenceNumber);
+    }
+
     /** Appends events to a partition and returns their sequence numbers; attached receivers get them at once. */
     public List<Long> publish(String hub, String partitionId, Event... events) {
         return append(partition(hub, partitionId), events);

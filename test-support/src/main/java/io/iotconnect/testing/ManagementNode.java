@@ -74,7 +74,7 @@ final class ManagementNode {
             Map<String, Object> body = new HashMap<>();
             body.put("name", hub.name());
             body.put("partition", partitionId);
-            body.put("begin_sequence_number", 0L);
+            body.put("begin_sequence_number", summary.beginSequenceNumber());
             body.put("last_enqueued_sequence_number", summary.lastSequenceNumber());
             body.put("last_enqueued_offset", summary.lastOffset());
             body.put("last_enqueued_time_utc", new Date(summary.lastEnqueuedTimeMillis()));

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The events of one partition, kept in memory for the endpoint's lifetime (nothing expires). Sequence numbers start at
- * 0; the offset of an event is its byte position in the partition (the sum of the encoded sizes of the events before
+ * The events of one partition, kept in memory until a test expires them ({@link #expireBefore}, the service's
+ * retention, which deletes the oldest events while a reader may be away). Sequence numbers start at 0; the offset of an event is its byte position in the partition (the sum of the encoded sizes of the events before
  * it), sent as a decimal string as the service does, so offsets and sequence numbers differ and a client that mixes
  * them up is caught. Enqueued times never go backwards. Thread-safe: tests append from their own threads, the reactor
  * reads.
@@ -27,13 +27,16 @@ final class PartitionLog {
     static final Symbol ENQUEUED_TIME = Symbol.valueOf("x-opt-enqueued-time");
 
     /** A snapshot for the management node's partition READ and the last-enqueued delivery annotations. */
-    record Summary(long lastSequenceNumber, String lastOffset, long lastEnqueuedTimeMillis, boolean empty) {
+    record Summary(long beginSequenceNumber, long lastSequenceNumber, String lastOffset, long lastEnqueuedTimeMillis,
+                   boolean empty) {
     }
 
     private final String hub;
     private final String partitionId;
     private final List<StoredEvent> events = new ArrayList<>();
     private long nextOffset;
+    /** The first retained sequence number: those below it expired. */
+    private long begin;
     private long lastEnqueuedTime;
     /** Set while a wake-up of this partition's receivers is queued on the reactor, so a burst of appends queues one. */
     final AtomicBoolean pumpQueued = new AtomicBoolean();
@@ -76,9 +79,22 @@ final class PartitionLog {
         return event;
     }
 
-    /** The event with this sequence number, or null when there is none (yet). */
+    /** The event with this sequence number, or null when there is none (yet) or it expired. */
     synchronized StoredEvent get(long sequenceNumber) {
-        return sequenceNumber >= 0 && sequenceNumber < events.size() ? events.get((int) sequenceNumber) : null;
+        return sequenceNumber >= begin && sequenceNumber < events.size() ? events.get((int) sequenceNumber) : null;
+    }
+
+    /** Deletes the events below {@code sequenceNumber}, as retention does; readers behind them move on to the first left. */
+    synchronized void expireBefore(long sequenceNumber) {
+        for (long expired = begin; expired < Math.min(sequenceNumber, events.size()); expired++) {
+            events.set((int) expired, null);
+        }
+        begin = Math.max(begin, Math.min(sequenceNumber, events.size()));
+    }
+
+    /** The first retained sequence number. */
+    synchronized long begin() {
+        return begin;
     }
 
     synchronized long size() {
@@ -86,11 +102,11 @@ final class PartitionLog {
     }
 
     synchronized Summary summary() {
-        if (events.isEmpty()) {
-            return new Summary(-1, "-1", 0, true);
+        if (events.size() == begin) {
+            return new Summary(begin, events.size() - 1, "-1", 0, true);
         }
         StoredEvent last = events.get(events.size() - 1);
-        return new Summary(last.sequenceNumber(), last.offsetString(), last.enqueuedTimeMillis(), false);
+        return new Summary(begin, last.sequenceNumber(), last.offsetString(), last.enqueuedTimeMillis(), false);
     }
 
     /** The sequence number of the first event whose offset is above {@code offset} (or equal, when inclusive). */
@@ -103,9 +119,12 @@ final class PartitionLog {
         return firstWhere(event -> inclusive ? event.enqueuedTimeMillis() >= epochMillis : event.enqueuedTimeMillis() > epochMillis);
     }
 
-    /** Binary search: offsets and enqueued times only grow along the log. Returns size() when no event matches. */
+    /**
+     * Binary search over the retained events: offsets and enqueued times only grow along the log. Returns size() when
+     * no event matches.
+     */
     private long firstWhere(java.util.function.Predicate<StoredEvent> matches) {
-        int low = 0;
+        int low = (int) begin;
         int high = events.size();
         while (low < high) {
             int middle = (low + high) >>> 1;

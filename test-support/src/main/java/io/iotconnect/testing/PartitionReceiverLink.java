@@ -73,6 +73,8 @@ final class PartitionReceiverLink {
             return;
         }
         while (sender.getCredit() > 0) {
+            // A reader behind what retention deleted moves on to the first event left.
+            next = Math.max(next, log.begin());
             StoredEvent event = log.get(next);
             if (event == null) {
                 break;

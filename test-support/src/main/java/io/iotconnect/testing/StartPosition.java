@@ -29,7 +29,7 @@ final class StartPosition {
     static long resolve(Source source, PartitionLog log) {
         String expression = selector(source);
         if (expression == null) {
-            return 0;
+            return log.begin();
         }
         Matcher matcher = EXPRESSION.matcher(expression);
         if (!matcher.matches()) {
@@ -41,7 +41,8 @@ final class StartPosition {
             return switch (matcher.group(1)) {
                 case "x-opt-offset" -> "@latest".equals(value) ? log.size() : log.firstAfterOffset(Long.parseLong(value), inclusive);
                 // A sequence number beyond the end waits for that event, as the service does.
-                case "x-opt-sequence-number" -> Math.max(0, Long.parseLong(value) + (inclusive ? 0 : 1));
+                // An expired one starts at the first event retained, as the service does.
+                case "x-opt-sequence-number" -> Math.max(log.begin(), Long.parseLong(value) + (inclusive ? 0 : 1));
                 default -> log.firstAfterTime(Long.parseLong(value), inclusive);
             };
         } catch (NumberFormatException e) {

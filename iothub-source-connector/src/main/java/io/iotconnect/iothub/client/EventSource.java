@@ -17,6 +17,14 @@ public interface EventSource extends AutoCloseable {
      */
     Flux<IotHubEvent> receive(String partitionId, ReadPosition position);
 
+    /**
+     * The first sequence number the hub still holds in a partition, or null when it cannot say; blocks within the
+     * SDK's retry budget. Used only to say what a start position skips.
+     */
+    default Long beginSequenceNumber(String partitionId) {
+        return null;
+    }
+
     /** The consumer group read through, for messages. */
     String consumerGroup();
 

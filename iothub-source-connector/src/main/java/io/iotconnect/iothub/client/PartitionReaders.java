@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class PartitionReaders implements AutoCloseable {
 
     /** What the readers need besides the source and positions. */
-    public record Settings(int bufferCapacity, int maxFailures, Duration backoffInitial, Duration backoffMax) {
+    public record Settings(int bufferCapacity, int maxFailures, Duration backoffInitial, Duration backoffMax,
+                           boolean failOnSequenceGap) {
     }
 
     private final EventSource source;
@@ -36,7 +37,8 @@ public final class PartitionReaders implements AutoCloseable {
             return thread;
         });
         positions.forEach((partition, position) -> receivers.put(partition, new PartitionReceiver(partition, source, buffer,
-                share, position, scheduler, events, settings.maxFailures(), settings.backoffInitial(), settings.backoffMax())));
+                share, position, scheduler, events, settings.maxFailures(), settings.backoffInitial(), settings.backoffMax(),
+                settings.failOnSequenceGap())));
     }
 
     public void start() {

@@ -2,6 +2,7 @@ package io.iotconnect.iothub.client;
 
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
+import io.iotconnect.iothub.config.IotHubSourceConfig;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -23,6 +24,11 @@ import java.util.concurrent.TimeoutException;
  * {@code share - inBuffer} events, and one more for each event {@code poll()} takes out ({@link #release}), so the
  * SDK's link credit, and with it what the service sends, follows what Kafka takes.
  *
+ * <p>Sequence numbers follow on: an event at or below the one the partition reached (the committed offset, or the
+ * last event buffered) is dropped and counted; an event that comes after a gap (events the hub's retention deleted
+ * while the connector was stopped or behind) is logged at WARN with the missing range and counted, or, with
+ * {@code failOnSequenceGap}, fails the task with it. A partition opened at a start position says what it skipped.
+ *
  * <p>Failures retrying does not cure (the link taken by a reader with a higher owner level, an unknown consumer
  * group, no permission) are reopened with back-off too, but after {@code maxFailures} in a row, without a receive
  * that ran for {@link #STABLE} in between, {@link #failure()} returns the reason and the task fails with it.
@@ -43,18 +49,23 @@ final class PartitionReceiver {
     private final ReceiverEvents events;
     private final int maxFailures;
     private final Backoff backoff;
+    private final boolean failOnSequenceGap;
 
     private final Object lock = new Object();
     private CreditSubscriber current;
     private int inBuffer;
     private Long lastSequenceNumber;
+    /** The sequence number the partition has reached: the committed one, then each event buffered; null before any. */
+    private Long reached;
+    /** With a start position other than earliest: the first sequence number the hub held when the partition opened. */
+    private Long heldFromAtStart;
     private boolean closed;
     private int failuresInRow;
     private volatile ConnectException failure;
 
     PartitionReceiver(String partitionId, EventSource source, EventBuffer buffer, int share, ReadPosition initial,
                       ScheduledExecutorService scheduler, ReceiverEvents events, int maxFailures, Duration backoffInitial,
-                      Duration backoffMax) {
+                      Duration backoffMax, boolean failOnSequenceGap) {
         this.partitionId = partitionId;
         this.source = source;
         this.buffer = buffer;
@@ -64,6 +75,8 @@ final class PartitionReceiver {
         this.events = events;
         this.maxFailures = maxFailures;
         this.backoff = new Backoff(backoffInitial, backoffMax);
+        this.failOnSequenceGap = failOnSequenceGap;
+        this.reached = initial.afterSequenceNumber();
     }
 
     String partitionId() {
@@ -120,6 +133,14 @@ final class PartitionReceiver {
             position = lastSequenceNumber == null ? initial : ReadPosition.after(lastSequenceNumber);
             subscriber = new CreditSubscriber();
             current = subscriber;
+        }
+        if (position.start() != null && position.start().kind() != io.iotconnect.iothub.config.StartPosition.Kind.EARLIEST
+                && heldFromAtStart == null) {
+            try {
+                heldFromAtStart = source.beginSequenceNumber(partitionId);
+            } catch (RuntimeException e) {
+                log.debug("Could not read the retained range of partition {} of {}: {}", partitionId, source.eventHubName(), e.toString());
+            }
         }
         log.debug("Opening partition {} of {} ({})", partitionId, source.eventHubName(), position);
         try {
@@ -183,6 +204,21 @@ final class PartitionReceiver {
         }
     }
 
+    /** The first event of a partition opened at a start position: what the position skipped, if the hub said what it held. */
+    private void firstAfterStart(long sequenceNumber) {
+        Long heldFrom = heldFromAtStart;
+        if (heldFrom != null && sequenceNumber > heldFrom) {
+            long skipped = sequenceNumber - heldFrom;
+            events.skippedAtStart(partitionId, skipped);
+            log.warn("Partition {} of {} opened at {} ({}): reading from sequence number {}; the {} event(s) the hub held "
+                    + "before it ({} to {}) are not read", partitionId, source.eventHubName(), initial,
+                    IotHubSourceConfig.START_POSITION_CONFIG, sequenceNumber, skipped, heldFrom, sequenceNumber - 1);
+        } else {
+            log.info("Partition {} of {} opened at {}: reading from sequence number {}", partitionId, source.eventHubName(),
+                    initial, sequenceNumber);
+        }
+    }
+
     static boolean isLinkStolen(Throwable error) {
         return error instanceof AmqpException amqp && amqp.getErrorCondition() == AmqpErrorCondition.LINK_STOLEN;
     }
@@ -219,13 +255,46 @@ final class PartitionReceiver {
 
         @Override
         protected void hookOnNext(IotHubEvent event) {
+            long sequenceNumber = event.sequenceNumber();
+            Long before;
             synchronized (lock) {
                 if (closed || current != this) {
                     return;
                 }
-                inBuffer++;
-                lastSequenceNumber = event.sequenceNumber();
-                buffer.add(event);
+                before = reached;
+                boolean replayed = before != null && sequenceNumber <= before;
+                boolean refused = before != null && sequenceNumber > before + 1 && failOnSequenceGap;
+                if (!replayed && !refused) {
+                    inBuffer++;
+                    lastSequenceNumber = sequenceNumber;
+                    reached = sequenceNumber;
+                    buffer.add(event);
+                }
+            }
+            if (before != null && sequenceNumber <= before) {
+                // Not buffered: its credit is given back, so the receive goes on.
+                events.replayDropped(partitionId);
+                log.debug("Dropped event {} of partition {} of {}: the partition had reached {}", sequenceNumber, partitionId,
+                        source.eventHubName(), before);
+                request(1);
+                return;
+            }
+            if (before == null) {
+                firstAfterStart(sequenceNumber);
+            } else if (sequenceNumber > before + 1) {
+                long missing = sequenceNumber - before - 1;
+                events.sequenceGap(partitionId, missing);
+                String gap = "partition " + partitionId + " of " + source.eventHubName() + " went from sequence number " + before
+                        + " to " + sequenceNumber + ": the " + missing + " event(s) " + (before + 1) + " to " + (sequenceNumber - 1)
+                        + " were never read (deleted by the hub's retention while the connector was stopped or behind, or "
+                        + "the offset was moved past them)";
+                if (failOnSequenceGap) {
+                    failure = new ConnectException(gap + "; " + IotHubSourceConfig.SEQUENCE_GAP_HANDLING_CONFIG + "=fail, so the "
+                            + "task stops: set it to log to read on from " + sequenceNumber);
+                    dispose();
+                    return;
+                }
+                log.warn("{}; reading on", gap);
             }
             delivered = true;
             events.received(event);

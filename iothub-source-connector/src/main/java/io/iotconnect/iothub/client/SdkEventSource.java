@@ -46,6 +46,12 @@ public final class SdkEventSource implements EventSource {
     }
 
     @Override
+    public Long beginSequenceNumber(String partitionId) {
+        var properties = client.getPartitionProperties(partitionId).block(lookupTimeout);
+        return properties == null || properties.isEmpty() ? null : properties.getBeginningSequenceNumber();
+    }
+
+    @Override
     public String consumerGroup() {
         return client.getConsumerGroup();
     }

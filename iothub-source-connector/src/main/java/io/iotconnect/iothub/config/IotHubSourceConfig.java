@@ -143,13 +143,24 @@ public class IotHubSourceConfig extends AbstractConfig {
     private static final String START_POSITION_DOC = "Where a partition without a committed offset starts: 'earliest' (the "
             + "oldest event the hub retains), 'latest' (events enqueued from the moment the task opens the partition) or an "
             + "ISO-8601 time with an offset, like 2026-01-02T03:04:05Z (the first event enqueued after it). A partition with "
-            + "an offset always resumes right after it.";
+            + "an offset always resumes right after it. A partition opened at 'latest' or a time logs at WARN how many "
+            + "events the hub held before its first one (metric events-skipped-at-start-total).";
 
     public static final String OWNER_LEVEL_CONFIG = "iothub.owner.level";
     private static final String OWNER_LEVEL_DOC = "Empty (default): the connector reads without an owner level (epoch), so "
             + "other readers of the consumer group, like 'az iot hub monitor-events', coexist with it. A number from 0: the "
             + "connector reads as the partitions' exclusive owner at that level; readers without a level, or with a lower "
             + "one, are disconnected. Either way, a reader with a higher level takes a partition away from the connector.";
+
+    public static final String SEQUENCE_GAP_HANDLING_CONFIG = "iothub.sequence.gap.handling";
+    public static final String SEQUENCE_GAP_HANDLING_DEFAULT = "log";
+    private static final String SEQUENCE_GAP_HANDLING_DOC = "What happens when a partition's next event is not the one after "
+            + "the sequence number it had reached (its committed offset, or the last event read): the events between were "
+            + "deleted by the hub's retention (1 to 7 days on IoT Hub) while the connector was stopped or fell behind, or "
+            + "the offset was moved past them. 'log': a WARN names the missing range, metrics sequence-gaps-total and "
+            + "sequence-gap-events-total count it, and reading goes on. 'fail': the task fails naming the range, for "
+            + "pipelines where a silent loss is worse than a stop. Either way an event at or below the reached sequence "
+            + "number is dropped and counted (events-replayed-dropped-total), never written twice.";
 
     public static final String RECEIVE_MAX_FAILURES_CONFIG = "iothub.receive.max.failures";
     private static final String RECEIVE_MAX_FAILURES_DOC = "How many times in a row a partition's receive may end in a failure "
@@ -434,6 +445,10 @@ public class IotHubSourceConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(RETRY_TRY_TIMEOUT_CONFIG));
     }
 
+    public SequenceGapHandling sequenceGapHandling() {
+        return Validators.parseEnum(SequenceGapHandling.class, getString(SEQUENCE_GAP_HANDLING_CONFIG));
+    }
+
     public StartPosition startPosition() {
         return startPosition;
     }
@@ -627,6 +642,8 @@ public class IotHubSourceConfig extends AbstractConfig {
         def.define(OWNER_LEVEL_CONFIG, Type.STRING, "", Validators.parsedBy("empty, or a whole number from 0",
                         IotHubSourceConfig::checkOwnerLevel), Importance.MEDIUM,
                 OWNER_LEVEL_DOC, READING_GROUP, ++order, Width.SHORT, "Owner level");
+        def.define(SEQUENCE_GAP_HANDLING_CONFIG, Type.STRING, SEQUENCE_GAP_HANDLING_DEFAULT, Validators.oneOf(SequenceGapHandling.class),
+                Importance.MEDIUM, SEQUENCE_GAP_HANDLING_DOC, READING_GROUP, ++order, Width.SHORT, "Sequence gap handling");
         def.define(RECEIVE_MAX_FAILURES_CONFIG, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 RECEIVE_MAX_FAILURES_DOC, READING_GROUP, ++order, Width.SHORT, "Max failures in a row");
         def.define(PREFETCH_COUNT_CONFIG, Type.INT, 500, ConfigDef.Range.between(1, 8000), Importance.LOW,

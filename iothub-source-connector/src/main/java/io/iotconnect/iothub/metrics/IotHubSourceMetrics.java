@@ -18,7 +18,8 @@ import java.util.function.IntSupplier;
 /**
  * The task's metrics, registered as Kafka Connect plugin metrics (KIP-877), in JMX under the worker's
  * {@code kafka.connect} domain tagged with the connector and task: events-received-total/-rate, reconnects-total,
- * links-stolen-total, error-records-total, buffer-size; and per partition (tag {@code partition})
+ * links-stolen-total, error-records-total, buffer-size, events-replayed-dropped-total, sequence-gaps-total,
+ * sequence-gap-events-total, events-skipped-at-start-total; and per partition (tag {@code partition})
  * partition-events-received-total and partition-lag (events enqueued after the last one received, from the
  * last-enqueued-event properties the service sends with each event; -1 before the first).
  */
@@ -28,6 +29,10 @@ public final class IotHubSourceMetrics implements ReceiverEvents {
     private final Sensor reconnects;
     private final Sensor stolen;
     private final Sensor errorRecords;
+    private final Sensor replayDropped;
+    private final Sensor gaps;
+    private final Sensor gapEvents;
+    private final Sensor skippedAtStart;
     private final Map<String, Sensor> receivedByPartition = new ConcurrentHashMap<>();
     private final Map<String, Long> lagByPartition = new ConcurrentHashMap<>();
 
@@ -43,6 +48,17 @@ public final class IotHubSourceMetrics implements ReceiverEvents {
                 new CumulativeCount());
         errorRecords = metrics.sensor("error-records-total",
                 "Events that could not be mapped and went to the error topic.", new CumulativeCount());
+        replayDropped = metrics.sensor("events-replayed-dropped-total",
+                "Events the hub sent again at or below the sequence number a partition had reached; dropped, never written twice.",
+                new CumulativeCount());
+        gaps = metrics.sensor("sequence-gaps-total",
+                "Times a partition's next event came after a gap in sequence numbers (events deleted by retention while "
+                        + "the connector was stopped or behind).", new CumulativeCount());
+        gapEvents = metrics.sensor("sequence-gap-events-total", "Events never read because of gaps in sequence numbers.",
+                new org.apache.kafka.common.metrics.stats.CumulativeSum());
+        skippedAtStart = metrics.sensor("events-skipped-at-start-total",
+                "Events a partition opened at 'latest' or a time left unread, of those the hub held.",
+                new org.apache.kafka.common.metrics.stats.CumulativeSum());
         pluginMetrics.addMetric(metrics.name("buffer-size", "Events waiting between the SDK and Kafka."),
                 (Gauge<Integer>) (config, now) -> bufferSize.getAsInt());
         for (String partition : partitions) {
@@ -79,6 +95,22 @@ public final class IotHubSourceMetrics implements ReceiverEvents {
     @Override
     public void linkStolen(String partitionId) {
         stolen.record();
+    }
+
+    @Override
+    public void replayDropped(String partitionId) {
+        replayDropped.record();
+    }
+
+    @Override
+    public void sequenceGap(String partitionId, long missing) {
+        gaps.record();
+        gapEvents.record(missing);
+    }
+
+    @Override
+    public void skippedAtStart(String partitionId, long skipped) {
+        skippedAtStart.record(skipped);
     }
 
     public void errorRecord() {

@@ -25,6 +25,9 @@ class PartitionReadersTest {
     private final ScriptedEventSource source = new ScriptedEventSource();
     private final AtomicInteger reopened = new AtomicInteger();
     private final AtomicInteger stolen = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final List<Long> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
     private PartitionReaders readers;
 
     private final ReceiverEvents events = new ReceiverEvents() {
@@ -37,6 +40,21 @@ class PartitionReadersTest {
         public void linkStolen(String partitionId) {
             stolen.incrementAndGet();
         }
+
+        @Override
+        public void replayDropped(String partitionId) {
+            dropped.incrementAndGet();
+        }
+
+        @Override
+        public void sequenceGap(String partitionId, long missing) {
+            gaps.add(missing);
+        }
+
+        @Override
+        public void skippedAtStart(String partitionId, long count) {
+            skipped.add(count);
+        }
     };
 
     @AfterEach
@@ -47,8 +65,12 @@ class PartitionReadersTest {
     }
 
     private PartitionReaders start(Map<String, ReadPosition> positions, int capacity, int maxFailures) {
+        return start(positions, capacity, maxFailures, false);
+    }
+
+    private PartitionReaders start(Map<String, ReadPosition> positions, int capacity, int maxFailures, boolean failOnGap) {
         readers = new PartitionReaders(source, positions, new PartitionReaders.Settings(capacity, maxFailures,
-                Duration.ofMillis(5), Duration.ofMillis(20)), events, "test-receive");
+                Duration.ofMillis(5), Duration.ofMillis(20), failOnGap), events, "test-receive");
         readers.start();
         return readers;
     }
@@ -205,5 +227,57 @@ class PartitionReadersTest {
         readers = null;
         assertThat(source.receives.get(0).cancelled).isTrue();
         assertThat(source.closed).isTrue();
+    }
+
+    @Test
+    void eventsAtOrBelowTheCommittedSequenceNumberAreDroppedAndCountedAndTheReceiveGoesOn() throws Exception {
+        start(Map.of("0", ReadPosition.after(41)), 4, 3);
+        await("the receive", () -> source.receives.size() == 1 && source.receives.get(0).sink != null);
+        ScriptedEventSource.Receive receive = source.receives.get(0);
+        receive.emit(40);
+        receive.emit(41);
+        receive.emit(42);
+        receive.emit(42);
+        receive.emit(43);
+        assertThat(drainAll(2)).containsExactly(42L, 43L);
+        assertThat(dropped).hasValue(3);
+        assertThat(receive.requested).as("a dropped event gives its credit back").hasValue(4 + 3 + 2);
+        assertThat(gaps).isEmpty();
+    }
+
+    @Test
+    void aGapAfterTheCommittedSequenceNumberIsCountedAndReadOnOrFailsTheTaskWhenAskedTo() throws Exception {
+        start(Map.of("0", ReadPosition.after(99)), 100, 3);
+        await("the receive", () -> source.receives.size() == 1 && source.receives.get(0).sink != null);
+        source.receives.get(0).emit(250);
+        source.receives.get(0).emit(251);
+        assertThat(drainAll(2)).containsExactly(250L, 251L);
+        assertThat(gaps).containsExactly(150L);
+        readers.close();
+
+        gaps.clear();
+        source.receives.clear();
+        start(Map.of("0", ReadPosition.after(99)), 100, 3, true);
+        await("the receive", () -> source.receives.size() == 1 && source.receives.get(0).sink != null);
+        source.receives.get(0).emit(100);
+        assertThat(drainAll(1)).containsExactly(100L);
+        source.receives.get(0).emit(250);
+        assertThatThrownBy(() -> readers.poll(10, Duration.ofMillis(10))).isInstanceOf(ConnectException.class)
+                .hasMessage("partition 0 of hub went from sequence number 100 to 250: the 149 event(s) 101 to 249 were never "
+                        + "read (deleted by the hub's retention while the connector was stopped or behind, or the offset was "
+                        + "moved past them); iothub.sequence.gap.handling=fail, so the task stops: set it to log to read on from 250");
+        assertThat(gaps).containsExactly(149L);
+        assertThat(source.receives.get(0).cancelled).as("the partition stops receiving").isTrue();
+    }
+
+    @Test
+    void aPartitionOpenedAtLatestSaysHowManyEventsItLeftUnread() throws Exception {
+        source.beginSequenceNumber = 7L;
+        start(Map.of("0", ReadPosition.of(StartPosition.LATEST)), 10, 3);
+        await("the receive", () -> source.receives.size() == 1 && source.receives.get(0).sink != null);
+        source.receives.get(0).emit(30);
+        assertThat(drainAll(1)).containsExactly(30L);
+        assertThat(skipped).containsExactly(23L);
+        assertThat(gaps).isEmpty();
     }
 }

@@ -36,6 +36,7 @@ public final class ScriptedEventSource implements EventSource {
     public volatile List<String> partitionIds = new ArrayList<>(List.of("0", "1"));
     public volatile RuntimeException lookupFailure;
     public volatile boolean closed;
+    public volatile Long beginSequenceNumber;
 
     @Override
     public List<String> partitionIds() {
@@ -58,6 +59,11 @@ public final class ScriptedEventSource implements EventSource {
 
     public List<Receive> receivesOf(String partitionId) {
         return receives.stream().filter(receive -> receive.partitionId.equals(partitionId)).toList();
+    }
+
+    @Override
+    public Long beginSequenceNumber(String partitionId) {
+        return beginSequenceNumber;
     }
 
     @Override
