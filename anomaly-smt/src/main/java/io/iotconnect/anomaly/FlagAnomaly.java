@@ -260,7 +260,7 @@ public abstract class FlagAnomaly<R extends ConnectRecord<R>> implements Transfo
             notReadings.increment();
             return record;
         }
-        Object deviceId = deviceIds.deviceId(record.key(), operand);
+        Object deviceId = deviceIds.stateKey(record.key(), operand);
         if (deviceId == null && detector.stateful()) {
             withoutDevice.increment();
         }

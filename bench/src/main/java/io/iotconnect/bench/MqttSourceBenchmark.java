@@ -87,12 +87,14 @@ public final class MqttSourceBenchmark {
         this.broker = MosquittoBroker.start();
         this.connect = ConnectTestCluster.start("mqtt-bench", 1);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers()));
+        // Readings stamped in the last minutes, one millisecond apart, all inside the source's device time window.
+        long firstReading = System.currentTimeMillis() - messages - 60_000L;
         for (int i = 0; i < messages; i++) {
             String device = String.format(Locale.ROOT, "sensor-%03d", i % 100);
             topics.add("bench/" + device + "/telemetry");
             payloads.add(String.format(Locale.ROOT,
                     "{\"deviceId\":\"%s\",\"ts\":%d,\"temperature\":%.2f,\"humidity\":%.2f,\"pressure\":%.1f,\"battery\":%.1f}",
-                    device, 1_795_000_000_000L + i, 20 + (i % 70) / 10.0, 40 + (i % 200) / 10.0, 1013.2 - (i % 50) / 10.0, 87.5)
+                    device, firstReading + i, 20 + (i % 70) / 10.0, 40 + (i % 200) / 10.0, 1013.2 - (i % 50) / 10.0, 87.5)
                     .getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -73,7 +73,7 @@ public class IotHubSourceTask extends SourceTask {
         log.info("Starting IoT Hub source task {} on {} partitions {} through consumer group '{}': {}", config.taskIndex(),
                 config.eventHubName(), config.partitions(), config.consumerGroup(), positions);
         readers = new PartitionReaders(sources.apply(config), positions,
-                new PartitionReaders.Settings(config.bufferCapacity(), config.receiveMaxFailures(), config.retryDelay(),
+                new PartitionReaders.Settings(config.bufferCapacity(), config.bufferMaxBytes(), config.receiveMaxFailures(), config.retryDelay(),
                         config.retryMaxDelay(), config.sequenceGapHandling() == SequenceGapHandling.FAIL),
                 events, "iothub-receive-" + config.connectorName() + "-" + config.taskIndex());
         readers.start();

@@ -8,9 +8,18 @@ import java.util.Map;
 
 /**
  * Where a reading's device id comes from: the record key (our sources' convention) or a field of the transformed
- * value. A key or field that is itself an object has no usable id.
+ * value. A key or field that is itself an object has no usable id. For per-device state an id longer than
+ * {@value #MAX_KEPT_LENGTH} characters stands for its device by its SHA-256 ({@link #stateKey}), so a device's state
+ * costs the same whatever id it sends.
  */
 public final class DeviceIdSource {
+
+    /** Ids up to this long are kept as they are; longer ones by their digest. */
+    static final int MAX_KEPT_LENGTH = 128;
+
+    /** A long id's stand-in: its SHA-256, which no other id shares. */
+    record LongIdDigest(long first, long second, long third, long fourth) {
+    }
 
     private final FieldPath field;
 
@@ -30,6 +39,28 @@ public final class DeviceIdSource {
             return null;
         }
         return id;
+    }
+
+    /**
+     * What a device's state is kept under: its id, or for an id longer than {@value #MAX_KEPT_LENGTH} characters its
+     * digest; null when there is no usable id.
+     */
+    public Object stateKey(Object key, Object operand) {
+        Object id = deviceId(key, operand);
+        if (id instanceof String text && text.length() > MAX_KEPT_LENGTH) {
+            return digest(text);
+        }
+        return id;
+    }
+
+    private static LongIdDigest digest(String id) {
+        try {
+            java.nio.ByteBuffer sha = java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return new LongIdDigest(sha.getLong(), sha.getLong(), sha.getLong(), sha.getLong());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** Where the id is read from, for messages: "the record key" or "field 'deviceId'". */

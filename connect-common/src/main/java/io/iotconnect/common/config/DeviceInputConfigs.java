@@ -1,5 +1,6 @@
 package io.iotconnect.common.config;
 
+import io.iotconnect.common.json.JsonLimits;
 import io.iotconnect.common.source.DeviceTimeWindow;
 import io.iotconnect.common.source.HeaderLimits;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -31,6 +32,9 @@ public final class DeviceInputConfigs {
     public static final int HEADERS_MAX_BYTES_DEFAULT = 16 * 1024;
     public static final String HEADERS_OVERFLOW = "headers.overflow";
     public static final String HEADERS_OVERFLOW_DEFAULT = "truncate";
+
+    public static final String JSON_MAX_FIELDS = "value.json.max.fields";
+    public static final String JSON_MAX_FIELD_NAME_LENGTH = "value.json.max.field.name.length";
 
     /** The header, under the source's prefix, that a record whose device time was replaced carries: the reason. */
     public static final String TIMESTAMP_REPLACED_HEADER = "timestamp.replaced";
@@ -121,6 +125,32 @@ public final class DeviceInputConfigs {
                         + "'headers'). An error record never carries more properties than fit.",
                 group, ++order, Width.SHORT, "Property header overflow");
         return order;
+    }
+
+    /**
+     * Defines the two keys that bound a JSON document's fields in {@code group} after {@code order}.
+     *
+     * @return the last order used
+     */
+    public static int defineJsonBounds(ConfigDef def, Terms terms, String group, int order) {
+        String prefix = terms.prefix();
+        def.define(prefix + JSON_MAX_FIELDS, Type.INT, JsonLimits.MAX_FIELDS_DEFAULT, ConfigDef.Range.between(1, 1_000_000),
+                Importance.LOW, "Most fields one JSON " + terms.unit() + " may hold, at every depth together (each object "
+                        + "in an array counts its fields); more makes it malformed. A record's schema, and what a sink "
+                        + "writes per row, grow with it.",
+                group, ++order, Width.SHORT, "Max JSON fields");
+        def.define(prefix + JSON_MAX_FIELD_NAME_LENGTH, Type.INT, JsonLimits.MAX_NAME_LENGTH_DEFAULT,
+                ConfigDef.Range.between(1, 65_536), Importance.LOW, "Longest field name, in characters, a JSON "
+                        + terms.unit() + " may hold; a longer one makes it malformed. Field names become schema field "
+                        + "names, lake columns and document keys.",
+                group, ++order, Width.SHORT, "Max JSON field name length");
+        return order;
+    }
+
+    /** The JSON bounds of a source whose payloads are at most {@code maxBytes} and {@code maxDepth} deep. */
+    public static JsonLimits parseJsonLimits(AbstractConfig config, String prefix, int maxBytes, int maxDepth) {
+        return new JsonLimits(maxBytes, maxDepth, maxBytes, config.getInt(prefix + JSON_MAX_FIELDS),
+                config.getInt(prefix + JSON_MAX_FIELD_NAME_LENGTH));
     }
 
     /** The time-window keys' values, parsed (validation has checked them). */

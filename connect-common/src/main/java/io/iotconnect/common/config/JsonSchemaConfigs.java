@@ -10,7 +10,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 
 /**
  * The schema-inference keys every JSON source defines under its own prefix ({@code mqtt.}, {@code iothub.}):
- * {@value #FIELD_NAMES}, {@value #SCHEMA_NAME}, {@value #SCHEMA_SCOPE}, {@value #NUMBER_DRIFT} and {@value #CACHE_SIZE},
+ * {@value #FIELD_NAMES}, {@value #SCHEMA_NAME}, {@value #SCHEMA_SCOPE}, {@value #NUMBER_DRIFT}, {@value #CACHE_SIZE}
+ * and {@value #MAX_TOPIC_FIELDS},
  * defined, documented and parsed here once, as Kafka's {@code SslConfigs.addClientSslSupport} does for the TLS keys.
  * Each source words the documentation in its own terms ({@link Terms}).
  */
@@ -25,6 +26,7 @@ public final class JsonSchemaConfigs {
     public static final String NUMBER_DRIFT_DEFAULT = "widen";
     public static final String CACHE_SIZE = "value.json.schema.cache.size";
     public static final int CACHE_SIZE_DEFAULT = 1000;
+    public static final String MAX_TOPIC_FIELDS = "value.json.max.topic.fields";
     /** Each source defines it, with its own wording; the scope's documentation points to it. */
     private static final String NUMBER_MODE = "value.json.number.mode";
 
@@ -45,7 +47,7 @@ public final class JsonSchemaConfigs {
     }
 
     /**
-     * Defines the five keys in {@code group}, in the order above, after {@code order}.
+     * Defines the six keys in {@code group}, in the order above, after {@code order}.
      *
      * @return the last order used
      */
@@ -66,16 +68,25 @@ public final class JsonSchemaConfigs {
         def.define(prefix + CACHE_SIZE, Type.INT, CACHE_SIZE_DEFAULT, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 JsonSchemaDocs.cacheSize(terms.document(), prefix + SCHEMA_NAME, prefix + SCHEMA_SCOPE), group, ++order,
                 Width.SHORT, "Schema cache size");
+        def.define(prefix + MAX_TOPIC_FIELDS, Type.INT, JsonSchemaInference.MAX_TOPIC_FIELDS_DEFAULT,
+                ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                "Most distinct fields (JSON paths, nested ones included) the " + terms.document() + "s of one Kafka topic may "
+                        + "bring over a task's life. A " + terms.unit() + " that would bring more is malformed (its reason "
+                        + "names the first new field) and goes to the error topic, so a device that invents a field name "
+                        + "per " + terms.unit() + " cannot make a schema, or a registry version, per " + terms.unit()
+                        + ". Checked only for a " + terms.document() + " shape not seen before.",
+                group, ++order, Width.SHORT, "Max fields per topic");
         return order;
     }
 
-    /** The five keys' values, parsed (validation has checked them). */
+    /** The six keys' values, parsed (validation has checked them). */
     public static JsonSchemaInference.Settings parse(AbstractConfig config, String prefix) {
         return new JsonSchemaInference.Settings(
                 config.getInt(prefix + CACHE_SIZE),
                 Validators.parseEnum(JsonSchemaInference.FieldNames.class, config.getString(prefix + FIELD_NAMES)),
                 SchemaNameTemplate.parseOptional(config.getString(prefix + SCHEMA_NAME)).orElse(null),
                 Validators.parseEnum(JsonSchemaInference.SchemaScope.class, config.getString(prefix + SCHEMA_SCOPE)),
-                Validators.parseEnum(JsonSchemaInference.NumberDrift.class, config.getString(prefix + NUMBER_DRIFT)));
+                Validators.parseEnum(JsonSchemaInference.NumberDrift.class, config.getString(prefix + NUMBER_DRIFT)),
+                config.getInt(prefix + MAX_TOPIC_FIELDS), prefix + MAX_TOPIC_FIELDS);
     }
 }

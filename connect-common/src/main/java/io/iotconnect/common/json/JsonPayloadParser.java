@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -23,8 +24,9 @@ import java.util.Map;
  *
  * <p>Anything that is not exactly one well-formed JSON document within the limits is rejected with a
  * {@link MalformedPayloadException} carrying the reason and the position: bad UTF-8, truncation, trailing data,
- * duplicate keys, nesting or size beyond the limits, arrays whose elements disagree in type, and numbers the value
- * cannot hold.
+ * duplicate keys, nesting, size, field count or field name length beyond the limits, arrays whose elements disagree
+ * in type, and numbers the value cannot hold. The JSON path in a reason ({@code $.a.v[1]}) is built from the parser's
+ * own context when a failure is reported, never per field.
  *
  * <p>Numbers, in either {@link NumberMode}: an integer literal beyond 64 bits is rejected; a number whose magnitude
  * is beyond a 64-bit float's ({@code 1e999999}, {@code -1e400}) is rejected rather than read as an infinity, which no
@@ -55,10 +57,14 @@ public final class JsonPayloadParser {
     private final JsonFactory factory;
     private final NumberMode numberMode;
     private final int maxBytes;
+    private final int maxFields;
+    private final int maxNameLength;
 
     public JsonPayloadParser(JsonLimits limits, NumberMode numberMode) {
         this.numberMode = numberMode;
         this.maxBytes = limits.maxBytes();
+        this.maxFields = limits.maxFields();
+        this.maxNameLength = limits.maxNameLength();
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxDepth())
@@ -111,8 +117,9 @@ public final class JsonPayloadParser {
         if (first == null) {
             throw failure(parser, "no JSON value in payload (only white space)");
         }
+        Document document = new Document(parser);
         StringBuilder shape = withShape ? new StringBuilder(64) : null;
-        Object value = readValue(parser, first, shape, "$");
+        Object value = document.readValue(first, shape);
         JsonToken trailing = parser.nextToken();
         if (trailing != null) {
             throw failure(parser, "unexpected data after the end of the JSON document: " + trailing.asString());
@@ -120,58 +127,172 @@ public final class JsonPayloadParser {
         return new ParsedJson(value, shape == null ? null : shape.toString());
     }
 
-    private Object readValue(JsonParser parser, JsonToken token, StringBuilder shape, String path) throws IOException {
-        switch (token) {
-            case START_OBJECT:
-                return readObject(parser, shape, path);
-            case START_ARRAY:
-                return readArray(parser, shape, path);
-            case VALUE_STRING:
-                append(shape, 's');
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                return readInteger(parser, shape, path);
-            case VALUE_NUMBER_FLOAT:
-                append(shape, 'd');
-                return readFloat(parser, path);
-            case VALUE_TRUE:
-                append(shape, 'b');
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                append(shape, 'b');
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                append(shape, 'n');
-                return null;
-            default:
-                throw failure(parser, "unexpected token " + token + " at " + path);
-        }
-    }
+    /** One document being read: the parser and the count of fields so far. */
+    private final class Document {
+        private final JsonParser parser;
+        private int fields;
 
-    private Object readInteger(JsonParser parser, StringBuilder shape, String path) throws IOException {
-        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw failure(parser, "integer " + shownNumber(parser) + " at " + path + " does not fit in 64 bits");
+        Document(JsonParser parser) {
+            this.parser = parser;
         }
-        long value = parser.getLongValue();
-        if (numberMode == NumberMode.FLOAT64) {
-            if (value > MAX_EXACT_DOUBLE_INTEGER || value < -MAX_EXACT_DOUBLE_INTEGER) {
-                throw failure(parser, "integer " + value + " at " + path
-                        + " cannot be represented exactly as a 64-bit float (number mode float64)");
+
+        Object readValue(JsonToken token, StringBuilder shape) throws IOException {
+            switch (token) {
+                case START_OBJECT:
+                    return readObject(shape);
+                case START_ARRAY:
+                    return readArray(shape);
+                case VALUE_STRING:
+                    append(shape, 's');
+                    return parser.getText();
+                case VALUE_NUMBER_INT:
+                    return readInteger(shape);
+                case VALUE_NUMBER_FLOAT:
+                    append(shape, 'd');
+                    return readFloat();
+                case VALUE_TRUE:
+                    append(shape, 'b');
+                    return Boolean.TRUE;
+                case VALUE_FALSE:
+                    append(shape, 'b');
+                    return Boolean.FALSE;
+                case VALUE_NULL:
+                    append(shape, 'n');
+                    return null;
+                default:
+                    throw failure(parser, "unexpected token " + token + " at " + path(parser.getParsingContext()));
             }
-            append(shape, 'd');
-            return (double) value;
         }
-        append(shape, 'i');
-        return value;
+
+        private Object readInteger(StringBuilder shape) throws IOException {
+            if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw failure(parser, "integer " + shownNumber(parser) + " at " + path(parser.getParsingContext())
+                        + " does not fit in 64 bits");
+            }
+            long value = parser.getLongValue();
+            if (numberMode == NumberMode.FLOAT64) {
+                if (value > MAX_EXACT_DOUBLE_INTEGER || value < -MAX_EXACT_DOUBLE_INTEGER) {
+                    throw failure(parser, "integer " + value + " at " + path(parser.getParsingContext())
+                            + " cannot be represented exactly as a 64-bit float (number mode float64)");
+                }
+                append(shape, 'd');
+                return (double) value;
+            }
+            append(shape, 'i');
+            return value;
+        }
+
+        private double readFloat() throws IOException {
+            double value = parser.getDoubleValue();
+            if (!Double.isFinite(value)) {
+                throw failure(parser, "number " + shownNumber(parser) + " at " + path(parser.getParsingContext())
+                        + " is beyond the range of a 64-bit float (magnitude up to " + Double.MAX_VALUE + "); it would be read as "
+                        + value);
+            }
+            return value;
+        }
+
+        private Map<String, Object> readObject(StringBuilder shape) throws IOException {
+            Map<String, Object> object = new LinkedHashMap<>();
+            if (shape != null) {
+                shape.append('{');
+            }
+            boolean firstField = true;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (++fields > maxFields) {
+                    throw failure(parser, "more than " + maxFields + " fields in one payload (the limit; at "
+                            + path(parser.getParsingContext()) + ")");
+                }
+                if (name.length() > maxNameLength) {
+                    throw failure(parser, "a field name of " + name.length() + " characters at "
+                            + path(parser.getParsingContext().getParent()) + " exceeds the limit of " + maxNameLength);
+                }
+                JsonToken valueToken = parser.nextToken();
+                if (valueToken == JsonToken.VALUE_NULL) {
+                    // Nulls are kept in the value but left out of the shape: inferred fields are optional anyway.
+                    object.put(name, null);
+                    continue;
+                }
+                if (shape != null) {
+                    if (!firstField) {
+                        shape.append(',');
+                    }
+                    shape.append(name.length()).append(':').append(name).append('=');
+                }
+                firstField = false;
+                object.put(name, readValue(valueToken, shape));
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw failure(parser, "unexpected token " + token + " in object at " + path(parser.getParsingContext().getParent()));
+            }
+            if (shape != null) {
+                shape.append('}');
+            }
+            return object;
+        }
+
+        private List<Object> readArray(StringBuilder shape) throws IOException {
+            List<Object> array = new ArrayList<>();
+            String elementShape = null;
+            JsonToken token;
+            StringBuilder scratch = shape == null ? null : new StringBuilder(16);
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw failure(parser, "unexpected end of input in array at " + path(parser.getParsingContext().getParent()));
+                }
+                if (token == JsonToken.VALUE_NULL) {
+                    array.add(null);
+                    continue;
+                }
+                if (scratch != null) {
+                    scratch.setLength(0);
+                }
+                array.add(readValue(token, scratch));
+                if (scratch != null) {
+                    String current = scratch.toString();
+                    if (elementShape == null) {
+                        elementShape = current;
+                    } else if (!elementShape.equals(current)) {
+                        JsonStreamContext element = parser.getParsingContext();
+                        throw failure(parser, "array at " + path(element.getParent()) + " mixes element types ("
+                                + describe(elementShape) + " and " + describe(current) + " at " + path(element)
+                                + "); a schema needs one element type");
+                    }
+                }
+            }
+            if (shape != null) {
+                shape.append('[').append(elementShape == null ? "?" : elementShape).append(']');
+            }
+            return array;
+        }
     }
 
-    private static double readFloat(JsonParser parser, String path) throws IOException {
-        double value = parser.getDoubleValue();
-        if (!Double.isFinite(value)) {
-            throw failure(parser, "number " + shownNumber(parser) + " at " + path + " is beyond the range of a 64-bit float "
-                    + "(magnitude up to " + Double.MAX_VALUE + "); it would be read as " + value);
+    /**
+     * The JSON path of the value a context is at ({@code $}, {@code $.a.b}, {@code $.v[1]}): the object's current
+     * field name, or the array's current index, after the path of the context around it.
+     */
+    static String path(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "$";
         }
-        return value;
+        StringBuilder path = new StringBuilder();
+        appendPath(context, path);
+        return path.toString();
+    }
+
+    private static void appendPath(JsonStreamContext context, StringBuilder path) {
+        if (context == null || context.inRoot()) {
+            path.append('$');
+            return;
+        }
+        appendPath(context.getParent(), path);
+        if (context.inArray()) {
+            path.append('[').append(Math.max(0, context.getCurrentIndex())).append(']');
+        } else if (context.getCurrentName() != null) {
+            path.append('.').append(context.getCurrentName());
+        }
     }
 
     /** The number literal as written, cut short when long. */
@@ -181,75 +302,6 @@ public final class JsonPayloadParser {
             return text;
         }
         return text.substring(0, MAX_SHOWN_NUMBER_LENGTH) + "... (" + text.length() + " characters)";
-    }
-
-    private Map<String, Object> readObject(JsonParser parser, StringBuilder shape, String path) throws IOException {
-        Map<String, Object> object = new LinkedHashMap<>();
-        if (shape != null) {
-            shape.append('{');
-        }
-        boolean firstField = true;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken valueToken = parser.nextToken();
-            if (valueToken == JsonToken.VALUE_NULL) {
-                // Nulls are kept in the value but left out of the shape: inferred fields are optional anyway.
-                object.put(name, null);
-                continue;
-            }
-            if (shape != null) {
-                if (!firstField) {
-                    shape.append(',');
-                }
-                shape.append(name.length()).append(':').append(name).append('=');
-            }
-            firstField = false;
-            object.put(name, readValue(parser, valueToken, shape, path + "." + name));
-        }
-        if (token != JsonToken.END_OBJECT) {
-            throw failure(parser, "unexpected token " + token + " in object at " + path);
-        }
-        if (shape != null) {
-            shape.append('}');
-        }
-        return object;
-    }
-
-    private List<Object> readArray(JsonParser parser, StringBuilder shape, String path) throws IOException {
-        List<Object> array = new ArrayList<>();
-        String elementShape = null;
-        JsonToken token;
-        int index = 0;
-        StringBuilder scratch = shape == null ? null : new StringBuilder(16);
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (token == null) {
-                throw failure(parser, "unexpected end of input in array at " + path);
-            }
-            String elementPath = path + "[" + index++ + "]";
-            if (token == JsonToken.VALUE_NULL) {
-                array.add(null);
-                continue;
-            }
-            if (scratch != null) {
-                scratch.setLength(0);
-            }
-            array.add(readValue(parser, token, scratch, elementPath));
-            if (scratch != null) {
-                String current = scratch.toString();
-                if (elementShape == null) {
-                    elementShape = current;
-                } else if (!elementShape.equals(current)) {
-                    throw failure(parser, "array at " + path + " mixes element types ("
-                            + describe(elementShape) + " and " + describe(current) + " at " + elementPath
-                            + "); a schema needs one element type");
-                }
-            }
-        }
-        if (shape != null) {
-            shape.append('[').append(elementShape == null ? "?" : elementShape).append(']');
-        }
-        return array;
     }
 
     private static String describe(String shape) {

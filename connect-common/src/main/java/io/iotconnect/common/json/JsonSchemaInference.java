@@ -91,8 +91,17 @@ public final class JsonSchemaInference {
      * @param schemaName names the structs, or null for unnamed structs
      */
     public record Settings(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
-                           NumberDrift numberDrift) {
+                           NumberDrift numberDrift, int maxTopicFields, String maxTopicFieldsKey) {
+
+        /** Settings without a bound on a topic's fields beyond the default. */
+        public Settings(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
+                        NumberDrift numberDrift) {
+            this(cacheSize, fieldNames, schemaName, scope, numberDrift, MAX_TOPIC_FIELDS_DEFAULT, "value.json.max.topic.fields");
+        }
     }
+
+    /** Distinct field paths the payloads of one topic may bring over a task's life, by default. */
+    public static final int MAX_TOPIC_FIELDS_DEFAULT = 1000;
 
     /** Struct parameter prefix whose value AvroData makes the Avro doc of the field named after the prefix. */
     public static final String FIELD_DOC_PARAMETER_PREFIX = "io.confluent.connect.avro.field.doc.";
@@ -113,8 +122,8 @@ public final class JsonSchemaInference {
     /** Keyed by the shape, or by a {@link TopicShape} when the schema name depends on the topic. */
     private final Cache<Object, Schema> schemasByShape;
 
-    /** A shape on one topic: no string is built per record to key it (both strings cache their hashes). */
-    private record TopicShape(String topic, String shape) {
+    /** A shape on one topic: no string is built per record to key it. */
+    private record TopicShape(String topic, Object shapeKey) {
     }
     private final FieldNames fieldNames;
     private final SchemaNameTemplate schemaName;
@@ -122,6 +131,9 @@ public final class JsonSchemaInference {
 
     /** With {@link SchemaScope#TOPIC}: each topic's one growing schema; null otherwise. */
     private final TopicSchemas topicSchemas;
+
+    /** The distinct fields each topic's payloads brought, bounded. */
+    private final TopicFields topicFields;
 
     /** Unnamed structs with the document's field names. */
     public JsonSchemaInference(int cacheSize) {
@@ -138,7 +150,8 @@ public final class JsonSchemaInference {
     }
 
     public JsonSchemaInference(Settings settings) {
-        this(settings.cacheSize(), settings.fieldNames(), settings.schemaName(), settings.scope(), settings.numberDrift());
+        this(settings.cacheSize(), settings.fieldNames(), settings.schemaName(), settings.scope(), settings.numberDrift(),
+                settings.maxTopicFields(), settings.maxTopicFieldsKey());
     }
 
     /**
@@ -147,7 +160,13 @@ public final class JsonSchemaInference {
      */
     public JsonSchemaInference(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
                                NumberDrift numberDrift) {
+        this(cacheSize, fieldNames, schemaName, scope, numberDrift, MAX_TOPIC_FIELDS_DEFAULT, "value.json.max.topic.fields");
+    }
+
+    private JsonSchemaInference(int cacheSize, FieldNames fieldNames, SchemaNameTemplate schemaName, SchemaScope scope,
+                                NumberDrift numberDrift, int maxTopicFields, String maxTopicFieldsKey) {
         this.schemasByShape = new LRUCache<>(cacheSize);
+        this.topicFields = new TopicFields(maxTopicFields, maxTopicFieldsKey, cacheSize);
         this.fieldNames = Objects.requireNonNull(fieldNames, "fieldNames");
         this.schemaName = schemaName;
         this.scope = Objects.requireNonNull(scope, "scope");
@@ -175,12 +194,14 @@ public final class JsonSchemaInference {
         if (perTopic && topic == null) {
             throw new IllegalArgumentException("the schema name template " + schemaName + " needs the record's topic");
         }
+        Object shapeKey = parsed.shapeKey();
         if (topicSchemas != null) {
-            return topicSchemas.toConnect(parsed, topic, schemaName);
+            return topicSchemas.toConnect(parsed, shapeKey, topic, schemaName, topicFields);
         }
-        Object cacheKey = perTopic ? new TopicShape(topic, parsed.shape()) : parsed.shape();
+        Object cacheKey = perTopic ? new TopicShape(topic, shapeKey) : shapeKey;
         Schema schema = schemasByShape.get(cacheKey);
         if (schema == null) {
+            topicFields.admit(topic, parsed.value());
             schema = infer(parsed.value(), false, schemaName == null ? null : schemaName.resolve(topic), fieldNames);
             schemasByShape.put(cacheKey, schema);
         }

@@ -32,7 +32,7 @@ final class TopicSchemas {
     /** A topic's schema; {@code shapes} is cleared when it reaches the cache size, which only costs a merge. */
     private static final class TopicSchema {
         private Schema schema;
-        private final Set<String> shapes = new HashSet<>();
+        private final Set<Object> shapes = new HashSet<>();
     }
 
     private final Cache<String, TopicSchema> byTopic;
@@ -49,11 +49,13 @@ final class TopicSchemas {
     }
 
     /**
-     * The value on its topic's schema, grown first when its shape is new to the topic.
+     * The value on its topic's schema, grown first when its shape is new to the topic (and its fields admitted by
+     * {@code fields}).
      *
+     * @param shapeKey the parsed value's {@link ParsedJson#shapeKey()}
      * @throws MalformedPayloadException when the value cannot be held, or is not a JSON object
      */
-    SchemaAndValue toConnect(ParsedJson parsed, String topic, SchemaNameTemplate schemaName) {
+    SchemaAndValue toConnect(ParsedJson parsed, Object shapeKey, String topic, SchemaNameTemplate schemaName, TopicFields fields) {
         String key = topic == null ? "" : topic;
         TopicSchema topicSchema = byTopic.get(key);
         if (topicSchema == null) {
@@ -67,7 +69,8 @@ final class TopicSchemas {
                     : new MalformedPayloadException("the payload is " + describe(parsed.value()) + ", not a JSON object; "
                             + "one schema per topic is a record, so only objects can have it", -1, -1, -1);
         }
-        if (!topicSchema.shapes.contains(parsed.shape())) {
+        if (!topicSchema.shapes.contains(shapeKey)) {
+            fields.admit(topic, parsed.value());
             String name = schemaName == null ? null : schemaName.resolve(topic);
             Schema merged = merge(topicSchema.schema, parsed.value(), false, name, "$");
             if (merged != topicSchema.schema) {
@@ -77,7 +80,7 @@ final class TopicSchemas {
             if (topicSchema.shapes.size() >= cacheSize) {
                 topicSchema.shapes.clear();
             }
-            topicSchema.shapes.add(parsed.shape());
+            topicSchema.shapes.add(shapeKey);
         }
         return new SchemaAndValue(topicSchema.schema, convert(topicSchema.schema, parsed.value()));
     }

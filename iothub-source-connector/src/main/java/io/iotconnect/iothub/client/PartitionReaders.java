@@ -12,13 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A task's readers: one {@link PartitionReceiver} per assigned partition, all filling one {@link EventBuffer} of which
- * each partition owns an equal share (at least one place), and the thread that reopens receives after back-off.
+ * each partition owns an equal share of places (at least one) and of body bytes, and the thread that reopens
+ * receives after back-off.
  */
 public final class PartitionReaders implements AutoCloseable {
 
     /** What the readers need besides the source and positions. */
-    public record Settings(int bufferCapacity, int maxFailures, Duration backoffInitial, Duration backoffMax,
-                           boolean failOnSequenceGap) {
+    public record Settings(int bufferCapacity, long bufferMaxBytes, int maxFailures, Duration backoffInitial,
+                           Duration backoffMax, boolean failOnSequenceGap) {
     }
 
     private final EventSource source;
@@ -30,6 +31,7 @@ public final class PartitionReaders implements AutoCloseable {
                             String threadName) {
         this.source = source;
         int share = Math.max(1, settings.bufferCapacity() / Math.max(1, positions.size()));
+        long byteShare = Math.max(1, settings.bufferMaxBytes() / Math.max(1, positions.size()));
         this.buffer = new EventBuffer(share * Math.max(1, positions.size()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, threadName);
@@ -37,7 +39,7 @@ public final class PartitionReaders implements AutoCloseable {
             return thread;
         });
         positions.forEach((partition, position) -> receivers.put(partition, new PartitionReceiver(partition, source, buffer,
-                share, position, scheduler, events, settings.maxFailures(), settings.backoffInitial(), settings.backoffMax(),
+                share, byteShare, position, scheduler, events, settings.maxFailures(), settings.backoffInitial(), settings.backoffMax(),
                 settings.failOnSequenceGap())));
     }
 
@@ -55,11 +57,13 @@ public final class PartitionReaders implements AutoCloseable {
         throwIfFailed();
         List<IotHubEvent> events = buffer.drain(max, maxWait);
         if (!events.isEmpty()) {
-            Map<String, Integer> counts = new LinkedHashMap<>();
+            Map<String, long[]> taken = new LinkedHashMap<>();
             for (IotHubEvent event : events) {
-                counts.merge(event.partitionId(), 1, Integer::sum);
+                long[] countAndBytes = taken.computeIfAbsent(event.partitionId(), partition -> new long[2]);
+                countAndBytes[0]++;
+                countAndBytes[1] += event.body().length;
             }
-            counts.forEach((partition, count) -> receivers.get(partition).release(count));
+            taken.forEach((partition, countAndBytes) -> receivers.get(partition).release((int) countAndBytes[0], countAndBytes[1]));
         }
         return events;
     }

@@ -20,9 +20,12 @@ import java.util.concurrent.TimeoutException;
  * (a detached link ends it with an error, a closed connection completes it), so this reopens it after either, from
  * right after the last event it put in the buffer, with exponential back-off: nothing is lost or read twice.
  *
- * <p>Back-pressure: the partition owns {@code share} places of the {@link EventBuffer}. Its subscriber requests only
- * {@code share - inBuffer} events, and one more for each event {@code poll()} takes out ({@link #release}), so the
- * SDK's link credit, and with it what the service sends, follows what Kafka takes.
+ * <p>Back-pressure: the partition owns {@code share} places of the {@link EventBuffer} and {@code byteShare} bytes of
+ * its bodies. Its subscriber has at most {@value #MAX_OUTSTANDING} events requested and not yet delivered, never more
+ * than the places left, and none while the buffered bodies fill the byte share; each event {@code poll()} takes out
+ * ({@link #release}) makes room again. So the SDK's link credit, and with it what the service sends, follows what
+ * Kafka takes, and the buffer holds at most {@code byteShare} plus {@value #MAX_OUTSTANDING} events' bytes per
+ * partition however large the events are.
  *
  * <p>Sequence numbers follow on: an event at or below the one the partition reached (the committed offset, or the
  * last event buffered) is dropped and counted; an event that comes after a gap (events the hub's retention deleted
@@ -37,6 +40,9 @@ final class PartitionReceiver {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionReceiver.class);
 
+    /** Most events requested from the SDK and not yet delivered, per partition. */
+    static final int MAX_OUTSTANDING = 64;
+
     /** A receive that ran this long before it ended restarts the count of failures in a row. */
     static final Duration STABLE = Duration.ofMinutes(1);
 
@@ -44,6 +50,7 @@ final class PartitionReceiver {
     private final EventSource source;
     private final EventBuffer buffer;
     private final int share;
+    private final long byteShare;
     private final ReadPosition initial;
     private final ScheduledExecutorService scheduler;
     private final ReceiverEvents events;
@@ -54,6 +61,7 @@ final class PartitionReceiver {
     private final Object lock = new Object();
     private CreditSubscriber current;
     private int inBuffer;
+    private long inBufferBytes;
     private Long lastSequenceNumber;
     /** The sequence number the partition has reached: the committed one, then each event buffered; null before any. */
     private Long reached;
@@ -63,13 +71,14 @@ final class PartitionReceiver {
     private int failuresInRow;
     private volatile ConnectException failure;
 
-    PartitionReceiver(String partitionId, EventSource source, EventBuffer buffer, int share, ReadPosition initial,
+    PartitionReceiver(String partitionId, EventSource source, EventBuffer buffer, int share, long byteShare, ReadPosition initial,
                       ScheduledExecutorService scheduler, ReceiverEvents events, int maxFailures, Duration backoffInitial,
                       Duration backoffMax, boolean failOnSequenceGap) {
         this.partitionId = partitionId;
         this.source = source;
         this.buffer = buffer;
         this.share = share;
+        this.byteShare = byteShare;
         this.initial = initial;
         this.scheduler = scheduler;
         this.events = events;
@@ -87,15 +96,18 @@ final class PartitionReceiver {
         open();
     }
 
-    /** {@code count} of this partition's events left the buffer: the receive may ask for as many more. */
-    void release(int count) {
+    /** {@code count} of this partition's events, of {@code bytes} bytes, left the buffer: the receive may ask for more. */
+    void release(int count, long bytes) {
         CreditSubscriber subscriber;
+        int grant;
         synchronized (lock) {
             inBuffer -= count;
+            inBufferBytes -= bytes;
             subscriber = current;
+            grant = subscriber == null ? 0 : subscriber.grant();
         }
-        if (subscriber != null) {
-            subscriber.request(count);
+        if (grant > 0) {
+            subscriber.request(grant);
         }
     }
 
@@ -235,21 +247,32 @@ final class PartitionReceiver {
     private final class CreditSubscriber extends BaseSubscriber<IotHubEvent> {
         final long openedNanos = System.nanoTime();
         volatile boolean delivered;
+        /** Events requested and not yet delivered; guarded by {@code lock}. */
+        private int outstanding;
+
+        /** How many more events to request now, counted as requested; call with {@code lock} held. */
+        int grant() {
+            if (inBufferBytes >= byteShare && inBuffer > 0) {
+                return 0;
+            }
+            int want = Math.min(MAX_OUTSTANDING, share - inBuffer) - outstanding;
+            if (want <= 0) {
+                return 0;
+            }
+            outstanding += want;
+            return want;
+        }
 
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
-            int room;
+            int grant;
             synchronized (lock) {
-                if (closed || current != this) {
-                    room = -1;
-                } else {
-                    room = share - inBuffer;
-                }
+                grant = closed || current != this ? -1 : grant();
             }
-            if (room < 0) {
+            if (grant < 0) {
                 dispose();
-            } else if (room > 0) {
-                request(room);
+            } else if (grant > 0) {
+                request(grant);
             }
         }
 
@@ -257,26 +280,32 @@ final class PartitionReceiver {
         protected void hookOnNext(IotHubEvent event) {
             long sequenceNumber = event.sequenceNumber();
             Long before;
+            int grant;
             synchronized (lock) {
                 if (closed || current != this) {
                     return;
                 }
+                outstanding--;
                 before = reached;
                 boolean replayed = before != null && sequenceNumber <= before;
                 boolean refused = before != null && sequenceNumber > before + 1 && failOnSequenceGap;
                 if (!replayed && !refused) {
                     inBuffer++;
+                    inBufferBytes += event.body().length;
                     lastSequenceNumber = sequenceNumber;
                     reached = sequenceNumber;
                     buffer.add(event);
                 }
+                grant = refused ? 0 : grant();
+            }
+            if (grant > 0) {
+                request(grant);
             }
             if (before != null && sequenceNumber <= before) {
-                // Not buffered: its credit is given back, so the receive goes on.
+                // Not buffered; the grant above asked for another in its place, so the receive goes on.
                 events.replayDropped(partitionId);
                 log.debug("Dropped event {} of partition {} of {}: the partition had reached {}", sequenceNumber, partitionId,
                         source.eventHubName(), before);
-                request(1);
                 return;
             }
             if (before == null) {

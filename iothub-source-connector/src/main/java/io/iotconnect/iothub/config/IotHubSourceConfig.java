@@ -177,6 +177,14 @@ public class IotHubSourceConfig extends AbstractConfig {
             + "equally by the task's partitions (at least one each). A partition whose share is full is not read further "
             + "until Connect has taken its events (back-pressure), so memory stays bounded.";
 
+    public static final String BUFFER_MAX_BYTES_CONFIG = "iothub.buffer.max.bytes";
+    public static final long BUFFER_MAX_BYTES_DEFAULT = 64L * 1024 * 1024;
+    private static final String BUFFER_MAX_BYTES_DOC = "Event body bytes held in memory per task between the SDK and Kafka, "
+            + "shared equally by the task's partitions, beside iothub.buffer.capacity: a partition whose bytes are full "
+            + "is not read further until Connect has taken its events (each partition may overshoot by the 64 events it "
+            + "has asked for). The SDK itself holds up to iothub.prefetch.count events per partition besides: with large "
+            + "events, lower that too.";
+
     public static final String POLL_MAX_RECORDS_CONFIG = "iothub.poll.max.records";
     private static final String POLL_MAX_RECORDS_DOC = "Most records handed to Connect in one poll.";
 
@@ -252,6 +260,9 @@ public class IotHubSourceConfig extends AbstractConfig {
     public static final String HEADERS_MAX_COUNT_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_MAX_COUNT;
     public static final String HEADERS_MAX_BYTES_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_MAX_BYTES;
     public static final String HEADERS_OVERFLOW_CONFIG = "iothub." + DeviceInputConfigs.HEADERS_OVERFLOW;
+    public static final String JSON_MAX_FIELDS_CONFIG = "iothub." + DeviceInputConfigs.JSON_MAX_FIELDS;
+    public static final String JSON_MAX_FIELD_NAME_LENGTH_CONFIG = "iothub." + DeviceInputConfigs.JSON_MAX_FIELD_NAME_LENGTH;
+    public static final String JSON_MAX_TOPIC_FIELDS_CONFIG = "iothub." + JsonSchemaConfigs.MAX_TOPIC_FIELDS;
 
     public static final String TIMESTAMP_FORMAT_CONFIG = "iothub.timestamp.format";
     public static final String TIMESTAMP_FORMAT_DEFAULT = "auto";
@@ -445,6 +456,10 @@ public class IotHubSourceConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(RETRY_TRY_TIMEOUT_CONFIG));
     }
 
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES_CONFIG);
+    }
+
     public SequenceGapHandling sequenceGapHandling() {
         return Validators.parseEnum(SequenceGapHandling.class, getString(SEQUENCE_GAP_HANDLING_CONFIG));
     }
@@ -512,7 +527,7 @@ public class IotHubSourceConfig extends AbstractConfig {
 
     public JsonLimits jsonLimits() {
         int maxBytes = getInt(VALUE_MAX_BYTES_CONFIG);
-        return new JsonLimits(maxBytes, getInt(JSON_MAX_DEPTH_CONFIG), maxBytes);
+        return DeviceInputConfigs.parseJsonLimits(this, "iothub.", maxBytes, getInt(JSON_MAX_DEPTH_CONFIG));
     }
 
     public int valueMaxBytes() {
@@ -650,6 +665,8 @@ public class IotHubSourceConfig extends AbstractConfig {
                 PREFETCH_COUNT_DOC, READING_GROUP, ++order, Width.SHORT, "Prefetch count");
         def.define(BUFFER_CAPACITY_CONFIG, Type.INT, 10_000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 BUFFER_CAPACITY_DOC, READING_GROUP, ++order, Width.SHORT, "Buffer capacity");
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1024L, 16L * 1024 * 1024 * 1024),
+                Importance.LOW, BUFFER_MAX_BYTES_DOC, READING_GROUP, ++order, Width.SHORT, "Buffer max bytes");
         def.define(POLL_MAX_RECORDS_CONFIG, Type.INT, 2000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                 POLL_MAX_RECORDS_DOC, READING_GROUP, ++order, Width.SHORT, "Max records per poll");
         def.define(POLL_MAX_WAIT_CONFIG, Type.LONG, 200L, ConfigDef.Range.between(1L, 60_000L), Importance.LOW,
@@ -673,6 +690,7 @@ public class IotHubSourceConfig extends AbstractConfig {
                 Importance.LOW, VALUE_MAX_BYTES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max body bytes");
         def.define(JSON_MAX_DEPTH_CONFIG, Type.INT, 64, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 JSON_MAX_DEPTH_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max JSON depth");
+        order = DeviceInputConfigs.defineJsonBounds(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
         def.define(TIMESTAMP_SOURCE_CONFIG, Type.STRING, TIMESTAMP_SOURCE_DEFAULT, Validators.oneOf(TimestampSource.class),
                 Importance.MEDIUM, TIMESTAMP_SOURCE_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Timestamp source");
         def.define(TIMESTAMP_FIELD_CONFIG, Type.STRING, "", Validators.parsedBy("empty, or a field name; nested fields with dots",

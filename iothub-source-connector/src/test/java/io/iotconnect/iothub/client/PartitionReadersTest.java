@@ -69,7 +69,12 @@ class PartitionReadersTest {
     }
 
     private PartitionReaders start(Map<String, ReadPosition> positions, int capacity, int maxFailures, boolean failOnGap) {
-        readers = new PartitionReaders(source, positions, new PartitionReaders.Settings(capacity, maxFailures,
+        return start(positions, capacity, Long.MAX_VALUE, maxFailures, failOnGap);
+    }
+
+    private PartitionReaders start(Map<String, ReadPosition> positions, int capacity, long maxBytes, int maxFailures,
+                                   boolean failOnGap) {
+        readers = new PartitionReaders(source, positions, new PartitionReaders.Settings(capacity, maxBytes, maxFailures,
                 Duration.ofMillis(5), Duration.ofMillis(20), failOnGap), events, "test-receive");
         readers.start();
         return readers;
@@ -137,7 +142,8 @@ class PartitionReadersTest {
         await("the second receive", () -> source.receives.size() == 2 && source.receives.get(1).sink != null);
         ScriptedEventSource.Receive second = source.receives.get(1);
         assertThat(second.position).isEqualTo(ReadPosition.after(1));
-        assertThat(second.requested).as("the share minus what is still buffered").hasValue(98);
+        assertThat(second.requested).as("the share minus what is still buffered, at most 64 at a time")
+                .hasValue(Math.min(98, PartitionReceiver.MAX_OUTSTANDING));
         second.emit(2);
         second.sink.complete();
         await("the third receive", () -> source.receives.size() == 3 && source.receives.get(2).sink != null);
@@ -279,5 +285,22 @@ class PartitionReadersTest {
         assertThat(drainAll(1)).containsExactly(30L);
         assertThat(skipped).containsExactly(23L);
         assertThat(gaps).isEmpty();
+    }
+
+    @Test
+    void largeEventsFillTheByteShareAndStopTheRequestsUntilPollTakesThemOut() throws Exception {
+        start(Map.of("0", ReadPosition.of(StartPosition.EARLIEST)), 10_000, 1000, 3, false);
+        await("the receive", () -> source.receives.size() == 1 && source.receives.get(0).sink != null);
+        ScriptedEventSource.Receive receive = source.receives.get(0);
+        assertThat(receive.requested).as("at most 64 outstanding, not the 10,000 places").hasValue(PartitionReceiver.MAX_OUTSTANDING);
+        String body = "x".repeat(400);
+        for (long n = 0; n < 3; n++) {
+            receive.sink.next(TestEvents.telemetry("0", n, "device", body));
+        }
+        long requested = receive.requested.get();
+        receive.sink.next(TestEvents.telemetry("0", 3, "device", body));
+        assertThat(receive.requested).as("1,200 bytes fill the share of 1,000: nothing more is asked for").hasValue(requested);
+        assertThat(readers.poll(10, Duration.ofMillis(10))).hasSize(4);
+        assertThat(receive.requested.get()).as("room again once poll took them").isGreaterThan(requested);
     }
 }

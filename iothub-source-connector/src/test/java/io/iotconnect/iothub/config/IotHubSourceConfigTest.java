@@ -82,7 +82,7 @@ class IotHubSourceConfigTest {
     void avroNamingIsOffByDefaultAndParsedOnce() {
         IotHubSourceConfig defaults = new IotHubSourceConfig(minimal());
         assertThat(defaults.jsonSchema()).isEqualTo(new JsonSchemaInference.Settings(1000, JsonSchemaInference.FieldNames.KEEP, null,
-                JsonSchemaInference.SchemaScope.SHAPE, JsonSchemaInference.NumberDrift.WIDEN));
+                JsonSchemaInference.SchemaScope.SHAPE, JsonSchemaInference.NumberDrift.WIDEN, 1000, "iothub.value.json.max.topic.fields"));
         IotHubSourceConfig avro = new IotHubSourceConfig(with(IotHubSourceConfig.JSON_FIELD_NAMES_CONFIG, "AVRO",
                 IotHubSourceConfig.JSON_SCHEMA_NAME_CONFIG, " io.iotconnect.${topic} ", IotHubSourceConfig.JSON_SCHEMA_SCOPE_CONFIG,
                 "topic", IotHubSourceConfig.JSON_NUMBER_DRIFT_CONFIG, "route", IotHubSourceConfig.SCHEMA_CACHE_SIZE_CONFIG, "7"));

@@ -207,6 +207,13 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     private static final String KEY_FIELD_DOC = "With key source 'payload-field': the JSON field that holds the device id; "
             + "nested fields with dots, like meta.deviceId. Its value must be a string or a number.";
 
+    public static final String KEY_MAX_LENGTH_CONFIG = "mqtt.key.max.length";
+    public static final int KEY_MAX_LENGTH_DEFAULT = 256;
+    private static final String KEY_MAX_LENGTH_DOC = "Longest device id (record key), in characters. A topic level or "
+            + "payload field can hold tens of kilobytes, and the key is kept per device downstream (partitioning, "
+            + "detector state, Cosmos DB ids of at most 1023 bytes): a longer id makes the message malformed (stage "
+            + "'key'), and its error record has no key.";
+
     public static final String VALUE_FORMAT_CONFIG = "mqtt.value.format";
     public static final String VALUE_FORMAT_DEFAULT = "json";
     private static final String VALUE_FORMAT_DOC = "How the payload becomes the record value: 'bytes' (as is), 'string' (UTF-8 text; "
@@ -243,6 +250,9 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
     public static final String HEADERS_MAX_COUNT_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_MAX_COUNT;
     public static final String HEADERS_MAX_BYTES_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_MAX_BYTES;
     public static final String HEADERS_OVERFLOW_CONFIG = "mqtt." + DeviceInputConfigs.HEADERS_OVERFLOW;
+    public static final String JSON_MAX_FIELDS_CONFIG = "mqtt." + DeviceInputConfigs.JSON_MAX_FIELDS;
+    public static final String JSON_MAX_FIELD_NAME_LENGTH_CONFIG = "mqtt." + DeviceInputConfigs.JSON_MAX_FIELD_NAME_LENGTH;
+    public static final String JSON_MAX_TOPIC_FIELDS_CONFIG = "mqtt." + JsonSchemaConfigs.MAX_TOPIC_FIELDS;
     private static final JsonSchemaConfigs.Terms JSON_SCHEMA_TERMS = new JsonSchemaConfigs.Terms("mqtt.", "payload", "message",
             "mqtt.key.field and mqtt.timestamp.field", "", "devices-telemetry");
 
@@ -463,6 +473,10 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
         return optionalPath(KEY_FIELD_CONFIG);
     }
 
+    public int keyMaxLength() {
+        return getInt(KEY_MAX_LENGTH_CONFIG);
+    }
+
     public ValueFormat valueFormat() {
         return valueFormat;
     }
@@ -482,7 +496,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
 
     public JsonLimits jsonLimits() {
         int maxBytes = getInt(VALUE_MAX_BYTES_CONFIG);
-        return new JsonLimits(maxBytes, getInt(JSON_MAX_DEPTH_CONFIG), maxBytes);
+        return DeviceInputConfigs.parseJsonLimits(this, "mqtt.", maxBytes, getInt(JSON_MAX_DEPTH_CONFIG));
     }
 
     public int valueMaxBytes() {
@@ -672,6 +686,8 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 KEY_TOPIC_LEVEL_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Key topic level");
         def.define(KEY_FIELD_CONFIG, Type.STRING, null, new FieldPathValidator(), Importance.MEDIUM,
                 KEY_FIELD_DOC, MAPPING_GROUP, ++order, Width.MEDIUM, "Key field");
+        def.define(KEY_MAX_LENGTH_CONFIG, Type.INT, KEY_MAX_LENGTH_DEFAULT, ConfigDef.Range.between(1, 65_535), Importance.LOW,
+                KEY_MAX_LENGTH_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max device id length");
         def.define(VALUE_FORMAT_CONFIG, Type.STRING, VALUE_FORMAT_DEFAULT, Validators.oneOf(ValueFormat.class), Importance.HIGH,
                 VALUE_FORMAT_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Value format");
         def.define(JSON_STRUCT_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -683,6 +699,7 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
                 VALUE_MAX_BYTES_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max payload bytes");
         def.define(JSON_MAX_DEPTH_CONFIG, Type.INT, 64, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 JSON_MAX_DEPTH_DOC, MAPPING_GROUP, ++order, Width.SHORT, "Max JSON depth");
+        order = DeviceInputConfigs.defineJsonBounds(def, DEVICE_INPUT_TERMS, MAPPING_GROUP, order);
         def.define(TIMESTAMP_FIELD_CONFIG, Type.STRING, null, new FieldPathValidator(), Importance.MEDIUM,
                 TIMESTAMP_FIELD_DOC, MAPPING_GROUP, ++order, Width.MEDIUM, "Timestamp field");
         def.define(TIMESTAMP_FORMAT_CONFIG, Type.STRING, TIMESTAMP_FORMAT_DEFAULT, Validators.oneOf(TimestampFormat.class), Importance.MEDIUM,

@@ -63,6 +63,7 @@ public final class MqttRecordMapper {
     private final KeySource keySource;
     private final int keyTopicLevel;
     private final FieldPath keyField;
+    private final int keyMaxLength;
     private final ValueFormat valueFormat;
     private final boolean jsonStruct;
     private final JsonPayloadParser jsonParser;
@@ -92,6 +93,7 @@ public final class MqttRecordMapper {
         this.keySource = config.keySource();
         this.keyTopicLevel = config.keyTopicLevel();
         this.keyField = config.keyField().orElse(null);
+        this.keyMaxLength = config.keyMaxLength();
         this.valueFormat = config.valueFormat();
         this.jsonStruct = config.jsonStruct();
         this.jsonParser = new JsonPayloadParser(config.jsonLimits(), config.jsonNumberMode());
@@ -181,6 +183,10 @@ public final class MqttRecordMapper {
         }
 
         String key = key(message, jsonTree);
+        if (key != null && key.length() > keyMaxLength) {
+            throw new MalformedMessageException(mqttTopic, Stage.KEY, "device id of " + key.length() + " characters exceeds "
+                    + MqttSourceConnectorConfig.KEY_MAX_LENGTH_CONFIG + "=" + keyMaxLength, null);
+        }
         long deviceTime = deviceTime(message, jsonTree);
         long timestamp = deviceTime;
         String replaced = null;
@@ -236,7 +242,7 @@ public final class MqttRecordMapper {
         }
         String key = null;
         if (keySource == KeySource.TOPIC_LEVEL) {
-            key = topicLevel(message.topic()).orElse(null);
+            key = topicLevel(message.topic()).filter(level -> level.length() <= keyMaxLength).orElse(null);
         }
         return new MqttSourceRecord(message, errorTopic, key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key,
                 Schema.OPTIONAL_BYTES_SCHEMA, payload, message.arrivalMillis(), headers);

@@ -193,4 +193,15 @@ class MqttRecordMapperBoundsTest {
         assertThat(mapper().toRecord(message("devices/d1/telemetry", "{\"v\":[" + "1.5,".repeat(60_000) + "1.5]}", List.of()))
                 .topic()).as("240 KB of numbers that print as written").isEqualTo("telemetry");
     }
+
+    @Test
+    void aDeviceIdBeyondItsLimitIsMalformedAndItsErrorRecordHasNoKey() {
+        String longId = "d".repeat(300);
+        MqttMessageEnvelope message = message("devices/" + longId + "/telemetry", "{\"t\":1}", List.of());
+        MalformedMessageException failure = malformed(mapper(), message);
+        assertThat(failure.stage()).isEqualTo(MalformedMessageException.Stage.KEY);
+        assertThat(failure.reason()).isEqualTo("device id of 300 characters exceeds mqtt.key.max.length=256");
+        assertThat(mapper().errorRecord(message, failure).key()).isNull();
+        assertThat(mapper("mqtt.key.max.length", "300").toRecord(message).key()).isEqualTo(longId);
+    }
 }
