@@ -155,11 +155,12 @@ public final class DeviceInputConfigs {
 
     /** The time-window keys' values, parsed (validation has checked them). */
     public static DeviceTimeWindow parseTimeWindow(AbstractConfig config, String prefix) {
-        return new DeviceTimeWindow(
-                Durations.parse(config.getString(prefix + TIMESTAMP_MAX_FUTURE)),
-                Durations.parse(config.getString(prefix + TIMESTAMP_MAX_PAST)),
+        Duration maxFuture = Durations.parse(config.getString(prefix + TIMESTAMP_MAX_FUTURE));
+        Duration maxPast = Durations.parse(config.getString(prefix + TIMESTAMP_MAX_PAST));
+        return new DeviceTimeWindow(maxFuture, maxPast,
                 Validators.parseEnum(DeviceTimeWindow.OutOfRange.class, config.getString(prefix + TIMESTAMP_OUT_OF_RANGE)),
-                prefix + TIMESTAMP_MAX_FUTURE, prefix + TIMESTAMP_MAX_PAST);
+                prefix + TIMESTAMP_MAX_FUTURE + "=" + Durations.format(maxFuture),
+                prefix + TIMESTAMP_MAX_PAST + "=" + Durations.format(maxPast));
     }
 
     /** The header-bound keys' values, parsed (validation has checked them). */

@@ -66,35 +66,4 @@ public final class Durations {
         }
         return millis + "ms";
     }
-
-    /** A duration as people read it, to the second: 2h 5m 3s, 3d 4h, 45s; below a second, in milliseconds. */
-    public static String describe(Duration duration) {
-        long seconds = duration.getSeconds();
-        if (seconds == 0) {
-            return duration.toMillis() + "ms";
-        }
-        StringBuilder text = new StringBuilder();
-        long days = seconds / 86_400;
-        long hours = seconds % 86_400 / 3_600;
-        long minutes = seconds % 3_600 / 60;
-        long rest = seconds % 60;
-        append(text, days, "d");
-        append(text, hours, "h");
-        if (days == 0) {
-            append(text, minutes, "m");
-            if (hours == 0) {
-                append(text, rest, "s");
-            }
-        }
-        return text.toString();
-    }
-
-    private static void append(StringBuilder text, long amount, String unit) {
-        if (amount > 0) {
-            if (text.length() > 0) {
-                text.append(' ');
-            }
-            text.append(amount).append(unit);
-        }
-    }
 }

@@ -1,7 +1,5 @@
 package io.iotconnect.common.source;
 
-import io.iotconnect.common.config.Durations;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -15,10 +13,10 @@ import java.time.Instant;
  * @param maxFuture   how far ahead of the connector's clock a device time may be
  * @param maxPast     how far behind it a device time may be
  * @param action      what becomes of a record whose device time is outside
- * @param futureKey   the key that set {@code maxFuture}, named in reasons
- * @param pastKey     the key that set {@code maxPast}, named in reasons
+ * @param futureBound the setting of {@code maxFuture} as reasons name it ({@code mqtt.timestamp.max.future=15m})
+ * @param pastBound   the setting of {@code maxPast} as reasons name it
  */
-public record DeviceTimeWindow(Duration maxFuture, Duration maxPast, OutOfRange action, String futureKey, String pastKey) {
+public record DeviceTimeWindow(Duration maxFuture, Duration maxPast, OutOfRange action, String futureBound, String pastBound) {
 
     /** What becomes of a record whose device time is outside the window. */
     public enum OutOfRange {
@@ -34,14 +32,44 @@ public record DeviceTimeWindow(Duration maxFuture, Duration maxPast, OutOfRange 
     public String outside(long deviceMillis, long nowMillis) {
         long ahead = deviceMillis - nowMillis;
         if (ahead > maxFuture.toMillis()) {
-            return "device time " + Instant.ofEpochMilli(deviceMillis) + " is " + Durations.describe(Duration.ofMillis(ahead))
-                    + " ahead of the connector's clock, beyond " + futureKey + "=" + Durations.format(maxFuture);
+            return "device time " + Instant.ofEpochMilli(deviceMillis) + " is " + describe(ahead)
+                    + " ahead of the connector's clock, beyond " + futureBound;
         }
         long behind = nowMillis - deviceMillis;
         if (behind > maxPast.toMillis()) {
-            return "device time " + Instant.ofEpochMilli(deviceMillis) + " is " + Durations.describe(Duration.ofMillis(behind))
-                    + " behind the connector's clock, beyond " + pastKey + "=" + Durations.format(maxPast);
+            return "device time " + Instant.ofEpochMilli(deviceMillis) + " is " + describe(behind)
+                    + " behind the connector's clock, beyond " + pastBound;
         }
         return null;
+    }
+
+    /** A span as people read it, to the second: 2h 5m 3s, 3d 4h, 45s; below a second, in milliseconds. */
+    static String describe(long millis) {
+        long seconds = millis / 1000;
+        if (seconds == 0) {
+            return millis + "ms";
+        }
+        StringBuilder text = new StringBuilder();
+        long days = seconds / 86_400;
+        long hours = seconds % 86_400 / 3_600;
+        long minutes = seconds % 3_600 / 60;
+        append(text, days, "d");
+        append(text, hours, "h");
+        if (days == 0) {
+            append(text, minutes, "m");
+            if (hours == 0) {
+                append(text, seconds % 60, "s");
+            }
+        }
+        return text.toString();
+    }
+
+    private static void append(StringBuilder text, long amount, String unit) {
+        if (amount > 0) {
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(amount).append(unit);
+        }
     }
 }

@@ -200,7 +200,11 @@ public final class RecordSizeLimit {
         return 2 + 4 * ((bytes + 2) / 3);
     }
 
-    /** A string in quotes as JSON writes it: UTF-8, with quotes, backslashes and control characters escaped. */
+    /**
+     * A string in quotes as JSON writes it: UTF-8, with quotes, backslashes and control characters escaped, and, as
+     * Kafka's JsonConverter writes them (measured), characters beyond the Basic Multilingual Plane as two
+     * {@code \\uXXXX} escapes, six bytes per surrogate.
+     */
     static long quoted(String text) {
         long size = 2 + HeaderLimits.utf8Length(text);
         for (int i = 0; i < text.length(); i++) {
@@ -209,6 +213,8 @@ public final class RecordSizeLimit {
                 size += 1;
             } else if (c < 0x20) {
                 size += 5;
+            } else if (Character.isSurrogate(c)) {
+                size += 4;
             }
         }
         return size;
