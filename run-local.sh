@@ -13,7 +13,10 @@
 # apply.mjs --avro <the registry's URL>, and adds the registry's subjects and their versions to the summary and status.
 #
 # Everything listens on 127.0.0.1: Kafka 9092, Connect 8083, MQTT 1883, Cosmos DB 8081, Data Lake 10000, IoT Hub 5672, or free
-# ports where those are taken. One stack at a time per checkout: a second run refuses and changes nothing. State and logs are in
+# ports where those are taken. The Connect REST API wants a login: user iot-connect, with a password drawn at every start
+# into .local-stack/connect-credentials.properties (owner-only):
+#   curl -u "$(tr = : < .local-stack/connect-credentials.properties)" http://127.0.0.1:8083/connectors
+# One stack at a time per checkout: a second run refuses and changes nothing. State and logs are in
 # .local-stack/ (logs/launcher.log, kafka.log, connect.log, mosquitto.log, cosmosdb.log; the lake's files in lake/). Needs JDK 17, Maven and
 # Node.js. Ctrl-C (or the end of --duration, counted from when the devices start) prints the summary and stops all.
 set -euo pipefail

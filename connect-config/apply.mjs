@@ -11,7 +11,11 @@
 // switches every config to Avro with a schema registry (Apicurio Registry's v2 API, like
 // http://registry:8080/apis/registry/v2): the keys below are added before the --set overrides, so --set can change
 // them too; an empty URL leaves the files' converters as they are. Exit status: 0 when every file was valid (and
-// applied), 1 otherwise, 2 on bad usage or an unreachable worker or registry.
+// applied), 1 otherwise, 2 on bad usage, an unreachable worker or registry, or a worker that refuses the login.
+//
+// A worker whose REST API takes basic authentication (Kafka's BasicAuthSecurityRestExtension) gets the user and
+// password of CONNECT_USERNAME and CONNECT_PASSWORD in the environment: never options, which any user of the machine
+// can read in the process list, and never inside --url. They are sent to the worker only, not to the registry.
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -65,6 +69,26 @@ function usage(message) {
   process.exit(2);
 }
 
+// A URL with user:password@ in it would put the password in the process list and in error messages (and Node's fetch
+// refuses it anyway): refused without repeating the URL.
+function refuseCredentialsIn(option, url) {
+  let parsed;
+  try { parsed = new URL(url); } catch { return; }
+  if (parsed.username || parsed.password) {
+    usage(`${option} must not carry a user or password; set CONNECT_USERNAME and CONNECT_PASSWORD in the environment instead`);
+  }
+}
+
+// The Authorization header for the worker, from the environment; undefined when neither variable is set.
+function workerAuthorization() {
+  const username = process.env.CONNECT_USERNAME ?? '';
+  const password = process.env.CONNECT_PASSWORD ?? '';
+  if (!username && !password) return undefined;
+  if (!username || !password) usage('set both CONNECT_USERNAME and CONNECT_PASSWORD, or neither');
+  if (username.includes(':')) usage('CONNECT_USERNAME cannot contain \':\' (HTTP basic authentication)');
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
 function parseArgs(argv) {
   const options = {
     url: process.env.CONNECT_URL || 'http://127.0.0.1:8083', overrides: {}, avro: '', validateOnly: false, wait: 0, waitRunning: 0,
@@ -90,15 +114,17 @@ function parseArgs(argv) {
     else options.files.push(arg);
   }
   if (options.files.length === 0) usage('no connector file given');
+  refuseCredentialsIn('--url', options.url);
+  if (options.avro) refuseCredentialsIn('--avro', options.avro);
   return options;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function request(method, url, body) {
+async function request(method, url, body, extraHeaders = {}) {
   const response = await fetch(url, {
     method,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...extraHeaders },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -107,13 +133,36 @@ async function request(method, url, body) {
   return { status: response.status, json, text };
 }
 
+// Set once in main(), from the environment.
+let authorization;
+
+class Refused extends Error {}
+
+// A request to the worker, logged in when credentials are set. A worker that refuses (401, 403) ends the run with 2:
+// every later request would be refused too.
+async function worker(method, url, body) {
+  const response = await request(method, url, body, authorization ? { Authorization: authorization } : {});
+  if (response.status === 401 || response.status === 403) {
+    const { origin, pathname } = new URL(url);
+    throw new Refused(authorization
+      ? `the Kafka Connect worker at ${origin} refused the user in CONNECT_USERNAME with the password in CONNECT_PASSWORD `
+        + `(HTTP ${response.status} for ${method} ${pathname}); check both`
+      : `the Kafka Connect worker at ${origin} requires a login (HTTP ${response.status}): set CONNECT_USERNAME and `
+        + 'CONNECT_PASSWORD in the environment');
+  }
+  return response;
+}
+
 async function waitForWorker(url, seconds) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     try {
-      const { status } = await request('GET', `${url}/`);
+      const { status } = await worker('GET', `${url}/`);
       if (status === 200) return;
-    } catch { /* not up yet */ }
+    } catch (e) {
+      if (e instanceof Refused) throw e;
+      /* not up yet */
+    }
     if (Date.now() >= deadline) {
       console.error(`apply.mjs: no Kafka Connect worker answers at ${url}`);
       process.exit(2);
@@ -160,7 +209,7 @@ function load(file, overrides, registryUrl) {
 
 async function validate(url, { name, config }) {
   const pluginClass = config['connector.class'];
-  const { status, json, text } = await request('PUT', `${url}/connector-plugins/${encodeURIComponent(pluginClass)}/config/validate`, config);
+  const { status, json, text } = await worker('PUT', `${url}/connector-plugins/${encodeURIComponent(pluginClass)}/config/validate`, config);
   if (status !== 200) {
     return [`(worker) validation request failed with HTTP ${status}: ${json?.message ?? text}`];
   }
@@ -174,7 +223,7 @@ async function validate(url, { name, config }) {
 }
 
 async function apply(url, { name, config }) {
-  const { status, json, text } = await request('PUT', `${url}/connectors/${encodeURIComponent(name)}/config`, config);
+  const { status, json, text } = await worker('PUT', `${url}/connectors/${encodeURIComponent(name)}/config`, config);
   if (status === 201) return 'created';
   if (status === 200) return 'updated';
   throw new Error(`PUT /connectors/${name}/config failed with HTTP ${status}: ${json?.message ?? text}`);
@@ -184,9 +233,9 @@ async function waitRunning(url, name, seconds) {
   const deadline = Date.now() + seconds * 1000;
   let last = 'no status yet';
   while (Date.now() < deadline) {
-    const info = await request('GET', `${url}/connectors/${encodeURIComponent(name)}`);
+    const info = await worker('GET', `${url}/connectors/${encodeURIComponent(name)}`);
     const expectedTasks = info.status === 200 ? (info.json.tasks ?? []).length : 0;
-    const { status, json } = await request('GET', `${url}/connectors/${encodeURIComponent(name)}/status`);
+    const { status, json } = await worker('GET', `${url}/connectors/${encodeURIComponent(name)}/status`);
     if (status === 200) {
       const tasks = json.tasks ?? [];
       last = `connector ${json.connector?.state}, tasks [${tasks.map((t) => `${t.id}:${t.state}`).join(', ')}]`;
@@ -247,6 +296,7 @@ async function waitForRegistry(registryUrl, seconds) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  authorization = workerAuthorization();
   checkOverrides(options.files, options.overrides, options.avro);
   await waitForWorker(options.url, options.wait);
   if (options.avro) {
@@ -281,6 +331,7 @@ async function main() {
         console.log(`  ${await waitRunning(options.url, spec.name, options.waitRunning)}`);
       }
     } catch (e) {
+      if (e instanceof Refused) throw e;
       console.error(`✗ ${e.message}`);
       failures++;
     }

@@ -9,6 +9,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Devices in the field, speaking MQTT 3.1.1 as most do: each publishes a reading (temperature, humidity, pressure, battery) to
  * {@code devices/<id>/telemetry} at QoS 1, with the anomalies, invalid and malformed messages of a {@link SensorFleet}
- * mixed in.
+ * mixed in. They log in with {@code MQTT_USERNAME} and {@code MQTT_PASSWORD} from the environment where the broker
+ * takes no anonymous clients (the Docker stack's), and connect anonymously when {@code MQTT_USERNAME} is unset.
  */
 public final class DeviceSimulator implements AutoCloseable {
 
@@ -26,15 +28,17 @@ public final class DeviceSimulator implements AutoCloseable {
     private final int messagesPerSecond;
     private long ticks;
 
+    /** Anonymous devices, as the local stack's broker on 127.0.0.1 takes them. */
     public DeviceSimulator(String brokerUri, int deviceCount, int messagesPerSecond) throws MqttException {
+        this(brokerUri, deviceCount, messagesPerSecond, Map.of());
+    }
+
+    /** Devices logging in with {@code MQTT_USERNAME} and {@code MQTT_PASSWORD} of {@code environment}, if set. */
+    DeviceSimulator(String brokerUri, int deviceCount, int messagesPerSecond, Map<String, String> environment) throws MqttException {
         this.messagesPerSecond = messagesPerSecond;
         this.fleet = new SensorFleet("sensor-%03d", deviceCount, 42);
         client = new MqttAsyncClient(brokerUri, "iot-connect-simulator", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        options.setAutomaticReconnect(true);
-        options.setMaxInflight(1000);
-        client.connect(options).waitForCompletion(10_000);
+        client.connect(connectOptions(environment)).waitForCompletion(10_000);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "device-simulator");
             thread.setDaemon(true);
@@ -42,9 +46,24 @@ public final class DeviceSimulator implements AutoCloseable {
         });
     }
 
+    static MqttConnectOptions connectOptions(Map<String, String> environment) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setMaxInflight(1000);
+        String username = environment.getOrDefault("MQTT_USERNAME", "");
+        if (!username.isEmpty()) {
+            options.setUserName(username);
+            options.setPassword(environment.getOrDefault("MQTT_PASSWORD", "").toCharArray());
+        }
+        return options;
+    }
+
     /**
      * Runs the simulator on its own until stopped (the Docker stack's simulator service):
-     * {@code DeviceSimulator --broker tcp://host:1883 [--devices N] [--rate MESSAGES_PER_SECOND]}.
+     * {@code DeviceSimulator --broker tcp://host:1883 [--devices N] [--rate MESSAGES_PER_SECOND]}, with
+     * {@code MQTT_USERNAME} and {@code MQTT_PASSWORD} in the environment for a broker that wants a login (never as
+     * arguments, which any user of the machine can read).
      */
     public static void main(String[] args) throws Exception {
         String broker = "tcp://127.0.0.1:1883";
@@ -61,7 +80,7 @@ public final class DeviceSimulator implements AutoCloseable {
         DeviceSimulator simulator = null;
         while (simulator == null) {
             try {
-                simulator = new DeviceSimulator(broker, devices, rate);
+                simulator = new DeviceSimulator(broker, devices, rate, System.getenv());
             } catch (MqttException e) {
                 System.err.println("waiting for the MQTT broker at " + broker + ": " + e.getMessage());
                 TimeUnit.SECONDS.sleep(2);

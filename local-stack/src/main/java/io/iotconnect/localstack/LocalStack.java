@@ -1,5 +1,6 @@
 package io.iotconnect.localstack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iotconnect.cosmos.config.CosmosSinkConfig;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.iothub.config.IotHubSourceConfig;
@@ -11,6 +12,9 @@ import io.iotconnect.testing.DataLakeServerMain;
 import io.iotconnect.testing.EventHubsEndpoint;
 import io.iotconnect.testing.EventHubsEndpointMain;
 import io.iotconnect.testing.SchemaRegistryServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -83,6 +89,12 @@ public final class LocalStack {
     static final String KAFKA = "kafka";
     /** Exit status of a run refused because another stack runs from the same state directory. */
     static final int ALREADY_RUNNING = 3;
+    /**
+     * The only environment variables the worker's env config provider may read: the secrets connect-config/ references.
+     * The worker inherits the launcher's whole environment (a developer's shell, with whatever tokens it holds), so an
+     * unrestricted provider would hand any of it to whoever may post a connector.
+     */
+    static final List<String> WORKER_SECRETS = List.of("COSMOS_KEY", "DATALAKE_KEY", "IOTHUB_CONNECTION_STRING");
 
     private final Path repository;
     private final Path state;
@@ -99,6 +111,7 @@ public final class LocalStack {
     private DataLakeServer lake;
     private SchemaRegistryServer registry;
     private StackLock lock;
+    private ConnectCredentials credentials = new ConnectCredentials("", "");
     private volatile boolean stopping;
 
     /** A JVM of the stack that {@code ./run-local.sh restart <name>} can restart. */
@@ -337,16 +350,21 @@ public final class LocalStack {
         Restartable kafka = new Restartable(KAFKA, () -> JavaProcess.start(KAFKA, classpath, jvmOptions(KAFKA, "512m", logConfig),
                 "kafka.Kafka", List.of(kafkaProperties.toString()), logs.resolve("kafka.log")));
         startAndAwait(kafka);
+        createDeadLetterQueues();
         done(ports.bootstrapServers() + ", log " + logs.resolve("kafka.log"));
 
         step("Kafka Connect worker (distributed)");
         Path connectProperties = writeConnectConfig(plugins);
+        credentials = ConnectCredentials.generate();
+        Path jaas = credentials.writeTo(state);
         Restartable worker = new Restartable(WORKER, () -> {
             List<String> jvm = new ArrayList<>(jvmOptions("connect", "1g", logConfig));
             // The local Cosmos DB server's certificate is self-signed; the SDK skips validation for 127.0.0.1 only.
             jvm.add("-DCOSMOS.EMULATOR_SERVER_CERTIFICATE_VALIDATION_DISABLED=true");
+            // The REST API's basic authentication reads its JAAS entry once, as the JVM starts.
+            jvm.add("-Djava.security.auth.login.config=" + jaas);
             // The connector configs read the keys with ${env:COSMOS_KEY}, ${env:DATALAKE_KEY} and
-            // ${env:IOTHUB_CONNECTION_STRING}, as they would a real account's.
+            // ${env:IOTHUB_CONNECTION_STRING}, as they would a real account's (WORKER_SECRETS, the provider's allowlist).
             return JavaProcess.start("connect", classpath, jvm, "org.apache.kafka.connect.cli.ConnectDistributed",
                     List.of(connectProperties.toString()), logs.resolve("connect.log"),
                     Map.of("COSMOS_KEY", CosmosDbServer.KEY, "DATALAKE_KEY", DataLakeServerMain.DEVELOPMENT_KEY,
@@ -354,6 +372,8 @@ public final class LocalStack {
         });
         startAndAwait(worker);
         done(ports.connectUrl() + ", plugin.path " + plugins + ", log " + logs.resolve("connect.log"));
+        out.println("  The REST API takes basic authentication: " + StackCommands.credentialsHint(state) + ". For example: curl -u \"$(tr = : < "
+                + state.resolve(ConnectCredentials.CREDENTIALS_FILE) + ")\" " + ports.connectUrl() + "/connectors");
 
         step("connector configs" + (registry == null ? "" : " (with --avro " + registry.registryApiUrl() + ")"));
         out.println();
@@ -384,7 +404,7 @@ public final class LocalStack {
         out.println("Lake files: " + lakeTopics() + " (Parquet, committed as datalake-sink rotates them)");
         out.println();
         ReadingDecoder readings = registry == null ? ReadingDecoder.json() : ReadingDecoder.avro(registry.registryApiUrl());
-        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl(), readings)) {
+        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl(), credentials, readings)) {
             long deadline = options.durationSeconds() > 0 ? flowing + TimeUnit.SECONDS.toNanos(options.durationSeconds()) : Long.MAX_VALUE;
             long lastPublished = 0;
             long lastTick = flowing;
@@ -635,7 +655,7 @@ public final class LocalStack {
         Files.createDirectories(logs);
         // The lake goes with Kafka's data: its index holds the offsets of the last run's topics, which start afresh.
         for (String leftover : List.of("kafka-data", LAKE_DIRECTORY, "plugins", "mqtt", "control", "server.properties",
-                "connect-distributed.properties", "log4j2.xml")) {
+                "connect-distributed.properties", "log4j2.xml", ConnectCredentials.CREDENTIALS_FILE, ConnectCredentials.JAAS_FILE)) {
             Path path = state.resolve(leftover);
             if (Files.exists(path)) {
                 try (Stream<Path> paths = Files.walk(path)) {
@@ -742,6 +762,25 @@ public final class LocalStack {
         return properties;
     }
 
+    /**
+     * The sinks' dead letter queues, created before the connectors start: Connect's reporter would create a missing one
+     * itself, but says so at ERROR level, which would read as a failure in a run where nothing failed.
+     */
+    private void createDeadLetterQueues() throws Exception {
+        Set<String> topics = new TreeSet<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String config : CONNECTOR_CONFIGS) {
+            String topic = json.readTree(repository.resolve("connect-config").resolve(config).toFile()).path("config")
+                    .path("errors.deadletterqueue.topic.name").asText("");
+            if (!topic.isEmpty()) {
+                topics.add(topic);
+            }
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrapServers()))) {
+            admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, 1, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private void formatKafkaStorage(String classpath, Path logConfig, Path properties) {
         List<String> jvm = jvmOptions("kafka", "512m", logConfig);
         Path log = logs.resolve("kafka.log");
@@ -753,10 +792,21 @@ public final class LocalStack {
 
     private Path writeConnectConfig(Path plugins) throws IOException {
         Path properties = state.resolve("connect-distributed.properties");
-        Files.writeString(properties, String.join("\n",
-                "bootstrap.servers=" + ports.bootstrapServers(),
+        Files.writeString(properties, connectProperties(ports.bootstrapServers(), ports.connectUrl(), plugins));
+        return properties;
+    }
+
+    /**
+     * The worker's properties: REST on 127.0.0.1 behind basic authentication ({@link ConnectCredentials}), and an env
+     * config provider that reads {@link #WORKER_SECRETS} and nothing else. No file provider: no config of
+     * connect-config/ reads a file, and one unrestricted would serve any file the worker can read.
+     */
+    static String connectProperties(String bootstrapServers, String connectUrl, Path plugins) {
+        return String.join("\n",
+                "bootstrap.servers=" + bootstrapServers,
                 "group.id=iot-connect-local",
-                "listeners=" + ports.connectUrl(),
+                "listeners=" + connectUrl,
+                "rest.extension.classes=" + ConnectCredentials.REST_EXTENSION,
                 "plugin.path=" + plugins,
                 "plugin.discovery=service_load",
                 "key.converter=org.apache.kafka.connect.json.JsonConverter",
@@ -768,11 +818,11 @@ public final class LocalStack {
                 "offset.storage.replication.factor=1",
                 "status.storage.replication.factor=1",
                 "offset.flush.interval.ms=5000",
-                "config.providers=env,file",
+                "config.providers=env",
                 "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
-                "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
-                ""));
-        return properties;
+                // A full match: ${env:PATH} or any other name stays unresolved, as its literal text.
+                "config.providers.env.param.allowlist.pattern=" + String.join("|", WORKER_SECRETS),
+                "");
     }
 
     private List<String> jvmOptions(String name, String heap, Path logConfig) {
@@ -793,7 +843,11 @@ public final class LocalStack {
         for (String config : CONNECTOR_CONFIGS) {
             command.add(repository.resolve("connect-config").resolve(config).toString());
         }
-        Process apply = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // In the environment, not on the command line, where any user of the machine could read the password.
+        builder.environment().put("CONNECT_USERNAME", credentials.username());
+        builder.environment().put("CONNECT_PASSWORD", credentials.password());
+        Process apply = builder.start();
         try (InputStream output = apply.getInputStream()) {
             output.transferTo(out);
         }
@@ -849,8 +903,8 @@ public final class LocalStack {
                 throw new IllegalStateException(process.name() + " exited during start; see " + logs.resolve(process.name() + ".log"));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
+                        .header("Authorization", credentials.authorization()).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -45,7 +45,7 @@ final class StackCommands {
         out.println("Local stack running from " + state + ": launcher pid " + info.getProperty("pid", "?") + ", started "
                 + info.getProperty("started", "?"));
         out.println("  Kafka     " + ports.bootstrapServers());
-        out.println("  Connect   " + ports.connectUrl());
+        out.println("  Connect   " + ports.connectUrl() + " (basic authentication: " + credentialsHint(state) + ")");
         out.println("  MQTT      tcp://127.0.0.1:" + ports.mqtt());
         out.println("  Cosmos DB https://127.0.0.1:" + ports.cosmos() + "/");
         out.println("  Data Lake " + ports.lakeEndpoint(LocalStack.LAKE_ACCOUNT) + ", files in " + LocalStack.lakeTopics(state));
@@ -57,7 +57,7 @@ final class StackCommands {
         }
         out.println("  Logs      " + state.resolve("logs"));
         int problems = 0;
-        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl())) {
+        try (StackStatus status = new StackStatus(ports.bootstrapServers(), ports.connectUrl(), ConnectCredentials.readFrom(state))) {
             for (String connector : LocalStack.CONNECTORS) {
                 out.println("  " + status.connectorState(connector));
                 for (String problem : status.problems(connector)) {
@@ -71,9 +71,16 @@ final class StackCommands {
         }
         if (problems > 0) {
             out.println("A stopped worker or broker comes back with ./run-local.sh restart worker (or kafka); a FAILED task "
-                    + "with: curl -X POST '" + ports.connectUrl() + "/connectors/<name>/restart?includeTasks=true&onlyFailed=true'");
+                    + "with: curl -u \"$(tr = : < " + state.resolve(ConnectCredentials.CREDENTIALS_FILE) + ")\" -X POST '"
+                    + ports.connectUrl() + "/connectors/<name>/restart?includeTasks=true&onlyFailed=true'");
         }
         return problems == 0 ? 0 : 1;
+    }
+
+    /** Where the REST API's user and password are, never the password itself. */
+    static String credentialsHint(Path state) {
+        return "user " + ConnectCredentials.USERNAME + ", password in " + state.resolve(ConnectCredentials.CREDENTIALS_FILE)
+                + ", readable by its owner only";
     }
 
     /** Asks the running launcher to stop (SIGTERM: it prints its summary and stops everything) and waits for it. */

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,20 +32,34 @@ final class StackStatus implements AutoCloseable {
     private final Admin admin;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String connectUrl;
+    private final ConnectCredentials credentials;
     private final String bootstrapServers;
     private final ReadingDecoder readings;
 
-    StackStatus(String bootstrapServers, String connectUrl) {
-        this(bootstrapServers, connectUrl, ReadingDecoder.json());
+    StackStatus(String bootstrapServers, String connectUrl, ConnectCredentials credentials) {
+        this(bootstrapServers, connectUrl, credentials, ReadingDecoder.json());
     }
 
-    /** {@code readings}: how the readings topics' values are written (JSON, or Avro with a registry); closed with this. */
-    StackStatus(String bootstrapServers, String connectUrl, ReadingDecoder readings) {
+    /**
+     * {@code credentials}: the worker's REST API login; {@code readings}: how the readings topics' values are written
+     * (JSON, or Avro with a registry), closed with this.
+     */
+    StackStatus(String bootstrapServers, String connectUrl, ConnectCredentials credentials, ReadingDecoder readings) {
         this.bootstrapServers = bootstrapServers;
         this.readings = readings;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
         this.connectUrl = connectUrl;
+        this.credentials = credentials;
+    }
+
+    /** GET of a path of the worker's REST API, logged in. */
+    private HttpResponse<String> getFromWorker(String path) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connectUrl + path)).timeout(Duration.ofSeconds(3));
+        if (!credentials.isEmpty()) {
+            request.header("Authorization", credentials.authorization());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Records written to a topic so far (0 while it does not exist). */
@@ -136,8 +151,10 @@ final class StackStatus implements AutoCloseable {
     /** "connector RUNNING, tasks 0:RUNNING 1:RUNNING", or what went wrong asking. */
     String connectorState(String connector) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(connectUrl + "/connectors/" + connector + "/status"))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = getFromWorker("/connectors/" + connector + "/status");
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                return connector + " status unavailable: the worker refused the stack's credentials (HTTP " + response.statusCode() + ")";
+            }
             if (response.statusCode() != 200) {
                 return connector + " not found (HTTP " + response.statusCode() + ")";
             }
@@ -172,8 +189,12 @@ final class StackStatus implements AutoCloseable {
     List<String> problems(String connector) {
         List<String> problems = new java.util.ArrayList<>();
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(connectUrl + "/connectors/" + connector + "/status"))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = getFromWorker("/connectors/" + connector + "/status");
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                problems.add(connector + ": the Connect worker at " + connectUrl + " refused the stack's credentials (HTTP "
+                        + response.statusCode() + ")");
+                return problems;
+            }
             if (response.statusCode() != 200) {
                 problems.add(connector + " is not on the worker (HTTP " + response.statusCode() + ")");
                 return problems;

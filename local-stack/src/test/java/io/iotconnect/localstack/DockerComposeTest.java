@@ -2,19 +2,29 @@ package io.iotconnect.localstack;
 
 import io.iotconnect.testing.DataLakeServerMain;
 import io.iotconnect.testing.EventHubsEndpointMain;
+import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.security.URIParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,13 +35,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * version, every file and directory it mounts present, dependencies between services resolvable, and the topology
  * the README promises (3 KRaft brokers with replication 3 and min.insync.replicas 2, 2 Connect workers sharing the
  * plugins, MQTT broker, the local Data Lake and IoT Hub endpoints, a schema registry, Kafka UI, simulators, the
- * connect-config job).
+ * connect-config job), closed by default: ports on 127.0.0.1, logins for the REST API, Kafka UI and MQTT with their
+ * passwords from .env, config providers that read only the secrets the configs name.
  */
 class DockerComposeTest {
 
     private static final Pattern PINNED = Pattern.compile("[a-z0-9./_-]+:(?!latest$)[A-Za-z0-9._-]*[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?");
 
+    private static final List<String> WORKERS = List.of("connect-1", "connect-2");
+    private static final String LOOPBACK_BY_DEFAULT = "${PUBLISH_ADDRESS:-127.0.0.1}:";
+
     private static Path repository;
+    private static String composeText;
+    private static Map<String, Object> compose;
     private static Map<String, Map<String, Object>> services;
 
     @BeforeAll
@@ -40,10 +56,200 @@ class DockerComposeTest {
         repository = Path.of("..").toAbsolutePath().normalize();
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(100);
-        try (Reader reader = Files.newBufferedReader(repository.resolve("docker-compose.yml"))) {
-            Map<String, Object> compose = new Yaml(options).load(reader);
+        composeText = Files.readString(repository.resolve("docker-compose.yml"));
+        try (Reader reader = new StringReader(composeText)) {
+            compose = new Yaml(options).load(reader);
             services = (Map<String, Map<String, Object>>) (Map<?, ?>) compose.get("services");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(String service) {
+        return (Map<String, Object>) services.get(service).getOrDefault("environment", Map.of());
+    }
+
+    private static String command(String service) {
+        Object command = services.get(service).get("command");
+        return command instanceof List<?> list ? String.join(" ", list.stream().map(Object::toString).toList()) : String.valueOf(command);
+    }
+
+    private static Properties workerProperties(String worker) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(repository.resolve("docker/connect/" + worker + ".properties"))) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+
+    /** "${NAME:?message}": compose refuses to start while NAME is unset or empty. */
+    private static String required(String name) {
+        return "${" + name + ":?";
+    }
+
+    @Test
+    void everyPublishedPortListensOnLoopbackUnlessOpenedDeliberately() {
+        List<String> published = new ArrayList<>();
+        services.forEach((name, service) -> {
+            for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
+                published.add(name + " " + port);
+                assertThat(port).as("%s publishes %s", name, port).isInstanceOf(String.class);
+                assertThat((String) port).as("%s publishes %s: on 127.0.0.1 unless PUBLISH_ADDRESS opens it", name, port)
+                        .startsWith(LOOPBACK_BY_DEFAULT).matches(Pattern.quote(LOOPBACK_BY_DEFAULT) + "[0-9]+:[0-9]+");
+            }
+        });
+        assertThat(published).as("the REST API, Kafka UI, the registry and MQTT are reachable from the host")
+                .anyMatch(p -> p.startsWith("connect-1 ")).anyMatch(p -> p.startsWith("kafka-ui "))
+                .anyMatch(p -> p.startsWith("schema-registry ")).anyMatch(p -> p.startsWith("mosquitto "));
+    }
+
+    @Test
+    void theRestApiTakesBasicAuthenticationWithAPasswordFromTheEnvironment() throws Exception {
+        String credentialsFile = "/tmp/connect-credentials.properties";
+        for (String worker : WORKERS) {
+            assertThat(workerProperties(worker).getProperty("rest.extension.classes")).as(worker)
+                    .isEqualTo(ConnectCredentials.REST_EXTENSION);
+            Map<String, Object> env = environment(worker);
+            assertThat(env.get("CONNECT_PASSWORD").toString()).as("%s: no default password", worker).startsWith(required("CONNECT_PASSWORD"));
+            // The extension reads its JAAS entry once: the file must be named as the JVM starts.
+            assertThat(env.get("KAFKA_OPTS").toString()).contains("-Djava.security.auth.login.config=/etc/connect/connect-jaas.conf");
+            assertThat(services.get(worker).get("volumes").toString())
+                    .contains("./docker/connect/connect-jaas.conf:/etc/connect/connect-jaas.conf:ro");
+            // The credentials file is written at start by the shell's own printf (no password on a command line),
+            // owner-only, and the password is gone from the environment the worker and its env provider see.
+            String start = command(worker);
+            assertThat(start).contains("umask 077", "printf '%s=%s\\n' \"$$CONNECT_USERNAME\" \"$$CONNECT_PASSWORD\" > " + credentialsFile,
+                    "unset CONNECT_PASSWORD && exec /opt/kafka/bin/connect-distributed.sh /etc/connect/connect.properties");
+            // Healthy once it answers and refuses a request without a login: needs no password.
+            String health = services.get(worker).get("healthcheck").toString();
+            assertThat(health).contains("401").doesNotContain("PASSWORD");
+        }
+
+        // Java's own JAAS parser reads the file the workers get: the KafkaConnect entry, the property file module, the file written.
+        Configuration jaas = Configuration.getInstance("JavaLoginConfig",
+                new URIParameter(repository.resolve("docker/connect/connect-jaas.conf").toUri()));
+        AppConfigurationEntry[] entries = jaas.getAppConfigurationEntry(ConnectCredentials.JAAS_ENTRY);
+        assertThat(entries).hasSize(1);
+        assertThat(entries[0].getLoginModuleName()).isEqualTo(ConnectCredentials.LOGIN_MODULE);
+        assertThat(entries[0].getControlFlag()).isEqualTo(AppConfigurationEntry.LoginModuleControlFlag.REQUIRED);
+        assertThat(entries[0].getOptions().get("file")).isEqualTo(credentialsFile);
+
+        // Whoever talks to the REST API logs in: the job from its environment (never its arguments), Kafka UI as well.
+        Map<String, Object> job = environment("connect-config");
+        assertThat(job.get("CONNECT_USERNAME").toString()).isEqualTo("${CONNECT_USERNAME:-iot-connect}");
+        assertThat(job.get("CONNECT_PASSWORD").toString()).startsWith(required("CONNECT_PASSWORD"));
+        assertThat(command("connect-config")).doesNotContain("CONNECT_PASSWORD", "@connect-1");
+        Map<String, Object> ui = environment("kafka-ui");
+        assertThat(ui.get("KAFKA_CLUSTERS_0_KAFKACONNECT_0_USERNAME").toString()).isEqualTo("${CONNECT_USERNAME:-iot-connect}");
+        assertThat(ui.get("KAFKA_CLUSTERS_0_KAFKACONNECT_0_PASSWORD").toString()).startsWith(required("CONNECT_PASSWORD"));
+    }
+
+    /** Every ${env:NAME} the connector configs and the connect-config job's --set values reference. */
+    private static Set<String> referencedEnvironmentVariables() throws IOException {
+        Pattern reference = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+        StringBuilder text = new StringBuilder(command("connect-config").replace("$${", "${"));
+        try (Stream<Path> configs = Files.list(repository.resolve("connect-config"))) {
+            for (Path config : configs.filter(c -> c.toString().endsWith(".json")).toList()) {
+                text.append(Files.readString(config));
+            }
+        }
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = reference.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    @Test
+    void configProvidersReadOnlyTheSecretsTheConfigsName() throws Exception {
+        Set<String> referenced = referencedEnvironmentVariables();
+        assertThat(referenced).contains("COSMOS_KEY", "DATALAKE_KEY", "IOTHUB_CONNECTION_STRING", "MQTT_PASSWORD");
+        for (String worker : WORKERS) {
+            Properties properties = workerProperties(worker);
+            // Never 'time' or 'topic': datalake-sink.json's templates use ${time:...} and ${topic}.
+            assertThat(properties.getProperty("config.providers").split(",")).containsExactlyInAnyOrder("env", "file");
+
+            // Kafka's own provider, configured as the worker configures it, against a worker's environment: it serves
+            // the referenced secrets and nothing else (not the REST API's password, not PATH).
+            Map<String, String> workerEnvironment = new HashMap<>(Map.of("PATH", "/usr/bin", "HOME", "/home/appuser",
+                    "CONNECT_USERNAME", "u", "CONNECT_PASSWORD", "p", "MQTT_USERNAME", "d", "KAFKA_OPTS", "-D",
+                    "COSMOS_KEY_BACKUP", "x", "AWS_SECRET_ACCESS_KEY", "s"));
+            referenced.forEach(name -> workerEnvironment.put(name, "secret"));
+            Map<String, Object> providerConfig = new HashMap<>();
+            String prefix = "config.providers.env.param.";
+            properties.stringPropertyNames().stream().filter(key -> key.startsWith(prefix))
+                    .forEach(key -> providerConfig.put(key.substring(prefix.length()), properties.getProperty(key)));
+            assertThat(providerConfig).as("%s restricts the env provider", worker).containsKey(EnvVarConfigProvider.ALLOWLIST_PATTERN_CONFIG);
+            try (EnvVarConfigProvider env = new EnvVarConfigProvider(workerEnvironment)) {
+                env.configure(providerConfig);
+                assertThat(env.get("").data().keySet()).as("%s: what ${env:...} resolves", worker)
+                        .containsExactlyInAnyOrderElementsOf(referenced);
+            }
+            // Each referenced secret is in the workers' environment.
+            assertThat(environment(worker).keySet()).as(worker).containsAll(referenced);
+
+            // The file provider reads the secrets directory alone, mounted read-only from the repository's.
+            assertThat(properties.getProperty("config.providers.file.param.allowed.paths")).isEqualTo("/etc/connect/secrets");
+            assertThat(services.get(worker).get("volumes").toString()).contains("./docker/connect/secrets:/etc/connect/secrets:ro");
+        }
+        assertThat(Files.isDirectory(repository.resolve("docker/connect/secrets"))).as("it must exist when a worker starts").isTrue();
+    }
+
+    @Test
+    void mosquittoTakesNoAnonymousClientsAndEveryClientLogsIn() throws IOException {
+        List<String> conf = Files.readAllLines(repository.resolve("docker/mosquitto/mosquitto.conf"));
+        assertThat(conf).contains("allow_anonymous false", "password_file /mosquitto/config/passwd").doesNotContain("allow_anonymous true");
+        assertThat(environment("mosquitto").get("MQTT_PASSWORD").toString()).startsWith(required("MQTT_PASSWORD"));
+        assertThat(command("mosquitto")).contains("umask 077",
+                "printf '%s:%s\\n' \"$$MQTT_USERNAME\" \"$$MQTT_PASSWORD\" > /mosquitto/config/passwd",
+                "mosquitto_passwd -U /mosquitto/config/passwd", "chown mosquitto:mosquitto /mosquitto/config/passwd",
+                "exec /usr/sbin/mosquitto -c /mosquitto/config/mosquitto.conf");
+
+        // The devices log in from their environment; the MQTT sources with the workers' ${env:MQTT_PASSWORD}.
+        assertThat(environment("simulator")).containsEntry("MQTT_USERNAME", "${MQTT_USERNAME:-iot-device}");
+        assertThat(environment("simulator").get("MQTT_PASSWORD").toString()).startsWith(required("MQTT_PASSWORD"));
+        assertThat(command("connect-config")).contains("mqtt.username=${MQTT_USERNAME:-iot-device}", "mqtt.password=$${env:MQTT_PASSWORD}");
+        for (String config : List.of("mqtt-source.json", "mqtt-alerts.json")) {
+            // --set changes only keys a file has.
+            assertThat(Files.readString(repository.resolve("connect-config").resolve(config)))
+                    .contains("\"mqtt.username\": \"\"", "\"mqtt.password\": \"\"");
+        }
+    }
+
+    @Test
+    void kafkaUiIsTheMaintainedForkBehindALoginForm() {
+        assertThat((String) services.get("kafka-ui").get("image")).startsWith("kafbat/kafka-ui:v");
+        Map<String, Object> env = environment("kafka-ui");
+        assertThat(env).containsEntry("AUTH_TYPE", "LOGIN_FORM").containsKey("SPRING_SECURITY_USER_NAME");
+        assertThat(env.get("SPRING_SECURITY_USER_PASSWORD").toString()).startsWith(required("KAFKA_UI_PASSWORD"));
+    }
+
+    @Test
+    void everyRequiredVariableIsInEnvExampleWithoutAValueAndEnvIsNotCommitted() throws IOException {
+        Set<String> requiredNames = new TreeSet<>();
+        Matcher matcher = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*):\\?").matcher(composeText);
+        while (matcher.find()) {
+            requiredNames.add(matcher.group(1));
+        }
+        assertThat(requiredNames).containsExactlyInAnyOrder("CONNECT_PASSWORD", "MQTT_PASSWORD", "KAFKA_UI_PASSWORD");
+        List<String> example = Files.readAllLines(repository.resolve(".env.example"));
+        for (String name : requiredNames) {
+            assertThat(example).as(".env.example lists %s, empty: no password is committed", name).contains(name + "=");
+        }
+        assertThat(example).as("every password in .env.example is empty")
+                .filteredOn(line -> line.matches("[A-Z_]*PASSWORD=.*")).allMatch(line -> line.endsWith("="));
+        assertThat(Files.readAllLines(repository.resolve(".gitignore"))).contains(".env", "docker/connect/secrets/*");
+    }
+
+    @Test
+    void theReadmeSaysHowToSecureADeployment() throws IOException {
+        String readme = Files.readString(repository.resolve("README.md"));
+        assertThat(readme).contains("## Securing a deployment");
+        String section = readme.substring(readme.indexOf("## Securing a deployment"));
+        section = section.substring(0, section.indexOf("\n## ", 5) > 0 ? section.indexOf("\n## ", 5) : section.length());
+        assertThat(section).contains("127.0.0.1", "PUBLISH_ADDRESS", "TLS", "BasicAuthSecurityRestExtension", "PropertyFileLoginModule",
+                "LoginModule", "CONNECT_USERNAME", "CONNECT_PASSWORD", ".env.example", "allowlist.pattern", "allowed.paths",
+                "docker/connect/secrets", "allow_anonymous", "kafbat", "schema registry", "./run-local.sh");
     }
 
     /** Images whose publisher gives no versioned tag, with why; allowed only in services behind an opt-in profile. */

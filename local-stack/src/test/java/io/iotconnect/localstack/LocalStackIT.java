@@ -18,12 +18,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +35,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The README's first command, end to end, with real broker and worker JVMs, the plugin archives on plugin.path, the
  * connect-config JSON applied by apply.mjs and simulated devices. Each run has a state directory of its own under
  * target/, so a local stack a developer runs beside the build is never touched, and its default ports are taken on
- * purpose, so the stack must fall back to free ones.
+ * purpose, so the stack must fall back to free ones. The stack is closed as the Docker one is: every port on 127.0.0.1,
+ * the worker's REST API behind basic authentication with the stack's own password, and the worker on Kafka's class
+ * path alone, its log free of errors and stack traces.
  */
 class LocalStackIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    /**
+     * The one kind of ERROR line a clean run still logs: the Azure SDK's own line for each 404 the lake sink's recovery
+     * meets while it looks for files that are not there yet. Its fix belongs to the lake sink (issue 22, point 10,
+     * the other half); remove this exception with it.
+     */
+    private static final Pattern PENDING_LAKE_RECOVERY_404 = Pattern.compile(
+            "\\[[^]]+\\] ERROR \\[datalake-sink\\|task-[0-9]+\\] Status code 404, .*BlobNotFound.*"
+                    + "\\(com\\.azure\\.storage\\.file\\.datalake\\.DataLakeFileClient:[0-9]+\\)");
 
     private record Run(LocalStack stack, CompletableFuture<Integer> status, ByteArrayOutputStream output) {
         String text() {
@@ -67,6 +81,9 @@ class LocalStackIT {
         for (int port : new int[] {9092, 9093, 8083, 1883, 8081, 10000, 5672}) {
             squatters.add(occupy(port));
         }
+        // The worker's log of this run only: the state directory keeps the logs of earlier runs.
+        Path workerLog = Path.of("target", "local-stack-it", "logs", "connect.log").toAbsolutePath();
+        Files.deleteIfExists(workerLog);
         try {
             Run run = start("local-stack-it", 30);
             awaitOutput(run, "Simulating 10 MQTT devices on devices/<id>/telemetry and 4 IoT Hub devices");
@@ -94,13 +111,29 @@ class LocalStackIT {
             ByteArrayOutputStream status = new ByteArrayOutputStream();
             assertThat(StackCommands.status(state, new PrintStream(status, true, StandardCharsets.UTF_8))).isZero();
             assertThat(status.toString(StandardCharsets.UTF_8)).contains("Connect   " + ports.connectUrl(), "mqtt-source RUNNING",
+                    "basic authentication: user iot-connect, password in " + state.resolve("connect-credentials.properties"),
                     "Data Lake http://127.0.0.1:" + ports.lake() + "/devlake, files in " + LocalStack.lakeTopics(state),
                     "datalake-sink RUNNING", "iothub-source RUNNING",
                     "IoT Hub   sb://127.0.0.1:" + ports.iothub() + " (Event Hubs-compatible endpoint), hub iothub-telemetry with 4 partitions");
 
+            // Closed: every port of the stack on loopback; the REST API refuses a request without the stack's login, whose
+            // password (drawn for this run) is in an owner-only file the launcher named.
+            assertThat(listeningAddresses(Set.of(ports.kafka(), ports.controller(), ports.connect(), ports.mqtt(), ports.cosmos(),
+                    ports.lake(), ports.iothub()))).as("addresses the stack's servers listen on").isNotEmpty().allMatch(
+                    address -> address.startsWith("127.") || address.equals("::1") || address.startsWith("::ffff:127."));
+            Path credentials = state.resolve("connect-credentials.properties");
+            assertThat(run.text()).contains("The REST API takes basic authentication: user iot-connect, password in " + credentials);
+            assertThat(Files.getPosixFilePermissions(credentials)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            ConnectCredentials login = ConnectCredentials.readFrom(state);
+            assertThat(run.text()).doesNotContain(login.password());
+            assertThat(statusOf(ports.connectUrl() + "/connectors", null)).as("no login").isEqualTo(401);
+            assertThat(statusOf(ports.connectUrl() + "/connectors", new ConnectCredentials(login.username(), login.password() + "x")
+                    .authorization())).as("a wrong password").isEqualTo(401);
+            assertThat(statusOf(ports.connectUrl() + "/connectors", login.authorization())).isEqualTo(200);
+
             // The worker offers Kafka's own plugins and ours, nothing from test jars.
             List<String> plugins = new ArrayList<>();
-            for (JsonNode plugin : get(ports.connectUrl() + "/connector-plugins?connectorsOnly=false")) {
+            for (JsonNode plugin : get(state, ports.connectUrl() + "/connector-plugins?connectorsOnly=false")) {
                 plugins.add(plugin.get("class").asText());
             }
             assertThat(plugins).contains("io.iotconnect.mqtt.MqttSourceConnector", "io.iotconnect.cosmos.CosmosSinkConnector",
@@ -148,6 +181,22 @@ class LocalStackIT {
             assertThat(logs.resolve("mosquitto.log")).exists();
             assertThat(logs.resolve("cosmosdb.log")).exists();
             assertThat(StackLock.isHeld(state)).as("the lock is released when the stack stops").isFalse();
+
+            // The worker runs on Kafka's class path alone, as a real worker does, so our plugins meet the isolation
+            // users get; and a run where nothing went wrong logs no error and no stack trace.
+            String log = Files.readString(workerLog);
+            String classpath = log.lines().filter(line -> line.contains("jvm.classpath = ")).findFirst().orElseThrow()
+                    .replaceAll(".*jvm\\.classpath = ", "").trim();
+            Path runtime = REPOSITORY.resolve("local-stack/runtime/target/lib");
+            assertThat(Arrays.stream(classpath.split(java.io.File.pathSeparator)).map(Path::of).toList())
+                    .as("the worker's class path").isNotEmpty().allMatch(entry -> entry.getParent().equals(runtime))
+                    .noneMatch(entry -> entry.getFileName().toString().matches("(mqtt-source-connector|anomaly-smt|cosmos-sink-connector|"
+                            + "datalake-sink-connector|iothub-source-connector|connect-common|test-support|azure-.*|local-stack.*)-.*"))
+                    .anyMatch(entry -> entry.getFileName().toString().startsWith("connect-basic-auth-extension-"));
+            List<String> problems = log.lines().filter(line -> line.matches("\\[[^]]+\\] ERROR .*") || line.startsWith("\tat ")
+                    || line.startsWith("Caused by: ")).filter(line -> !PENDING_LAKE_RECOVERY_404.matcher(line).matches())
+                    .limit(20).toList();
+            assertThat(problems).as("errors and stack traces in %s", workerLog).isEmpty();
         } finally {
             for (ServerSocket squatter : squatters) {
                 if (squatter != null) {
@@ -162,12 +211,13 @@ class LocalStackIT {
         Run run = start("local-stack-it-broken", 40);
         awaitOutput(run, "Simulating 10 MQTT devices on devices/<id>/telemetry and 4 IoT Hub devices");
         String connect = run.stack().ports().connectUrl();
+        Path state = Path.of("target", "local-stack-it-broken").toAbsolutePath();
         // A sink that stops writing: the live state of every device falls behind its newest reading.
-        send("PUT", connect + "/connectors/cosmos-devices/pause", null);
+        send(state, "PUT", connect + "/connectors/cosmos-devices/pause", null);
         // A task that fails: strict malformed-message handling on the alerts source, and the simulator sends some.
-        ObjectNode alerts = (ObjectNode) get(connect + "/connectors/mqtt-alerts/config");
+        ObjectNode alerts = (ObjectNode) get(state, connect + "/connectors/mqtt-alerts/config");
         alerts.put("mqtt.error.handling", "fail");
-        send("PUT", connect + "/connectors/mqtt-alerts/config", JSON.writeValueAsString(alerts));
+        send(state, "PUT", connect + "/connectors/mqtt-alerts/config", JSON.writeValueAsString(alerts));
 
         int exit = run.status().get(6, TimeUnit.MINUTES);
         String output = run.text();
@@ -177,6 +227,53 @@ class LocalStackIT {
         assertThat(output).containsPattern("FAILED: mqtt-alerts task 0 is FAILED: .*mqtt.error.handling=fail");
         assertThat(output).contains("FAILED: cosmos-devices is PAUSED", "Result: PROBLEMS FOUND (exit status 1)");
         assertThat(output).containsPattern("mqtt-alerts task 0 is FAILED").as("the progress line shows the failed task");
+    }
+
+    /**
+     * The local addresses of the sockets listening on {@code ports}, from the kernel's own tables (Linux): what a
+     * process on another machine could reach, whatever the servers say of themselves.
+     */
+    private static List<String> listeningAddresses(Set<Integer> ports) throws IOException {
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file).stream().skip(1).toList()) {
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                if (fields[3].equals("0A") && ports.contains(Integer.parseInt(local[1], 16))) {
+                    addresses.add(kernelAddress(local[0]));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** A /proc/net/tcp address: 4-byte words in host (little-endian) order. */
+    private static String kernelAddress(String hex) {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int i = 0; i < 4; i++) {
+                bytes[word * 4 + i] = (byte) Integer.parseInt(hex.substring(word * 8 + (3 - i) * 2, word * 8 + (3 - i) * 2 + 2), 16);
+            }
+        }
+        try {
+            String address = java.net.InetAddress.getByAddress(bytes).getHostAddress();
+            return bytes.length == 16 && address.startsWith("0:0:0:0:0:ffff:") ? "::ffff:" + java.net.InetAddress.getByAddress(
+                    Arrays.copyOfRange(bytes, 12, 16)).getHostAddress() : address.equals("0:0:0:0:0:0:0:1") ? "::1" : address;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int statusOf(String url, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static ServerSocket occupy(int port) {
@@ -207,12 +304,15 @@ class LocalStackIT {
         }
     }
 
-    private static JsonNode get(String url) throws IOException, InterruptedException {
-        return JSON.readTree(send("GET", url, null));
+    private static JsonNode get(Path state, String url) throws IOException, InterruptedException {
+        return JSON.readTree(send(state, "GET", url, null));
     }
 
-    private static String send(String method, String url, String body) throws IOException, InterruptedException {
+    /** A request to the worker of the stack running from {@code state}, logged in as the stack's own tools are. */
+    private static String send(Path state, String method, String url, String body) throws IOException, InterruptedException {
+        ConnectCredentials login = ConnectCredentials.readFrom(state);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", login.authorization())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("%s %s: %s", method, url, response.body()).isLessThan(300);
