@@ -101,6 +101,13 @@ class PoisonPayloadIT {
         malformed.put("bad UTF-8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'});
         malformed.put("just over the limit", objectOfSize(VALUE_MAX_BYTES + 1));
         malformed.put("far over the limit", objectOfSize(5 * 1024 * 1024));
+        // A clock two hours ahead: a broker at Kafka's defaults refuses such a record, which killed both tasks before
+        // the source bounded device times; and one stamped in the year 9999.
+        malformed.put("a clock two hours ahead", ("{\"deviceId\":\"sensor-003\",\"seq\":-1,\"ts\":"
+                + (System.currentTimeMillis() + 2 * 3_600_000L) + ",\"temperature\":21.5,\"humidity\":40.0,"
+                + "\"pressure\":1010.0}").getBytes(StandardCharsets.UTF_8));
+        malformed.put("the year 9999", ("{\"deviceId\":\"sensor-004\",\"seq\":-2,\"ts\":\"9999-12-31T23:59:59Z\","
+                + "\"temperature\":21.5,\"humidity\":40.0,\"pressure\":1010.0}").getBytes(StandardCharsets.UTF_8));
 
         List<String> topics = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
@@ -158,6 +165,8 @@ class PoisonPayloadIT {
         assertThat(reasonBySize.get((long) VALUE_MAX_BYTES + 1))
                 .isEqualTo("payload of " + (VALUE_MAX_BYTES + 1) + " bytes exceeds mqtt.value.max.bytes=" + VALUE_MAX_BYTES);
         assertThat(reasonBySize.get(5L * 1024 * 1024)).startsWith("payload of 5242880 bytes exceeds");
+        assertThat(reasonBySize.values()).filteredOn(reason -> reason.contains("ahead of the connector's clock, beyond "
+                + "mqtt.timestamp.max.future=15m")).as("both clocks ahead, with the reason").hasSize(2);
 
         // Nothing is delivered again and again: a while later each topic holds exactly what was sent, once.
         TimeUnit.SECONDS.sleep(5);

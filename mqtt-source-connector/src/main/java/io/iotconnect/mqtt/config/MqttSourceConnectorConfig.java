@@ -321,12 +321,13 @@ public class MqttSourceConnectorConfig extends AbstractConfig {
             + "from the broker. A single message larger than the bound is still taken, alone, so nothing waits forever.";
 
     public static final String PACKET_MAX_BYTES_CONFIG = "mqtt.packet.max.bytes";
-    public static final long PACKET_MAX_BYTES_DEFAULT = 2L * 1024 * 1024;
+    public static final long PACKET_MAX_BYTES_DEFAULT = 16L * 1024 * 1024;
     private static final String PACKET_MAX_BYTES_DOC = "MQTT 5 only: the largest packet the task accepts from the broker "
             + "(Maximum Packet Size in CONNECT), payload, topic and properties together. The broker does not send a "
             + "larger message to the task (MQTT 5 has it discarded, as if delivered), so no device can make a worker "
-            + "hold an arbitrary amount of memory; a message between mqtt.value.max.bytes and this size still arrives "
-            + "and goes to the error topic with its size. With MQTT 3.1.1 there is no such field: bound the size on the "
+            + "hold an arbitrary amount of memory (brokers accept up to 256 MB by default); a message between "
+            + "mqtt.value.max.bytes and this size still arrives and goes to the error topic with its size and digest, "
+            + "so the default leaves room for the payloads a broken device sends by mistake. With MQTT 3.1.1 there is no such field: bound the size on the "
             + "broker (mosquitto: max_packet_size).";
 
     public static final String POLL_MAX_RECORDS_CONFIG = "mqtt.poll.max.records";
