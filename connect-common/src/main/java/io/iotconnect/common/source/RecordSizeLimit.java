@@ -69,11 +69,13 @@ public final class RecordSizeLimit {
      * @param payloadBytes the size of the payload the value came from
      */
     public String check(String key, Schema valueSchema, Object value, long payloadBytes, Headers headers) {
-        long fixed = RECORD_OVERHEAD + (key == null ? 0 : HeaderLimits.utf8Length(key)) + headerBytes(headers);
         long schema = valueSchema == null ? 0 : schemaSize(valueSchema);
-        if (fixed + 3 * payloadBytes + 2 * schema + 32 <= limit) {
+        // Three bytes per char bound any string's UTF-8, so the common case needs no walk over its characters.
+        long keyBound = key == null ? 0 : 3L * key.length();
+        if (RECORD_OVERHEAD + keyBound + headerBound(headers) + 3 * payloadBytes + 2 * schema + 32 <= limit) {
             return null;
         }
+        long fixed = RECORD_OVERHEAD + (key == null ? 0 : HeaderLimits.utf8Length(key)) + headerBytes(headers);
         long size = fixed + schema + 32 + jsonSize(valueSchema, value);
         if (size <= limit) {
             return null;
@@ -81,6 +83,20 @@ public final class RecordSizeLimit {
         return "the record would be about " + size + " bytes (its value as Kafka's JsonConverter writes it with its schema, "
                 + "its key and its headers), more than the producer's max.request.size=" + limit + " ("
                 + MAX_REQUEST_SIZE_OVERRIDE + " on the connector)";
+    }
+
+    /** At least {@link #headerBytes}, without reading a string's characters. */
+    private static long headerBound(Headers headers) {
+        if (headers == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (Header header : headers) {
+            Object value = header.value();
+            bytes += HEADER_OVERHEAD + 3L * header.key().length()
+                    + (value instanceof String text ? 3L * text.length() : HeaderLimits.sizeOf("", value));
+        }
+        return bytes;
     }
 
     private static long headerBytes(Headers headers) {
