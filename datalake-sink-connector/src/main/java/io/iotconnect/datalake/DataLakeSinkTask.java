@@ -2,7 +2,9 @@ package io.iotconnect.datalake;
 
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import io.iotconnect.common.config.PluginVersion;
+import io.iotconnect.datalake.client.AdminTopicIds;
 import io.iotconnect.datalake.client.LakeClients;
+import io.iotconnect.datalake.client.TopicIds;
 import io.iotconnect.datalake.commit.RenameCommitter;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.format.FormatWriters;
@@ -33,6 +35,7 @@ public class DataLakeSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(DataLakeSinkTask.class);
 
     private LakeWriter writer;
+    private TopicIds topicIds;
 
     @Override
     public String version() {
@@ -50,13 +53,17 @@ public class DataLakeSinkTask extends SinkTask {
         FormatWriters formats = new FormatWriters(config.format(), config.compression(), config.columns(), config.columnsPrefix(),
                 config.parquetRowGroupBytes());
         ErrantRecordReporter reporter = context.errantRecordReporter();
+        topicIds = AdminTopicIds.of(config);
         writer = new LakeWriter(LakeWriter.Settings.from(config), store, layout, new RenameCommitter(store), formats, reporter,
-                offsets -> context.offset(offsets), Time.SYSTEM, openFiles -> new WriterMetrics(context.pluginMetrics(), openFiles));
+                topicIds, offsets -> context.offset(offsets), Time.SYSTEM,
+                openFiles -> new WriterMetrics(context.pluginMetrics(), openFiles));
         log.info("ADLS Gen2 sink task started: {}/{} under '{}', template '{}', {} ({}), files of at most {} records or {} "
-                        + "bytes, committed at the latest {} ms after their first record, at most {} open, dead letter queue {}",
-                config.endpoint(), config.filesystem(), config.topicsDir(), config.pathTemplate(), config.format(),
-                config.compression(), config.rotateRecords(), config.rotateBytes(), config.rotateScheduleMs(),
-                config.openFilesMax(), reporter == null ? "off" : "on");
+                        + "bytes, committed at the latest {} ms after their first record, at most {} open, dead letter queue {}, "
+                        + "topic ids {}", config.endpoint(), config.filesystem(), config.topicsDir(), config.pathTemplate(),
+                config.format(), config.compression(), config.rotateRecords(), config.rotateBytes(), config.rotateScheduleMs(),
+                config.openFilesMax(), reporter == null ? "off" : "on",
+                topicIds == TopicIds.NONE ? "off"
+                        : "from " + config.getString(DataLakeSinkConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
     }
 
     @Override
@@ -91,6 +98,9 @@ public class DataLakeSinkTask extends SinkTask {
     public void stop() {
         if (writer != null) {
             writer.stop();
+        }
+        if (topicIds != null) {
+            topicIds.close();
         }
     }
 }

@@ -26,9 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,7 +118,11 @@ class DataLakeSinkCrashIT {
      * while the sink runs would take the CPU the workers need.
      */
     private static long committed(Path root, String topic) throws IOException {
-        Path indexes = root.resolve("_index").resolve("lake-crash").resolve(topic);
+        return committed(root, "lake-crash", topic);
+    }
+
+    private static long committed(Path root, String connector, String topic) throws IOException {
+        Path indexes = root.resolve("_index").resolve(connector).resolve(topic);
         if (!Files.isDirectory(indexes)) {
             return 0;
         }
@@ -214,12 +220,12 @@ class DataLakeSinkCrashIT {
 
         // An index names its commit's files before they are renamed into place (the index is the commit point; a
         // recovery finishes the renames): the last renames may still be on their way when the indexes are complete.
-        List<Map<String, Object>> rows = LakeFiles.rows(root);
+        List<Map<String, Object>> rows = LakeFiles.rows(root.resolve(topic));
         long indexesComplete = System.nanoTime();
         long visibleBy = indexesComplete + TimeUnit.SECONDS.toNanos(60);
         while (rows.size() < produced && System.nanoTime() < visibleBy) {
             TimeUnit.SECONDS.sleep(2);
-            rows = LakeFiles.rows(root);
+            rows = LakeFiles.rows(root.resolve(topic));
         }
         log.info("{} of {} rows visible {} ms after the indexes named every offset", rows.size(), produced,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - indexesComplete));
@@ -234,5 +240,97 @@ class DataLakeSinkCrashIT {
         assertThat(copies).as("distinct records in the lake").hasSize(produced);
         assertThat(rows).hasSize(produced);
         assertThat(rows.stream().map(row -> row.get("seq")).distinct()).hasSize(produced);
+    }
+
+    /** Starts a worker and returns it with its JVM's process, which the test can pause as a long GC pause would. */
+    private static Map.Entry<WorkerProcess, ProcessHandle> startWithProcess(String group) {
+        Set<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        WorkerProcess worker = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
+        List<ProcessHandle> started = ProcessHandle.current().children().filter(child -> !before.contains(child.pid())).toList();
+        assertThat(started).as("the worker's JVM").hasSize(1);
+        return Map.entry(worker, started.get(0));
+    }
+
+    private static void signal(ProcessHandle process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %d", signal, process.pid()).isZero();
+    }
+
+    /**
+     * Two owners of the same partitions: a worker JVM is paused (SIGSTOP, as a long GC pause or a network partition
+     * would) mid-stream, past its consumers' session time-out, so its partitions move to the other worker; then it is
+     * resumed, and its tasks carry on where they stopped (mid-put, mid-commit) until Connect takes the partitions
+     * away. The new owners' recoveries fence the old ones' index writes, the old ones' recoveries fence the new ones
+     * in turn, until one owner is left: every record is in the lake once.
+     */
+    @Test
+    void aWorkerPausedPastItsSessionAndResumedLeavesEveryRecordOnce() throws Exception {
+        String topic = "paused-readings";
+        String connector = "lake-paused";
+        int records = 6_000;
+        kafka.createTopic(topic, 3);
+        AtomicBoolean resumed = new AtomicBoolean();
+        CompletableFuture<Integer> producing = CompletableFuture.supplyAsync(() -> {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                int seq = 0;
+                while (seq < records || !resumed.get()) {
+                    producer.send(new ProducerRecord<>(topic, "dev-" + seq % 12, reading(seq)));
+                    seq++;
+                    if (seq % 100 == 0) {
+                        sleep(seq <= records ? 100 : 1_000);
+                    }
+                }
+                producer.flush();
+                return seq;
+            }
+        });
+        String group = "lake-paused-cluster";
+        Path root = lake.root().resolve("crash").resolve("topics");
+        Map.Entry<WorkerProcess, ProcessHandle> paused = startWithProcess(group);
+        workers[0] = paused.getKey();
+        workers[1] = WorkerProcess.start(kafka.bootstrapServers(), group, Map.of());
+        workers[1].configureConnector(connector, sinkProps(topic));
+        workers[1].awaitRunning(connector, 2, Duration.ofSeconds(90));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (committed(root, connector, topic) < 1_000 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertThat(committed(root, connector, topic)).as("rows committed before the pause").isGreaterThanOrEqualTo(1_000);
+
+        log.info("Pausing worker 0 (pid {}) with {} rows committed", paused.getValue().pid(), committed(root, connector, topic));
+        signal(paused.getValue(), "STOP");
+        try {
+            // Past the consumers' session time-out (10 s) and the scheduled rebalance delay (3 s): its partitions move on.
+            TimeUnit.SECONDS.sleep(20);
+        } finally {
+            signal(paused.getValue(), "CONT");
+            resumed.set(true);
+        }
+        log.info("Resumed worker 0 with {} rows committed", committed(root, connector, topic));
+
+        int produced = producing.get(180, TimeUnit.SECONDS);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (committed(root, connector, topic) < produced && System.nanoTime() < deadline) {
+            TimeUnit.SECONDS.sleep(1);
+        }
+        assertThat(committed(root, connector, topic)).as("offsets committed to the lake within 180 s (connector: %s)",
+                workers[1].connectorStatus(connector)).isEqualTo(produced);
+        List<Map<String, Object>> rows = LakeFiles.rows(root.resolve(topic));
+        long visibleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (rows.size() < produced && System.nanoTime() < visibleBy) {
+            TimeUnit.SECONDS.sleep(2);
+            rows = LakeFiles.rows(root.resolve(topic));
+        }
+        Map<String, Integer> copies = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            copies.merge(row.get("kafka_partition") + "@" + row.get("kafka_offset"), 1, Integer::sum);
+        }
+        log.info("{} produced; {} rows, {} distinct after a paused worker came back", produced, rows.size(), copies.size());
+        assertThat(copies).as("distinct records in the lake").hasSize(produced);
+        assertThat(rows).as("rows").hasSize(produced);
+        workers[1].deleteConnector(connector);
     }
 }

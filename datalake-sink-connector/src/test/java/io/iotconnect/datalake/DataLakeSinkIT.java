@@ -117,7 +117,9 @@ class DataLakeSinkIT {
         for (int seq = 0; seq < records; seq++) {
             connect.kafka().produce("readings", "dev-" + seq % DEVICES, reading(seq));
         }
-        connect.configureConnector("lake-sink", sinkProps("readings", "lake-it"));
+        Map<String, String> props = sinkProps("readings", "lake-it");
+        props.put(DataLakeSinkConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers());
+        connect.configureConnector("lake-sink", props);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("lake-sink", 2, "sink did not start");
         Path root = topicsDir("lake-it");
         await("3000 rows are committed", () -> LakeFiles.rows(root).size() >= records);
@@ -155,6 +157,10 @@ class DataLakeSinkIT {
                 assertThat(actual.get(device)[1]).as(device + " average").isCloseTo(sums[1] / sums[0], org.assertj.core.data.Offset.offset(1e-9));
             });
         }
+        // The topic's id, read by the connector's own admin client, is in the partition's index and on its claim.
+        String topicId = connect.kafka().describeTopics("readings").get("readings").orElseThrow().topicId().toString();
+        assertThat(Files.readString(root.resolve("_index/lake-sink/readings/0.json"))).contains("\"topicId\":\"" + topicId + "\"");
+        assertThat(Files.readString(root.resolve("_owners/readings/2.json"))).contains("lake-sink").contains(topicId);
         // Summed over the tasks (more only if a rebalance at start replayed some); files of 250 rows at most.
         await("the tasks' metrics count every row", () -> metric("lake-sink", "records-written-total") >= records);
         assertThat(metric("lake-sink", "files-committed-total")).isGreaterThanOrEqualTo(records / 250.0);

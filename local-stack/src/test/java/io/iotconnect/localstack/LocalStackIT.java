@@ -44,15 +44,6 @@ class LocalStackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-    /**
-     * The one kind of ERROR line a clean run still logs: the Azure SDK's own line for each 404 the lake sink's recovery
-     * meets while it looks for files that are not there yet. Its fix belongs to the lake sink (issue 22, point 10,
-     * the other half); remove this exception with it.
-     */
-    private static final Pattern PENDING_LAKE_RECOVERY_404 = Pattern.compile(
-            "\\[[^]]+\\] ERROR \\[datalake-sink\\|task-[0-9]+\\] Status code 404, .*BlobNotFound.*"
-                    + "\\(com\\.azure\\.storage\\.file\\.datalake\\.DataLakeFileClient:[0-9]+\\)");
-
     private record Run(LocalStack stack, CompletableFuture<Integer> status, ByteArrayOutputStream output) {
         String text() {
             return output.toString(StandardCharsets.UTF_8);
@@ -194,8 +185,7 @@ class LocalStackIT {
                             + "datalake-sink-connector|iothub-source-connector|connect-common|test-support|azure-.*|local-stack.*)-.*"))
                     .anyMatch(entry -> entry.getFileName().toString().startsWith("connect-basic-auth-extension-"));
             List<String> problems = log.lines().filter(line -> line.matches("\\[[^]]+\\] ERROR .*") || line.startsWith("\tat ")
-                    || line.startsWith("Caused by: ")).filter(line -> !PENDING_LAKE_RECOVERY_404.matcher(line).matches())
-                    .limit(20).toList();
+                    || line.startsWith("Caused by: ")).limit(20).toList();
             assertThat(problems).as("errors and stack traces in %s", workerLog).isEmpty();
         } finally {
             for (ServerSocket squatter : squatters) {

@@ -63,6 +63,7 @@ final class DataLakeProtocol {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
     private static final int MAX_RESULTS = 5000;
+    private static final String META_PREFIX = "x-ms-meta-";
     /** Windows file time (100 ns since 1601) of the Unix epoch, the service's format for creation times in listings. */
     private static final long FILE_TIME_EPOCH = 116444736000000000L;
 
@@ -94,7 +95,8 @@ final class DataLakeProtocol {
         }
         return switch (method) {
             case "PUT" -> headers.containsKey("x-ms-rename-source") ? Operation.RENAME
-                    : "file".equals(resource) || "directory".equals(resource) ? Operation.CREATE : Operation.OTHER;
+                    : "file".equals(resource) || "directory".equals(resource) ? Operation.CREATE
+                    : "metadata".equals(first(query, "comp")) ? Operation.SET_METADATA : Operation.OTHER;
             case "PATCH" -> "append".equals(action) ? Operation.APPEND : "flush".equals(action) ? Operation.FLUSH : Operation.OTHER;
             case "DELETE" -> Operation.DELETE;
             case "GET" -> action == null ? Operation.READ : Operation.OTHER;
@@ -137,8 +139,11 @@ final class DataLakeProtocol {
                 Attributes attributes = store.properties(fs, path);
                 yield StorageConditions.from(request.headers(), "").notModified(attributes)
                         ? withAttributes(Response.of(304), attributes)
-                        : pathHeaders(Response.of(200), attributes).header("Content-Length", Long.toString(attributes.length()));
+                        : withMetadata(pathHeaders(Response.of(200), attributes), store.metadata(fs, path))
+                                .header("Content-Length", Long.toString(attributes.length()));
             }
+            case SET_METADATA -> withAttributes(Response.of(200), store.setMetadata(fs, path, metaHeaders(request.headers()),
+                    StorageConditions.from(request.headers(), ""))).header("x-ms-request-server-encrypted", "true");
             case OTHER, ANY -> throw StorageError.badRequest("UnsupportedHttpVerb",
                     "The local ADLS Gen2 endpoint does not serve " + request.method() + " with " + request.query().keySet() + ".");
         };
@@ -146,7 +151,8 @@ final class DataLakeProtocol {
 
     private Response create(Request request) {
         boolean directory = "directory".equals(request.param("resource"));
-        Attributes created = store.create(request.fileSystem(), request.path(), directory, StorageConditions.from(request.headers(), ""));
+        Attributes created = store.create(request.fileSystem(), request.path(), directory, StorageConditions.from(request.headers(), ""),
+                properties(request.headers().getFirst("x-ms-properties")));
         return withAttributes(Response.of(201), created).header("x-ms-request-server-encrypted", "true");
     }
 
@@ -192,7 +198,8 @@ final class DataLakeProtocol {
                 ? store.read(request.fileSystem(), request.path(), Long.parseLong(matcher.group(1)),
                         matcher.group(2).isEmpty() ? null : Long.parseLong(matcher.group(2)))
                 : store.read(request.fileSystem(), request.path(), null, null);
-        Response response = pathHeaders(new Response(ranged ? 206 : 200, new LinkedHashMap<>(), content.bytes()), content.attributes());
+        Response response = withMetadata(pathHeaders(new Response(ranged ? 206 : 200, new LinkedHashMap<>(), content.bytes()),
+                content.attributes()), store.metadata(request.fileSystem(), request.path()));
         if (ranged) {
             long last = content.offset() + content.bytes().length - 1;
             response.header("Content-Range", "bytes " + content.offset() + "-" + last + "/" + content.attributes().length());
@@ -272,6 +279,55 @@ final class DataLakeProtocol {
             response.header("x-ms-meta-hdi_isfolder", "true");
         }
         return response;
+    }
+
+    /**
+     * A path's user metadata in both of the service's shapes, since one URL answers both APIs here: {@code x-ms-meta-*}
+     * headers (Blob get properties and download) and {@code x-ms-properties} (dfs get properties).
+     */
+    private static Response withMetadata(Response response, Map<String, String> metadata) {
+        if (metadata.isEmpty()) {
+            return response;
+        }
+        StringBuilder properties = new StringBuilder();
+        metadata.forEach((name, value) -> {
+            response.header("x-ms-meta-" + name, value);
+            properties.append(properties.length() == 0 ? "" : ",").append(name).append('=')
+                    .append(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        });
+        return response.header("x-ms-properties", properties.toString());
+    }
+
+    /** The {@code x-ms-meta-<name>} headers of a request (Set Blob Metadata), by name. */
+    private static Map<String, String> metaHeaders(Headers headers) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (name.regionMatches(true, 0, META_PREFIX, 0, META_PREFIX.length()) && name.length() > META_PREFIX.length()) {
+                metadata.put(name.substring(META_PREFIX.length()).toLowerCase(Locale.ROOT), values.isEmpty() ? "" : values.get(0));
+            }
+        });
+        return metadata;
+    }
+
+    /** The {@code x-ms-properties} header of a dfs create: {@code name=<base64 value>}, comma-separated. */
+    private static Map<String, String> properties(String header) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (header == null || header.isBlank()) {
+            return metadata;
+        }
+        for (String pair : header.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw StorageError.badRequest("InvalidHeaderValue", "x-ms-properties must be name=<base64 value> pairs.");
+            }
+            try {
+                metadata.put(pair.substring(0, equals).trim().toLowerCase(Locale.ROOT),
+                        new String(Base64.getDecoder().decode(pair.substring(equals + 1).trim()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw StorageError.badRequest("InvalidHeaderValue", "An x-ms-properties value is not base64.");
+            }
+        }
+        return metadata;
     }
 
     private static Response withAttributes(Response response, Attributes attributes) {

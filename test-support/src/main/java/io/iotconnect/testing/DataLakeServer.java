@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A real ADLS Gen2 (dfs) endpoint on 127.0.0.1 for the {@code azure-storage-file-datalake} SDK, which no emulator
  * serves: file systems, files and directories (create, append, flush with position checks, atomic rename with
- * conditions, list with paging, delete, ranged read, properties), plus the Blob-API calls the SDK sends to the same
- * URL (container create/delete/properties, blob properties and download). The account lives in a directory: a file
- * system is a top-level directory, a path a file beneath it; appended data stays invisible until flushed.
+ * conditions, list with paging, delete, ranged read, properties, user metadata), plus the Blob-API calls the SDK sends
+ * to the same URL (container create/delete/properties, blob properties, metadata and download). The account lives in a
+ * directory: a file system is a top-level directory, a path a file beneath it; appended data stays invisible until
+ * flushed. Metadata set on create ({@code x-ms-properties}) or afterwards ({@code PUT ?comp=metadata}) is answered by
+ * get properties and reads, and follows its path through a rename.
  *
  * <p>Requests are authorized for real: Shared Key signatures and account or service SAS are recomputed with the
  * account key; bearer tokens are accepted when registered with {@link #acceptBearerToken}. The SDK sends bearer
@@ -46,10 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Differences from the service worth knowing: an append may start anywhere at or past the committed length (the
  * SDK's parallel upload sends appends out of order) and only the flush checks that the data is contiguous; a rename's
- * destination parent must exist, as in the service; no leases, ACLs, metadata or user delegation SAS. The JDK server
- * sends header names capitalized ({@code X-ms-meta-hdi_isfolder}) and the SDK matches {@code x-ms-meta-}
- * case-sensitively, so {@code PathProperties.isDirectory()} is false for directories here: read
- * {@code x-ms-resource-type} from {@code getPropertiesWithResponse} or list the parent instead.
+ * destination parent must exist, as in the service; no leases, ACLs or user delegation SAS. The JDK server sends
+ * header names capitalized ({@code X-ms-meta-hdi_isfolder}) and the SDK matches {@code x-ms-meta-} case-sensitively,
+ * so {@code PathProperties.isDirectory()} is false for directories here and {@code PathProperties.getMetadata()} is
+ * empty: read {@code x-ms-resource-type} and the {@code x-ms-meta-*} headers from {@code getPropertiesWithResponse}
+ * case-insensitively (HTTP header names are), or list the parent instead. Metadata names come back in lower case.
  *
  * <pre>{@code
  * DataLakeServer lake = DataLakeServer.start();
@@ -62,7 +65,7 @@ public final class DataLakeServer implements AutoCloseable {
     /** What a request does, for fault targeting and counters; {@link #ANY} matches every operation in a fault. */
     public enum Operation {
         ANY, LIST_FILESYSTEMS, CREATE_FILESYSTEM, DELETE_FILESYSTEM, GET_FILESYSTEM_PROPERTIES, CREATE, APPEND, FLUSH,
-        RENAME, LIST_PATHS, DELETE, READ, GET_PROPERTIES, OTHER
+        RENAME, LIST_PATHS, DELETE, READ, GET_PROPERTIES, SET_METADATA, OTHER
     }
 
     /** A fault to inject; see {@link #inject} and {@link #injectShare}. */
@@ -410,7 +413,7 @@ public final class DataLakeServer implements AutoCloseable {
             case LIST_FILESYSTEMS, LIST_PATHS -> "l";
             case CREATE_FILESYSTEM, CREATE -> "cw";
             case APPEND -> "aw";
-            case FLUSH -> "w";
+            case FLUSH, SET_METADATA -> "w";
             case RENAME -> "mcw";
             case DELETE_FILESYSTEM, DELETE -> "d";
             case GET_FILESYSTEM_PROPERTIES, READ, GET_PROPERTIES -> "r";

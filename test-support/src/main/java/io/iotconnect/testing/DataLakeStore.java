@@ -1,6 +1,8 @@
 package io.iotconnect.testing;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +36,14 @@ import java.util.stream.Stream;
  * directory, a path a file or directory beneath it, so the files can be opened by hand. Appended data waits in memory,
  * invisible to reads and listings, until a flush at the right position writes it to the file.
  *
- * <p>Changes of the namespace (create, rename, delete) hold one write lock, so a rename is atomic to every other
- * request; data operations (append, flush, read) hold the read lock and a lock striped by path, so writers of
+ * <p>Changes of the namespace (create, rename, delete, metadata) hold one write lock, so a rename is atomic to every
+ * other request; data operations (append, flush, read) hold the read lock and a lock striped by path, so writers of
  * different files do not wait for each other and a read never sees half a flush.
+ *
+ * <p>User metadata of a path lives beside the file systems, in a tree of its own that mirrors theirs
+ * ({@code .metadata/<file system>/+<segment>/.../=}, a properties file), so it survives a restart of the server,
+ * moves with its path on a rename and goes with it on a delete, as in the service. The '+' before each segment keeps
+ * a path's entry ({@code =}) apart from its children's; a name that is not a file system name is never listed as one.
  */
 final class DataLakeStore {
 
@@ -58,6 +67,9 @@ final class DataLakeStore {
     private static final StorageError NOT_CONTIGUOUS = StorageError.badRequest("InvalidFlushPosition",
             "The uploaded data is not contiguous or the position query parameter value is not equal to the length of "
                     + "the file after appending the uploaded data.");
+
+    private static final String METADATA_ROOT = ".metadata";
+    private static final String METADATA_ENTRY = "=";
 
     private final Path root;
     private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
@@ -96,6 +108,7 @@ final class DataLakeStore {
                 throw StorageError.fileSystemNotFound();
             }
             deleteTree(directory);
+            deleteTreeIfExists(metadataDirectory(fileSystem, ""));
             forgetUncommitted(fileSystem);
             return null;
         });
@@ -124,10 +137,11 @@ final class DataLakeStore {
     }
 
     /**
-     * Creates a file (empty, replacing an existing one and its uncommitted data) or a directory, with the parents it
-     * needs.
+     * Creates a file (empty, replacing an existing one with its uncommitted data and metadata) or a directory, with the
+     * parents it needs. {@code metadata} becomes the new file's metadata, or replaces a directory's when not empty.
      */
-    Attributes create(String fileSystem, String path, boolean directory, StorageConditions conditions) {
+    Attributes create(String fileSystem, String path, boolean directory, StorageConditions conditions,
+                      Map<String, String> metadata) {
         Path fileSystemDirectory = fileSystemDirectory(fileSystem);
         Path target = resolve(fileSystemDirectory, path);
         return locked(namespace.writeLock(), () -> {
@@ -144,6 +158,9 @@ final class DataLakeStore {
                 }
             } else {
                 Files.write(target, new byte[0]);
+            }
+            if (!directory || !metadata.isEmpty()) {
+                writeMetadata(fileSystem, path, metadata);
             }
             uncommitted.remove(key(fileSystem, path));
             touch(target);
@@ -254,6 +271,7 @@ final class DataLakeStore {
                 throw new StorageError(409, "DirectoryNotEmpty", "The destination directory is not empty.");
             }
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            moveMetadata(sourceFileSystem, sourcePath, fileSystem, path);
             forgetUncommitted(key(sourceFileSystem, sourcePath));
             forgetUncommitted(key(fileSystem, path));
             return attributes(target);
@@ -274,8 +292,51 @@ final class DataLakeStore {
                 throw new StorageError(409, "DirectoryNotEmpty", "The recursive query parameter value must be true to delete a non-empty directory.");
             }
             deleteTree(target);
+            deleteTreeIfExists(metadataDirectory(fileSystem, path));
             forgetUncommitted(key(fileSystem, path));
             return null;
+        });
+    }
+
+    /**
+     * Replaces the user metadata of a file or directory (Set Blob Metadata); like any change, it gives the path a new
+     * ETag.
+     */
+    Attributes setMetadata(String fileSystem, String path, Map<String, String> metadata, StorageConditions conditions) {
+        Path fileSystemDirectory = fileSystemDirectory(fileSystem);
+        Path target = resolve(fileSystemDirectory, path);
+        return locked(namespace.writeLock(), () -> {
+            requireFileSystem(fileSystemDirectory);
+            Attributes existing = attributesOrNull(target);
+            if (existing == null) {
+                throw StorageError.pathNotFound();
+            }
+            conditions.checkWrite(existing);
+            writeMetadata(fileSystem, path, metadata);
+            touch(target);
+            return attributes(target);
+        });
+    }
+
+    /** The user metadata of a path, names in lower case; empty when it has none. */
+    Map<String, String> metadata(String fileSystem, String path) {
+        Path fileSystemDirectory = fileSystemDirectory(fileSystem);
+        Path target = resolve(fileSystemDirectory, path);
+        return locked(namespace.readLock(), () -> {
+            requireFileSystem(fileSystemDirectory);
+            if (attributesOrNull(target) == null) {
+                throw StorageError.pathNotFound();
+            }
+            Path entry = metadataDirectory(fileSystem, path).resolve(METADATA_ENTRY);
+            Map<String, String> metadata = new TreeMap<>();
+            if (Files.isRegularFile(entry)) {
+                Properties stored = new Properties();
+                try (Reader in = Files.newBufferedReader(entry, StandardCharsets.UTF_8)) {
+                    stored.load(in);
+                }
+                stored.forEach((name, value) -> metadata.put((String) name, (String) value));
+            }
+            return metadata;
         });
     }
 
@@ -361,6 +422,52 @@ final class DataLakeStore {
             }
             return new Listing(entries, null);
         });
+    }
+
+    /** Where the metadata of a path (and of everything beneath it) is kept; {@code ""}: the whole file system's. */
+    private Path metadataDirectory(String fileSystem, String path) {
+        Path directory = root.resolve(METADATA_ROOT).resolve(fileSystem);
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                directory = directory.resolve("+" + segment);
+            }
+        }
+        return directory;
+    }
+
+    /** Replaces a path's metadata; names are stored in lower case, as HTTP headers carry them case-insensitively. */
+    private void writeMetadata(String fileSystem, String path, Map<String, String> metadata) throws IOException {
+        Path directory = metadataDirectory(fileSystem, path);
+        Path entry = directory.resolve(METADATA_ENTRY);
+        if (metadata.isEmpty()) {
+            Files.deleteIfExists(entry);
+            return;
+        }
+        Properties stored = new Properties();
+        metadata.forEach((name, value) -> stored.setProperty(name.toLowerCase(Locale.ROOT), value));
+        Files.createDirectories(directory);
+        Path staging = directory.resolve(METADATA_ENTRY + ".tmp");
+        try (Writer out = Files.newBufferedWriter(staging, StandardCharsets.UTF_8)) {
+            stored.store(out, null);
+        }
+        Files.move(staging, entry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Moves the metadata of a renamed path and its children; what the destination had goes, as its path was replaced. */
+    private void moveMetadata(String sourceFileSystem, String sourcePath, String fileSystem, String path) throws IOException {
+        Path from = metadataDirectory(sourceFileSystem, sourcePath);
+        Path to = metadataDirectory(fileSystem, path);
+        deleteTreeIfExists(to);
+        if (Files.isDirectory(from)) {
+            Files.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static void deleteTreeIfExists(Path top) throws IOException {
+        if (Files.exists(top)) {
+            deleteTree(top);
+        }
     }
 
     private Attributes requireFileSystem(Path directory) {

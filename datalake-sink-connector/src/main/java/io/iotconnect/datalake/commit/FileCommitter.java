@@ -10,10 +10,17 @@ import java.util.List;
  */
 public interface FileCommitter {
 
-    /** Commits the files; each one already committed by an earlier call counts as done. */
+    /**
+     * Commits the files; each one already committed by an earlier call counts as done.
+     *
+     * @throws LakeMismatchException when a file of the same name holds other records: it was not this commit's
+     */
     void commit(List<PendingFile> files);
 
-    /** A file the index names as pending: its temporary and final path. */
-    record PendingFile(String tempPath, String finalPath) {
+    /**
+     * A file the index names as pending: its temporary and final path, and what it holds (null in indexes written
+     * before files carried an identity).
+     */
+    record PendingFile(String tempPath, String finalPath, FileIdentity identity) {
     }
 }

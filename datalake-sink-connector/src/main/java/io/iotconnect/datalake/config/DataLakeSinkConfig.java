@@ -1,10 +1,12 @@
 package io.iotconnect.datalake.config;
 
 import io.iotconnect.common.config.ConfigProblem;
+import io.iotconnect.common.config.LoopbackHosts;
 import io.iotconnect.common.config.Validators;
 import io.iotconnect.common.path.FieldPath;
 import io.iotconnect.datalake.partition.PathTemplate;
 import io.iotconnect.datalake.partition.RecordTime;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -14,14 +16,18 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Configuration of the ADLS Gen2 sink connector: every key, its default, validator and documentation. */
@@ -32,12 +38,23 @@ public class DataLakeSinkConfig extends AbstractConfig {
     private static final String FORMAT_GROUP = "Format";
     private static final String ROTATION_GROUP = "Rotation";
     private static final String COMMIT_GROUP = "Commit and recovery";
+    private static final String KAFKA_GROUP = "Kafka topic ids";
 
     // ---- Connection ----
     public static final String ENDPOINT_CONFIG = "datalake.endpoint";
     private static final String ENDPOINT_DOC = "The storage account's Data Lake endpoint, like "
             + "https://<account>.dfs.core.windows.net. The account needs a hierarchical namespace (ADLS Gen2): atomic "
-            + "renames are what make the files exactly once.";
+            + "renames are what make the files exactly once. http:// is accepted for an endpoint on this machine "
+            + "(localhost, 127.0.0.1, ::1), or with datalake.allow.plaintext.endpoint=true. No query string: an endpoint "
+            + "is written to logs and to Connect's configuration topic as it is, so a SAS token goes in datalake.sas.token, "
+            + "a password that stays hidden.";
+
+    public static final String ALLOW_PLAINTEXT_ENDPOINT_CONFIG = "datalake.allow.plaintext.endpoint";
+    private static final String ALLOW_PLAINTEXT_ENDPOINT_DOC = "Accept an http:// datalake.endpoint on a host that is not this "
+            + "machine: every file, and every signed request (with datalake.auth.type=sas, the token itself), crosses the "
+            + "network in clear text. Off, such an endpoint is refused, naming the fix (use https://); an endpoint on "
+            + "localhost, 127.0.0.1 or ::1 is always accepted. Turn it on only for a lake inside a network you trust (a "
+            + "private container network).";
 
     public static final String ACCOUNT_NAME_CONFIG = "datalake.account.name";
     private static final String ACCOUNT_NAME_DOC = "The storage account name, for account-key sign-in. Empty: taken from the "
@@ -188,6 +205,28 @@ public class DataLakeSinkConfig extends AbstractConfig {
             + "open files are dropped and the partition is read again from its last commit. After this many such failures "
             + "in a row (no commit between) the task fails with the storage error, rather than retrying for ever.";
 
+    public static final String ERRORS_REPORT_TIMEOUT_CONFIG = "datalake.errors.report.timeout.ms";
+    private static final String ERRORS_REPORT_TIMEOUT_DOC = "How long a record sent to the dead letter queue may go "
+            + "unacknowledged. Until the queue has it, the partition's committed offset in the lake stays below it (files "
+            + "after it are committed all the same), so that a restart reads and reports it again; past this time, or "
+            + "when sending it failed, the task fails naming the record.";
+    private static final long ERRORS_REPORT_TIMEOUT_DEFAULT = 300_000L;
+
+    // ---- Kafka topic ids ----
+    /** Settings of the connector's own Kafka admin client: this prefix and any admin client setting. */
+    public static final String KAFKA_CLIENT_PREFIX = "datalake.kafka.";
+
+    public static final String KAFKA_BOOTSTRAP_SERVERS_CONFIG = KAFKA_CLIENT_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG;
+    private static final String KAFKA_BOOTSTRAP_SERVERS_DOC = "Kafka brokers (host:port, comma-separated) the connector "
+            + "reads topic ids from, with an admin client of its own: Connect does not give a sink task the id of a topic. "
+            + "A topic deleted and created again keeps its name and gets a new id, and its offsets start over; with ids, "
+            + "the partition index and every file record the topic's id, and a partition of a topic created again fails "
+            + "naming both ids instead of being read from offsets of the old topic. Empty: no ids; a topic created again "
+            + "with fewer records than the lake committed is still refused (its records arrive below the committed "
+            + "offset), one created again with more is not noticed. Any other Kafka admin client setting is passed on "
+            + "under the same prefix, like datalake.kafka.security.protocol or datalake.kafka.sasl.mechanism; the "
+            + "client needs permission to describe the topics.";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static final Pattern FILESYSTEM_NAME = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
@@ -202,9 +241,10 @@ public class DataLakeSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(ENDPOINT_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.parsedBy(
-                        "an http(s) URL like https://<account>.dfs.core.windows.net", DataLakeSinkConfig::checkEndpoint),
+        def.define(ENDPOINT_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new EndpointValidator(),
                 Importance.HIGH, ENDPOINT_DOC, CONNECTION_GROUP, ++order, Width.LONG, "Endpoint");
+        def.define(ALLOW_PLAINTEXT_ENDPOINT_CONFIG, Type.BOOLEAN, false, Importance.LOW, ALLOW_PLAINTEXT_ENDPOINT_DOC,
+                CONNECTION_GROUP, ++order, Width.SHORT, "Allow an endpoint without TLS");
         def.define(ACCOUNT_NAME_CONFIG, Type.STRING, "", Importance.LOW, ACCOUNT_NAME_DOC, CONNECTION_GROUP, ++order,
                 Width.MEDIUM, "Account name");
         def.define(FILESYSTEM_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.parsedBy(
@@ -311,13 +351,73 @@ public class DataLakeSinkConfig extends AbstractConfig {
                 RETRY_DELAY_MAX_DOC, COMMIT_GROUP, ++order, Width.SHORT, "Longest back-off");
         def.define(STORAGE_FAILURES_MAX_CONFIG, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
                 STORAGE_FAILURES_MAX_DOC, COMMIT_GROUP, ++order, Width.SHORT, "Storage failures in a row");
+        def.define(ERRORS_REPORT_TIMEOUT_CONFIG, Type.LONG, ERRORS_REPORT_TIMEOUT_DEFAULT,
+                ConfigDef.Range.between(1_000, 24L * 3600 * 1000), Importance.LOW, ERRORS_REPORT_TIMEOUT_DOC, COMMIT_GROUP,
+                ++order, Width.SHORT, "Dead letter acknowledgement time-out");
+
+        order = 0;
+        def.define(KAFKA_BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "", Validators.parsedBy(
+                        "host:port pairs, comma-separated, or empty", DataLakeSinkConfig::checkBootstrapServers),
+                Importance.MEDIUM, KAFKA_BOOTSTRAP_SERVERS_DOC, KAFKA_GROUP, ++order, Width.LONG, "Kafka bootstrap servers");
+        // Every secret the admin client takes is declared as a password, so Connect masks it like the storage keys.
+        for (ConfigDef.ConfigKey key : new TreeMap<>(AdminClientConfig.configDef().configKeys()).values()) {
+            if (key.type == Type.PASSWORD) {
+                def.define(KAFKA_CLIENT_PREFIX + key.name, Type.PASSWORD, null, Importance.LOW, "The Kafka admin client's "
+                        + key.name + " (a password: use a config provider), for " + KAFKA_BOOTSTRAP_SERVERS_CONFIG + ".",
+                        KAFKA_GROUP, ++order, Width.LONG, "Kafka " + key.name);
+            }
+        }
         return def;
     }
 
-    private static void checkEndpoint(String text) {
-        URI uri = URI.create(text.trim());
-        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an http(s) URL with a host");
+    /**
+     * An http(s) URL with a host and without a query string. An endpoint with one is refused without repeating it (a
+     * query string is where a SAS token would be), and before the config is parsed, so that the config's own listing
+     * of its values (at INFO) never shows it.
+     */
+    private static final class EndpointValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString().trim();
+            // Any query string, not only one with sig=: the SDK takes a query as a SAS token, and nothing else
+            // belongs there.
+            if (text.indexOf('?') >= 0) {
+                throw new ConfigException(name + " has a query string, which would be written to the logs and to Connect's "
+                        + "configuration as it is: give the endpoint alone, and a SAS token in " + SAS_TOKEN_CONFIG
+                        + " (with " + AUTH_TYPE_CONFIG + "=sas), which stays hidden");
+            }
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name + " is not a URL (" + e.getReason() + ")");
+            }
+            if (uri.getRawUserInfo() != null) {
+                // user:password@ would be logged as it is, like a query string.
+                throw new ConfigException(name + " holds a user name (and perhaps a password) before its host: give the "
+                        + "endpoint alone, and the credentials in the keys of " + AUTH_TYPE_CONFIG + ", which stay hidden");
+            }
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(name, value, "not an http(s) URL with a host");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an http(s) URL like https://<account>.dfs.core.windows.net, without a query string";
+        }
+    }
+
+    private static void checkBootstrapServers(String text) {
+        if (text.isBlank()) {
+            return;
+        }
+        for (String server : text.split(",")) {
+            String address = server.trim();
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || !address.substring(colon + 1).matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("'" + address + "' is not host:port");
+            }
         }
     }
 
@@ -363,6 +463,7 @@ public class DataLakeSinkConfig extends AbstractConfig {
     /** What validate() and start() refuse: settings that are wrong together, each on the key to fix. */
     public List<ConfigProblem> problems() {
         List<ConfigProblem> problems = new ArrayList<>();
+        plaintextEndpointProblem().ifPresent(problems::add);
         authProblem().ifPresent(problems::add);
         String codec = getString(COMPRESSION_CONFIG).trim();
         if (!codec.isEmpty() && !format().codecs().contains(codec)) {
@@ -374,7 +475,37 @@ public class DataLakeSinkConfig extends AbstractConfig {
             problems.add(new ConfigProblem(ACCOUNT_NAME_CONFIG, "the account name cannot be read from " + ENDPOINT_CONFIG
                     + "; give it here"));
         }
+        problems.addAll(kafkaClientProblems());
         return problems;
+    }
+
+    /** Keys under datalake.kafka. that are no admin client setting, or that have no bootstrap servers to go with. */
+    private List<ConfigProblem> kafkaClientProblems() {
+        List<ConfigProblem> problems = new ArrayList<>();
+        boolean bootstrap = !getString(KAFKA_BOOTSTRAP_SERVERS_CONFIG).isBlank();
+        for (String key : new TreeSet<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX, false).keySet())) {
+            String setting = key.substring(KAFKA_CLIENT_PREFIX.length());
+            if (!AdminClientConfig.configNames().contains(setting)) {
+                problems.add(new ConfigProblem(key, "'" + setting + "' is not a Kafka admin client setting; the keys under "
+                        + KAFKA_CLIENT_PREFIX + " configure the client that reads topic ids"));
+            } else if (!bootstrap && !key.equals(KAFKA_BOOTSTRAP_SERVERS_CONFIG) && originals().get(key) != null) {
+                problems.add(new ConfigProblem(key, "it configures the client that reads topic ids, which "
+                        + KAFKA_BOOTSTRAP_SERVERS_CONFIG + " turns on; set that too, or remove this"));
+            }
+        }
+        return problems;
+    }
+
+    /** An http:// endpoint beyond this machine, unless explicitly allowed: the data and the sign-in in clear text. */
+    private Optional<ConfigProblem> plaintextEndpointProblem() {
+        URI uri = URI.create(endpoint());
+        if (!"http".equals(uri.getScheme()) || allowPlaintextEndpoint() || LoopbackHosts.isLoopback(uri.getHost())) {
+            return Optional.empty();
+        }
+        return problem(ENDPOINT_CONFIG, "http:// to " + uri.getHost() + ", which is not this machine, would carry every file "
+                + "and every signed request (with " + AUTH_TYPE_CONFIG + "=sas, the token itself) across the network in clear "
+                + "text: use https://, or set " + ALLOW_PLAINTEXT_ENDPOINT_CONFIG + "=true for a lake inside a network you "
+                + "trust");
     }
 
     private Optional<ConfigProblem> authProblem() {
@@ -412,6 +543,10 @@ public class DataLakeSinkConfig extends AbstractConfig {
     public String endpoint() {
         String endpoint = getString(ENDPOINT_CONFIG).trim();
         return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+    }
+
+    public boolean allowPlaintextEndpoint() {
+        return getBoolean(ALLOW_PLAINTEXT_ENDPOINT_CONFIG);
     }
 
     /** The account name: configured, or read from the endpoint; empty when neither gives one. */
@@ -564,5 +699,29 @@ public class DataLakeSinkConfig extends AbstractConfig {
 
     public int storageFailuresMax() {
         return getInt(STORAGE_FAILURES_MAX_CONFIG);
+    }
+
+    public long errorsReportTimeoutMs() {
+        return getLong(ERRORS_REPORT_TIMEOUT_CONFIG);
+    }
+
+    /**
+     * The settings of the admin client that reads topic ids: every {@code datalake.kafka.*} key without the prefix,
+     * passwords as their values; empty when {@code datalake.kafka.bootstrap.servers} is not set.
+     */
+    public Map<String, Object> kafkaClientProps() {
+        String bootstrap = getString(KAFKA_BOOTSTRAP_SERVERS_CONFIG).trim();
+        if (bootstrap.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "iot-connect-datalake-topic-ids");
+        originalsWithPrefix(KAFKA_CLIENT_PREFIX).forEach((setting, value) -> {
+            if (value != null) {
+                props.put(setting, value instanceof Password password ? password.value() : value);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return props;
     }
 }

@@ -12,7 +12,8 @@ import java.util.Date;
 /**
  * The time a record belongs to, for time partitions, record-time rotation and completeness markers: the record's
  * Kafka timestamp, or a field of its value ({@code datalake.partition.time.field}) holding epoch milliseconds, a
- * Connect Timestamp or an ISO-8601 string.
+ * Connect Timestamp or an ISO-8601 string. A tombstone (null value) has no field to read, so its Kafka timestamp is
+ * its time either way.
  */
 public final class RecordTime {
 
@@ -44,6 +45,14 @@ public final class RecordTime {
             if (timestamp == null || timestamp < 0) {
                 throw new DataException("the record has no timestamp to partition by; set " + fieldKey + " to the value field "
                         + "holding the time");
+            }
+            return timestamp;
+        }
+        if (record.value() == null) {
+            Long timestamp = record.timestamp();
+            if (timestamp == null || timestamp < 0) {
+                throw new DataException("the record is a tombstone (no value, so no time field '" + field + "') and has "
+                        + "no timestamp to partition by");
             }
             return timestamp;
         }

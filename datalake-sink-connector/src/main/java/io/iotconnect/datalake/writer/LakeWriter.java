@@ -1,6 +1,8 @@
 package io.iotconnect.datalake.writer;
 
+import io.iotconnect.datalake.client.TopicIds;
 import io.iotconnect.datalake.commit.FileCommitter;
+import io.iotconnect.datalake.commit.LakeMismatchException;
 import io.iotconnect.datalake.commit.WrittenFile;
 import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.config.FileFormat;
@@ -54,7 +56,10 @@ import java.util.function.Consumer;
  * needs is not a single value, a value no format can hold) is a failed record, reported to the dead letter queue with
  * the reason or failing the task naming it. A storage failure that the SDK's retries did not overcome drops the
  * partition's open files and reads the partition again from its last commit; only {@code datalake.storage.failures.max}
- * of those in a row fail the task.
+ * of those in a row fail the task. What the lake holds that does not belong with this task's records (a
+ * {@link LakeMismatchException}: another connector's partition, a lost index, a file of the same name with other
+ * records, a topic created again) is never retried: it fails the task naming what differs; so does the bound on
+ * storage failures. Once failed, every later call throws the same failure.
  */
 public final class LakeWriter {
 
@@ -64,7 +69,7 @@ public final class LakeWriter {
     public record Settings(PathTemplate template, RecordTime recordTime, boolean timeNeeded, FileFormat format,
                            SchemalessHandling schemaless, TombstoneHandling tombstones, int rotateRecords, long rotateBytes,
                            long rotateIntervalMs, long rotateScheduleMs, int openFilesMax, int uploadBufferBytes,
-                           String markerName, long markerLatenessMs, int storageFailuresMax) {
+                           String markerName, long markerLatenessMs, int storageFailuresMax, long deadLetterTimeoutMs) {
 
         public static Settings from(DataLakeSinkConfig config) {
             boolean timeNeeded = config.pathTemplate().usesTime() || config.rotateIntervalMs() > 0
@@ -72,7 +77,7 @@ public final class LakeWriter {
             return new Settings(config.pathTemplate(), config.recordTime(), timeNeeded, config.format(), config.schemaless(),
                     config.tombstones(), config.rotateRecords(), config.rotateBytes(), config.rotateIntervalMs(),
                     config.rotateScheduleMs(), config.openFilesMax(), config.uploadBufferBytes(), config.marker(),
-                    config.markerLatenessMs(), config.storageFailuresMax());
+                    config.markerLatenessMs(), config.storageFailuresMax(), config.errorsReportTimeoutMs());
         }
     }
 
@@ -82,6 +87,7 @@ public final class LakeWriter {
     private final FileCommitter committer;
     private final FormatWriters formats;
     private final ErrantRecordReporter reporter;
+    private final TopicIds topicIds;
     private final Consumer<Map<TopicPartition, Long>> seek;
     private final Time time;
     private final WriterMetrics metrics;
@@ -101,14 +107,19 @@ public final class LakeWriter {
     private final Map<TopicPartition, Running> running = new HashMap<>();
     private long fileSequence;
     private int storageFailuresInARow;
+    /**
+     * What failed the task: every later call throws it again, since Connect carries on after a preCommit that threw
+     * (it only rewinds), and a partition left half-restarted must not be written on.
+     */
+    private ConnectException failure;
     private String lastDirectory;
     private FileFormat lastFormat;
     private String lastKey;
 
     public LakeWriter(Settings settings, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
-                      ErrantRecordReporter reporter, Consumer<Map<TopicPartition, Long>> seek, Time time,
+                      ErrantRecordReporter reporter, TopicIds topicIds, Consumer<Map<TopicPartition, Long>> seek, Time time,
                       java.util.function.Function<java.util.function.IntSupplier, WriterMetrics> metrics) {
-        this(settings, store, layout, committer, formats, reporter, seek, time, metrics, null);
+        this(settings, store, layout, committer, formats, reporter, topicIds, seek, time, metrics, null);
     }
 
     /**
@@ -116,7 +127,7 @@ public final class LakeWriter {
      * them on the task's thread at the end of {@code put()}, as tests that crash at chosen steps need.
      */
     LakeWriter(Settings settings, LakeStore store, LakeLayout layout, FileCommitter committer, FormatWriters formats,
-               ErrantRecordReporter reporter, Consumer<Map<TopicPartition, Long>> seek, Time time,
+               ErrantRecordReporter reporter, TopicIds topicIds, Consumer<Map<TopicPartition, Long>> seek, Time time,
                java.util.function.Function<java.util.function.IntSupplier, WriterMetrics> metrics, Executor commits) {
         this.settings = settings;
         this.store = store;
@@ -124,6 +135,7 @@ public final class LakeWriter {
         this.committer = committer;
         this.formats = formats;
         this.reporter = reporter;
+        this.topicIds = topicIds;
         this.seek = seek;
         this.time = time;
         this.metrics = metrics.apply(this::openFiles);
@@ -149,10 +161,26 @@ public final class LakeWriter {
      * recovery fails is recovered with its first records instead (which are then read again from the right offset).
      */
     public void open(Collection<TopicPartition> assigned) {
+        throwIfFailed();
+        if (assigned.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, Long> seeks = new HashMap<>();
+        Map<String, String> ids;
+        try {
+            // One look-up for the whole assignment; a partition whose topic is missing looks its own up as it recovers.
+            ids = topicIds.of(assigned.stream().map(TopicPartition::topic).distinct().toList());
+        } catch (RuntimeException e) {
+            // One failure, however many partitions: each is recovered with its first records, looking its topic up then.
+            storageFailure(assigned.iterator().next(), e);
+            assigned.forEach(partition -> unrecovered.put(partition, -1L));
+            log.warn("{}: cannot read the topics' ids ({}); recovering each partition with its first records", assigned,
+                    describe(e));
+            return;
+        }
         for (TopicPartition partition : assigned) {
             unrecovered.remove(partition);
-            recover(partition, -1, seeks);
+            recover(partition, -1, seeks, ids);
         }
         if (!seeks.isEmpty()) {
             seek.accept(seeks);
@@ -163,12 +191,16 @@ public final class LakeWriter {
      * Recovers a partition; on success adds the offset to read from to {@code seeks} (the lake's committed offset, or
      * {@code fallback} when the lake has none and it is known).
      */
-    private boolean recover(TopicPartition partition, long fallback, Map<TopicPartition, Long> seeks) {
+    private boolean recover(TopicPartition partition, long fallback, Map<TopicPartition, Long> seeks, Map<String, String> ids) {
         long start = time.nanoseconds();
         PartitionWriter writer = new PartitionWriter(partition, store, layout, committer, formats, settings.uploadBufferBytes());
         Optional<Long> offset;
         try {
-            offset = writer.recover();
+            String topicId = ids.containsKey(partition.topic()) ? ids.get(partition.topic())
+                    : topicIds.of(List.of(partition.topic())).get(partition.topic());
+            offset = writer.recover(topicId);
+        } catch (LakeMismatchException e) {
+            throw failTask(e);
         } catch (RuntimeException e) {
             storageFailure(partition, e);
             unrecovered.put(partition, fallback);
@@ -208,6 +240,8 @@ public final class LakeWriter {
     }
 
     public void write(Collection<SinkRecord> records) {
+        throwIfFailed();
+        checkDeadLetters();
         // Partitions recovered during this call: the rest of their records in the batch are read again after the seek.
         Map<TopicPartition, Long> seeks = new HashMap<>();
         Set<TopicPartition> rewinding = new HashSet<>();
@@ -219,7 +253,8 @@ public final class LakeWriter {
             PartitionWriter writer = partitions.get(partition);
             if (writer == null) {
                 long fallback = unrecovered.getOrDefault(partition, -1L);
-                if (!recover(partition, fallback >= 0 ? fallback : record.kafkaOffset(), seeks) || seeks.containsKey(partition)) {
+                if (!recover(partition, fallback >= 0 ? fallback : record.kafkaOffset(), seeks, Map.of())
+                        || seeks.containsKey(partition)) {
                     rewinding.add(partition);
                     continue;
                 }
@@ -263,6 +298,7 @@ public final class LakeWriter {
     }
 
     private void write(PartitionWriter writer, SinkRecord record) throws IOException {
+        writer.checkOffset(record.kafkaOffset());
         long recordTime = Long.MIN_VALUE;
         if (record.value() == null) {
             switch (settings.tombstones()) {
@@ -467,6 +503,18 @@ public final class LakeWriter {
      * the only offsets Connect may commit to Kafka.
      */
     public Map<TopicPartition, Long> committedOffsets() {
+        try {
+            throwIfFailed();
+            checkDeadLetters();
+            return commitAll();
+        } catch (RuntimeException e) {
+            // Connect rewinds every partition to the offsets it last committed when preCommit fails.
+            partitions.values().forEach(PartitionWriter::expectRewind);
+            throw e;
+        }
+    }
+
+    private Map<TopicPartition, Long> commitAll() {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         Map<TopicPartition, Long> seeks = new HashMap<>();
         for (PartitionWriter writer : new ArrayList<>(partitions.values())) {
@@ -502,7 +550,27 @@ public final class LakeWriter {
                     + "route such records and carry on)", e);
         }
         log.debug("Record {} goes to the dead letter queue: {}", where, e.getMessage());
-        reporter.report(record, new DataException(where + ": " + e.getMessage(), e));
+        writer.deadLetterSent(record.kafkaOffset(), reporter.report(record, new DataException(where + ": " + e.getMessage(), e)),
+                time.milliseconds());
+    }
+
+    /** Fails the task on a dead letter that could not be sent, or that waited too long for its acknowledgement. */
+    private void checkDeadLetters() {
+        long now = time.milliseconds();
+        for (PartitionWriter writer : partitions.values()) {
+            writer.checkDeadLetters(now, settings.deadLetterTimeoutMs());
+        }
+    }
+
+    private <E extends ConnectException> E failTask(E e) {
+        failure = e;
+        return e;
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**
@@ -510,6 +578,9 @@ public final class LakeWriter {
      * it, so that it is read again from its last commit: nothing it had taken is lost.
      */
     private void restart(PartitionWriter writer, Exception e, boolean storageFailure, Map<TopicPartition, Long> seeks) {
+        if (e instanceof LakeMismatchException lakeMismatch) {
+            throw failTask(lakeMismatch);
+        }
         TopicPartition partition = writer.partition();
         long resume = writer.resumeOffset();
         if (storageFailure) {
@@ -523,7 +594,7 @@ public final class LakeWriter {
         awaitQuietly(writer);
         writer.abort();
         partitions.remove(partition);
-        recover(partition, resume, seeks);
+        recover(partition, resume, seeks, Map.of());
     }
 
     /** Counts a storage failure; fails the task at {@code datalake.storage.failures.max} in a row. */
@@ -531,8 +602,8 @@ public final class LakeWriter {
         metrics.storageFailure();
         storageFailuresInARow++;
         if (storageFailuresInARow >= settings.storageFailuresMax()) {
-            throw new ConnectException("the lake refused " + storageFailuresInARow + " writes in a row ("
-                    + DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG + "); last, for " + partition + ": " + describe(e), e);
+            throw failTask(new ConnectException("the lake refused " + storageFailuresInARow + " writes in a row ("
+                    + DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG + "); last, for " + partition + ": " + describe(e), e));
         }
     }
 

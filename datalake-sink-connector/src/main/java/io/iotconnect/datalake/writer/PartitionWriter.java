@@ -1,8 +1,12 @@
 package io.iotconnect.datalake.writer;
 
 import io.iotconnect.datalake.commit.FileCommitter;
+import io.iotconnect.datalake.commit.FileIdentity;
+import io.iotconnect.datalake.commit.LakeMismatchException;
+import io.iotconnect.datalake.commit.PartitionIdentity;
 import io.iotconnect.datalake.commit.PartitionIndex;
 import io.iotconnect.datalake.commit.WrittenFile;
+import io.iotconnect.datalake.config.DataLakeSinkConfig;
 import io.iotconnect.datalake.config.FileFormat;
 import io.iotconnect.datalake.format.FormatWriter;
 import io.iotconnect.datalake.format.FormatWriters;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 
 /**
  * The files of one Kafka partition: open files per directory and format, and the commit protocol over the
@@ -37,6 +42,13 @@ import java.util.TreeMap;
  * and the renames of a commit may run off the task's thread ({@link Commit}); one commit per partition runs at a time. A crash
  * before the index write leaves temporary files that recovery deletes and records that are read again; a crash after
  * it leaves pending files that recovery commits. Either way no record is lost or written twice.
+ *
+ * <p>What the lake holds is checked before it is trusted: recovery refuses a partition that is not this connector's to
+ * continue ({@link PartitionOwnership}); every file carries its identity ({@link FileIdentity}) from before the index
+ * names it, so that a file of the same name is taken as committed only when it holds the same records; and a record
+ * below the committed offset that no rewind explains (a topic created again with fewer records) fails the task
+ * instead of being skipped as committed. The committed offset never passes a record whose dead letter is not
+ * acknowledged yet ({@link DeadLetters}).
  */
 final class PartitionWriter {
 
@@ -48,10 +60,14 @@ final class PartitionWriter {
     private final FileCommitter committer;
     private final FormatWriters formats;
     private final int uploadBufferBytes;
+    private final PartitionOwnership ownership;
+    private final DeadLetters deadLetters;
     private final Map<String, OpenFile> open = new LinkedHashMap<>();
     private final List<WrittenFile> finished = new ArrayList<>();
-    private PartitionIndex index = PartitionIndex.EMPTY;
+    private PartitionIndex index;
     private String indexEtag;
+    /** Connect rewound the partition to its own last committed offset: records below the lake's are replays. */
+    private boolean rewound;
     private long lastOffset = -1;
     private long firstOffset = -1;
     private long maxTime = Long.MIN_VALUE;
@@ -66,6 +82,10 @@ final class PartitionWriter {
         this.committer = committer;
         this.formats = formats;
         this.uploadBufferBytes = uploadBufferBytes;
+        this.ownership = new PartitionOwnership(store, layout);
+        this.deadLetters = new DeadLetters(partition);
+        this.index = PartitionIndex.empty(new PartitionIdentity(layout.connectorName(), partition.topic(), partition.partition(),
+                null));
     }
 
     TopicPartition partition() {
@@ -75,20 +95,27 @@ final class PartitionWriter {
     /**
      * Reads the partition's index, commits what a crash left pending, deletes unfinished temporary files, and
      * returns the offset to read from (empty when the lake knows nothing of this partition yet).
+     *
+     * @param topicId the topic's id, or null when it cannot be read
+     * @throws LakeMismatchException when the partition's state is not this connector's to continue
      */
-    Optional<Long> recover() {
+    Optional<Long> recover(String topicId) {
+        PartitionIdentity ours = new PartitionIdentity(layout.connectorName(), partition.topic(), partition.partition(), topicId);
         String path = layout.indexFile(partition.topic(), partition.partition());
         Optional<LakeStore.Versioned> stored = store.read(path);
+        Optional<PartitionIdentity> claim = ownership.claimOf(ours);
+        ownership.checkClaim(ours, claim, stored.isPresent());
         if (stored.isEmpty()) {
             // An index from the start, so that completeness markers wait for this partition too.
             try {
-                indexEtag = store.replace(path, PartitionIndex.EMPTY.toJson(), null);
-                index = PartitionIndex.EMPTY;
+                indexEtag = store.replace(path, PartitionIndex.empty(ours).toJson(), null);
+                index = PartitionIndex.empty(ours);
             } catch (ConcurrentUpdateException e) {
-                return recover();
+                return recover(topicId);
             }
         } else {
             index = PartitionIndex.fromJson(stored.get().content(), path);
+            ownership.checkIndex(ours, index, path);
             indexEtag = stored.get().etag();
         }
         Set<String> pendingTemps = new HashSet<>();
@@ -100,7 +127,11 @@ final class PartitionWriter {
         }
         // A new version of the index: a task that owned the partition before and still runs (a zombie) finds its
         // next commit refused, so it cannot commit files this recovery is about to delete.
-        writeIndex(index.withoutPending());
+        writeIndex(index.withoutPending().withIdentity(ours));
+        if (claim.isEmpty()) {
+            // After the index: a claim always means this connector's index exists, so a missing one was lost.
+            ownership.claim(ours);
+        }
         for (String temp : store.listFiles(layout.tempDir(partition.topic(), partition.partition()))) {
             if (!pendingTemps.contains(temp)) {
                 store.deleteIfExists(temp);
@@ -109,6 +140,43 @@ final class PartitionWriter {
         lastOffset = index.committedOffset() - 1;
         maxTime = index.watermark();
         return index.committedOffset() >= 0 ? Optional.of(index.committedOffset()) : Optional.empty();
+    }
+
+    /**
+     * Fails on a record below the committed offset that no rewind explains: after recovery Connect delivers from the
+     * offset the lake gave, so one below it means the topic's offsets started over (deleted and created again with
+     * fewer records, so the seek was out of range). Skipping it as committed would lose it.
+     */
+    void checkOffset(long offset) {
+        long committed = index.committedOffset();
+        if (offset >= committed) {
+            rewound = false;
+            return;
+        }
+        if (!rewound) {
+            throw new LakeMismatchException(partition + ": the record at offset " + offset + " is below the offset the lake "
+                    + "has committed (" + committed + ", " + layout.indexFile(partition.topic(), partition.partition())
+                    + "), and the partition was not rewound there: the topic was deleted and created again with fewer records "
+                    + "(its offsets started over), or its records were deleted. Taken as committed, they would be lost. "
+                    + "Write the topic into another " + DataLakeSinkConfig.TOPICS_DIR_CONFIG + ", or first move the old "
+                    + "topic's files and state out of this one; with " + DataLakeSinkConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG
+                    + " the connector tells a topic created again by its id");
+        }
+    }
+
+    /** Connect rewinds every partition to its last committed offset when preCommit fails: replays follow. */
+    void expectRewind() {
+        rewound = true;
+    }
+
+    /** A record of this partition sent to the dead letter queue; the committed offset stays below it until acknowledged. */
+    void deadLetterSent(long offset, Future<?> acknowledged, long nowMillis) {
+        deadLetters.sent(offset, acknowledged, nowMillis);
+    }
+
+    /** Fails when a dead letter of the partition could not be sent or waited longer than {@code timeoutMs}. */
+    void checkDeadLetters(long nowMillis, long timeoutMs) {
+        deadLetters.check(nowMillis, timeoutMs);
     }
 
     /** True when the record at this offset, routed to {@code key}, is already in a committed file. */
@@ -191,7 +259,8 @@ final class PartitionWriter {
             return null;
         }
         List<WrittenFile> files = List.copyOf(finished);
-        long nextOffset = lastOffset + 1;
+        // Not past a record whose dead letter the queue has not acknowledged: a restart must read it again.
+        long nextOffset = Math.min(lastOffset + 1, deadLetters.firstUnacknowledged());
         long watermark = maxTime;
         for (OpenFile file : open.values()) {
             nextOffset = Math.min(nextOffset, file.startOffset);
@@ -251,12 +320,16 @@ final class PartitionWriter {
         }
 
         /**
-         * Writes the index, then lets the committer make the files visible.
+         * Gives each file its identity, writes the index, then lets the committer make the files visible.
          *
          * @return the new index's ETag
          * @throws ConcurrentUpdateException when the index changed since this writer last wrote it
          */
         String run() {
+            for (FileCommitter.PendingFile file : next.pending()) {
+                // Before the index names it: a file the lake has under its final name can then always be recognised.
+                store.setMetadata(file.tempPath(), file.identity().toMetadata());
+            }
             String etag = store.replace(indexPath, next.toJson(), expectedEtag);
             committer.commit(next.pending());
             return etag;

@@ -101,4 +101,28 @@ class LakeClientsTest {
                 .isInstanceOf(ConnectException.class).hasMessageContaining("'not-there' does not exist")
                 .hasMessageContaining("datalake.filesystem.create=true");
     }
+
+    @Test
+    void whatTheSdkRefusesWhileBuildingNamesTheKeysAndNeverTheSdkMessageOrACause() {
+        String badKey = "not-base64-" + lake.accountKey();
+        DataLakeSinkConfig key = config(Map.of(DataLakeSinkConfig.ACCOUNT_KEY_CONFIG, badKey));
+        assertThatThrownBy(() -> LakeClients.fileSystem(key)).isInstanceOf(ConnectException.class).hasNoCause()
+                .hasMessage("the Azure SDK refused datalake.account.key (IllegalArgumentException); give the storage "
+                        + "account key as the portal shows it (Base64)");
+
+        String secret = "client-secret-that-must-not-show";
+        DataLakeSinkConfig tenant = config(Map.of(DataLakeSinkConfig.AUTH_TYPE_CONFIG, "client-secret",
+                DataLakeSinkConfig.TENANT_ID_CONFIG, "not a tenant/" + secret, DataLakeSinkConfig.CLIENT_ID_CONFIG, "app",
+                DataLakeSinkConfig.CLIENT_SECRET_CONFIG, secret));
+        assertThatThrownBy(() -> LakeClients.fileSystem(tenant)).isInstanceOf(ConnectException.class).hasNoCause()
+                .hasMessageStartingWith("the Azure SDK refused datalake.auth.tenant.id, datalake.auth.client.id, "
+                        + "datalake.auth.client.secret, datalake.auth.authority.host (IllegalArgumentException); ")
+                .hasMessageNotContaining(secret);
+
+        // The SDK sends Entra ID tokens over https:// only, and the test endpoint is http://.
+        DataLakeSinkConfig plaintext = config(Map.of(DataLakeSinkConfig.AUTH_TYPE_CONFIG, "managed-identity"));
+        assertThatThrownBy(() -> LakeClients.fileSystem(plaintext)).isInstanceOf(ConnectException.class).hasNoCause()
+                .hasMessageStartingWith("the Azure SDK refused datalake.endpoint with datalake.auth.type=managed-identity (")
+                .hasMessageEndingWith("); Microsoft Entra ID signs in over https:// only; give the account's https:// endpoint");
+    }
 }

@@ -3,6 +3,7 @@ package io.iotconnect.datalake.storage;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
+import io.iotconnect.datalake.LogCapture;
 import io.iotconnect.testing.DataLakeServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,5 +71,33 @@ class LakeStoreTest {
         assertThat(store.createIfAbsent("m/_SUCCESS", new byte[0])).isTrue();
         assertThat(store.createIfAbsent("m/_SUCCESS", new byte[0])).isFalse();
         assertThat(store.listFiles("missing/dir")).isEmpty();
+    }
+
+    @Test
+    void metadataTellsWhatAFileHoldsAndStaysWithItThroughTheRename() {
+        write("_tmp/m.parquet", "rows");
+        store.setMetadata("_tmp/m.parquet", java.util.Map.of("connector", "lake sink é/1", "end_offset", "19"));
+        assertThat(store.renameIfAbsent("_tmp/m.parquet", "t/t+0+0010.parquet")).isEqualTo(LakeStore.Rename.RENAMED);
+
+        assertThat(store.metadata("t/t+0+0010.parquet")).hasValue(java.util.Map.of("connector", "lake sink é/1", "end_offset", "19"));
+        assertThat(store.metadata("t/missing.parquet")).isEmpty();
+        write("t/plain.parquet", "rows");
+        assertThat(store.metadata("t/plain.parquet")).hasValue(java.util.Map.of());
+    }
+
+    @Test
+    void theAnswersThatMeanNothingIsThereYetAreNotLoggedAndCostOneRequestEach() {
+        write("q/present.json", "{}");
+        try (LogCapture logs = LogCapture.warningsAndErrors()) {
+            long before = lake.requests();
+            assertThat(store.read("q/missing.json")).isEmpty();
+            assertThat(store.metadata("q/missing.json")).isEmpty();
+            assertThat(store.listFiles("q/missing")).isEmpty();
+            store.deleteIfExists("q/missing.json");
+            assertThat(store.createIfAbsent("q/present.json", new byte[0])).isFalse();
+            assertThat(store.read("q/present.json").orElseThrow().content()).asString().isEqualTo("{}");
+            assertThat(lake.requests() - before).as("requests").isEqualTo(6);
+            assertThat(logs.events()).as("what the SDK and the store logged").isEmpty();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.iotconnect.datalake.writer;
 
 import io.iotconnect.datalake.LakeFiles;
+import io.iotconnect.datalake.LogCapture;
 import io.iotconnect.datalake.client.LakeClients;
 import io.iotconnect.datalake.commit.FileCommitter;
 import io.iotconnect.datalake.commit.RenameCommitter;
@@ -46,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LakeWriterTest {
 
     private static final long HOUR = 3_600_000L;
-    private static final long T0 = Instant.parse("2026-12-01T05:00:00Z").toEpochMilli();
+    private static final long T0 = LakeHarness.T0;
     private static DataLakeServer lake;
     private static int fileSystems;
 
@@ -60,64 +61,8 @@ class LakeWriterTest {
         lake.close();
     }
 
-    /** A sink task's writer over a fresh file system (or the given one), with a recorder for seeks and failed records. */
-    private static final class Harness {
-        final String fileSystem;
-        final Map<String, String> props = new HashMap<>();
-        final MockTime time = new MockTime(0, T0, 0);
-        final Map<TopicPartition, Long> seeks = new HashMap<>();
-        final List<SinkRecord> failed = new ArrayList<>();
-        DataLakeSinkConfig config;
-        LakeStore store;
-
-        Harness(String fileSystem, Map<String, String> overrides) {
-            this.fileSystem = fileSystem;
-            props.put(DataLakeSinkConfig.ENDPOINT_CONFIG, lake.endpoint());
-            props.put(DataLakeSinkConfig.ACCOUNT_KEY_CONFIG, lake.accountKey());
-            props.put(DataLakeSinkConfig.FILESYSTEM_CONFIG, fileSystem);
-            props.put(DataLakeSinkConfig.FILESYSTEM_CREATE_CONFIG, "true");
-            props.put(DataLakeSinkConfig.RETRY_DELAY_MAX_CONFIG, "50");
-            props.put(DataLakeSinkConfig.COLUMNS_CONFIG, "partition,offset");
-            props.putAll(overrides);
-            config = new DataLakeSinkConfig(props);
-            var client = LakeClients.fileSystem(config);
-            LakeClients.open(client, config);
-            store = new LakeStore(client);
-        }
-
-        LakeWriter writer(FileCommitter committer, boolean withReporter) {
-            return writer(committer, withReporter, null);
-        }
-
-        /** {@code commits} null: commits on the writer's own thread, as in a task; {@code Runnable::run}: on the caller's. */
-        LakeWriter writer(FileCommitter committer, boolean withReporter, java.util.concurrent.Executor commits) {
-            ErrantRecordReporter reporter = withReporter ? (record, error) -> {
-                failed.add(record);
-                return CompletableFuture.completedFuture(null);
-            } : null;
-            FormatWriters formats = new FormatWriters(config.format(), config.compression(), config.columns(),
-                    config.columnsPrefix(), config.parquetRowGroupBytes());
-            return new LakeWriter(LakeWriter.Settings.from(config), store, new LakeLayout(config.topicsDir(), "lake-test"),
-                    committer, formats, reporter, seeks::putAll, time,
-                    open -> new WriterMetrics(new PluginMetricsImpl(new Metrics(), Map.of("connector", "c", "task", "0")), open),
-                    commits);
-        }
-
-        LakeWriter writer() {
-            return writer(new RenameCommitter(store), true);
-        }
-
-        Path root() {
-            return lake.root().resolve(fileSystem).resolve(config.topicsDir());
-        }
-
-        List<Map<String, Object>> rows() {
-            return LakeFiles.rows(root());
-        }
-    }
-
-    private static Harness harness(Map<String, String> overrides) {
-        return new Harness("lake-" + (++fileSystems), overrides);
+    private static LakeHarness harness(Map<String, String> overrides) {
+        return new LakeHarness(lake, "lake-" + (++fileSystems), overrides);
     }
 
     /** Reading {@code i} of partition {@code p}: device i % 7 (uneven), time moving an hour every 40 readings. */
@@ -130,7 +75,7 @@ class LakeWriterTest {
 
     @Test
     void writesFilesWhereTheTemplateSaysAndCommitsOnlyWhatIsInThem() throws Exception {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
         writer.open(List.of(p0));
@@ -158,7 +103,7 @@ class LakeWriterTest {
 
     @Test
     void commitsRunBesideTheTaskAndPreCommitWaitsForThem() throws Exception {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean renamed = new java.util.concurrent.atomic.AtomicBoolean();
         FileCommitter real = new RenameCommitter(h.store);
@@ -198,7 +143,7 @@ class LakeWriterTest {
 
     @Test
     void aCommitThatFailsOnItsThreadIsTakenUpAtTheNextPutAndNothingIsLostOrDoubled() throws Exception {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
         AtomicInteger commits = new AtomicInteger();
         FileCommitter real = new RenameCommitter(h.store);
         // The second commit renames its first file, then fails: the index names both files as pending.
@@ -242,7 +187,7 @@ class LakeWriterTest {
 
     @Test
     void interleavedDirectoriesKeepOneFilePerDirectoryAndReplayedRecordsAreNotWrittenTwice() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
                 DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "12"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
@@ -257,12 +202,13 @@ class LakeWriterTest {
         long rowsBefore = h.rows().size();
         assertThat(rowsBefore).isGreaterThan(0);
 
-        // The worker dies; Connect delivers from the last offset it committed (here: from the start).
+        // The worker dies; its successor's recovery seeks to the lake's committed offset, the first offset of a file
+        // that was still open. Above it are records in files committed while that one was open: those are skipped.
         LakeWriter replacement = h.writer();
         h.seeks.clear();
         replacement.open(List.of(p0));
         assertThat(h.seeks).containsEntry(p0, committed.get(p0));
-        replacement.write(batch);
+        replacement.write(batch.subList((int) (long) committed.get(p0), batch.size()));
         h.time.sleep(h.config.rotateScheduleMs());
         replacement.write(List.of());
         replacement.committedOffsets();
@@ -302,7 +248,7 @@ class LakeWriterTest {
 
     @Test
     void crashesAtEveryStepOfACommitLoseNothingAndDuplicateNothing() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG,
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG,
                 "${topic}/dt=${time:yyyy-MM-dd}/hour=${time:HH}/device=${value.deviceId}",
                 DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "9", DataLakeSinkConfig.OPEN_FILES_MAX_CONFIG, "6"));
         int partitions = 3;
@@ -391,7 +337,7 @@ class LakeWriterTest {
 
     @Test
     void aDriftingPayloadStartsOneNewFileWhoseSchemaHoldsBoth() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
         writer.open(List.of(p0));
@@ -420,7 +366,7 @@ class LakeWriterTest {
 
     @Test
     void atTheOpenFileBoundTheOldestFileIsCommitted() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}/device=${value.deviceId}",
                 DataLakeSinkConfig.OPEN_FILES_MAX_CONFIG, "3"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
@@ -438,7 +384,7 @@ class LakeWriterTest {
 
     @Test
     void aRecordThatCannotBeWrittenGoesToTheDeadLetterQueueAndTheRestIsWritten() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.TIME_FIELD_CONFIG, "ts"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.TIME_FIELD_CONFIG, "ts"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
         writer.open(List.of(p0));
@@ -463,7 +409,7 @@ class LakeWriterTest {
 
     @Test
     void storageFaultsAreRetriedOrReplayedWithNothingLost() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "20", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "3",
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "20", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "3",
                 DataLakeSinkConfig.UPLOAD_BUFFER_CONFIG, String.valueOf(64 * 1024)));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
@@ -499,7 +445,7 @@ class LakeWriterTest {
 
     @Test
     void aStoreThatKeepsFailingFailsTheTaskWithItsReasonAfterTheBoundNotForever() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "2",
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10", DataLakeSinkConfig.RETRY_MAX_TRIES_CONFIG, "2",
                 DataLakeSinkConfig.STORAGE_FAILURES_MAX_CONFIG, "3"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
@@ -535,7 +481,7 @@ class LakeWriterTest {
 
     @Test
     void aCompletenessMarkerAppearsOnlyWhenEveryPartitionPassedTheHour() {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "1000"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "1000"));
         LakeWriter writer = h.writer();
         TopicPartition p0 = new TopicPartition("telemetry", 0);
         TopicPartition p1 = new TopicPartition("telemetry", 1);
@@ -560,7 +506,7 @@ class LakeWriterTest {
 
     @Test
     void recoveryReadsOneIndexPerPartitionHoweverLargeTheLakeGrows() throws Exception {
-        Harness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10"));
         List<TopicPartition> partitions = List.of(new TopicPartition("telemetry", 0), new TopicPartition("telemetry", 1));
         LakeWriter writer = h.writer();
         writer.open(partitions);
@@ -596,6 +542,9 @@ class LakeWriterTest {
         long largeLakeNanos = System.nanoTime() - started;
 
         assertThat(h.seeks).isEqualTo(committed);
+        // Per partition: read the index and the claim, write the index again (create, append, flush, rename), list
+        // the temporary directory.
+        assertThat(smallLakeRequests).as("requests to recover two partitions").isEqualTo(14);
         assertThat(largeLakeRequests).as("requests to recover two partitions").isEqualTo(smallLakeRequests);
         System.out.printf("recovery of 2 partitions: %d requests, %.1f ms with %d files; %d requests, %.1f ms with %d files%n",
                 smallLakeRequests, smallLakeNanos / 1e6, smallLakeFiles, largeLakeRequests, largeLakeNanos / 1e6,
@@ -603,10 +552,50 @@ class LakeWriterTest {
     }
 
     @Test
+    void aFirstStartAndARestartLogNoWarningNoErrorAndNoStackTrace() {
+        List<TopicPartition> partitions = List.of(new TopicPartition("telemetry", 0), new TopicPartition("telemetry", 1),
+                new TopicPartition("telemetry", 2));
+        Map<String, String> settings = Map.of(DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10");
+        try (LogCapture logs = LogCapture.warningsAndErrors()) {
+            // A file system created at start, with no index, claim or temporary directory of any partition: each
+            // look-up of recovery meets a 404.
+            LakeHarness h = harness(settings);
+            LakeWriter first = h.writer();
+            long before = lake.requests();
+            first.open(partitions);
+            long freshRequests = lake.requests() - before;
+            assertThat(h.seeks).as("nothing committed yet").isEmpty();
+            List<SinkRecord> batch = new ArrayList<>();
+            for (long offset = 0; offset < 25; offset++) {
+                for (TopicPartition partition : partitions) {
+                    batch.add(reading(partition.partition(), offset));
+                }
+            }
+            // The first commit of each partition renames into a directory that does not exist yet.
+            first.write(batch);
+            Map<TopicPartition, Long> committed = first.committedOffsets();
+            first.checkMarkersNow();
+            first.stop();
+
+            // A restart: the file system is there, and each partition has its index and its claim.
+            LakeHarness restarted = new LakeHarness(lake, h.fileSystem, settings);
+            restarted.writer().open(partitions);
+
+            assertThat(committed).containsOnlyKeys(partitions).allSatisfy((partition, offset) -> assertThat(offset).isEqualTo(20L));
+            assertThat(restarted.seeks).isEqualTo(committed);
+            assertThat(h.rows()).hasSize(60);
+            // Per partition: read the index and the claim (both missing), write the first index (create, append, flush,
+            // rename), write it again, write the claim, list the temporary directory (missing).
+            assertThat(freshRequests).as("requests to recover three partitions of a fresh file system").isEqualTo(45);
+            assertThat(logs.events()).as("warnings, errors and stack traces").isEmpty();
+        }
+    }
+
+    @Test
     void tombstonesAreIgnoredWrittenAsNullRowsOrFailed() {
         SinkRecord tombstone = new SinkRecord("telemetry", 0, Schema.STRING_SCHEMA, "dev-1", null, null, 1, T0, TimestampType.CREATE_TIME);
         for (String handling : List.of("ignore", "write", "fail")) {
-            Harness h = harness(Map.of(DataLakeSinkConfig.TOMBSTONES_CONFIG, handling));
+            LakeHarness h = harness(Map.of(DataLakeSinkConfig.TOMBSTONES_CONFIG, handling));
             LakeWriter writer = h.writer();
             TopicPartition p0 = new TopicPartition("telemetry", 0);
             writer.open(List.of(p0));
@@ -621,6 +610,104 @@ class LakeWriterTest {
                     .as(handling).hasSize(handling.equals("write") ? 1 : 0);
             assertThat(h.failed).as(handling).hasSize(handling.equals("fail") ? 1 : 0);
         }
+    }
+
+    @Test
+    void tombstonesWithATimeFieldAreWrittenAtTheirRecordTimestamp() {
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.TOMBSTONES_CONFIG, "write", DataLakeSinkConfig.TIME_FIELD_CONFIG, "ts"));
+        LakeWriter writer = h.writer();
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        writer.open(List.of(p0));
+        // A tombstone has no value to read 'ts' from: its Kafka timestamp (two hours later) places it.
+        SinkRecord tombstone = new SinkRecord("telemetry", 0, Schema.STRING_SCHEMA, "dev-1", null, null, 1, T0 + 2 * HOUR,
+                TimestampType.CREATE_TIME);
+        writer.write(List.of(reading(0, 0), tombstone, reading(0, 2)));
+        h.time.sleep(h.config.rotateScheduleMs());
+        writer.write(List.of());
+
+        assertThat(writer.committedOffsets()).containsEntry(p0, 3L);
+        assertThat(h.failed).as("sent to the dead letter queue").isEmpty();
+        assertThat(h.rows()).hasSize(3);
+        assertThat(LakeFiles.rowsOf(h.root().resolve("telemetry/dt=2026-12-01/hour=07/telemetry+0+0000000000000000001.parquet")))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("deviceId")).isNull();
+                    assertThat(row.get("kafka_offset")).isEqualTo(1L);
+                });
+    }
+
+    @Test
+    void aDeadLetterNotYetAcknowledgedHoldsTheCommittedOffsetSoARestartReportsItAgain() {
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}",
+                DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10", DataLakeSinkConfig.TOMBSTONES_CONFIG, "fail"));
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        SinkRecord poison = new SinkRecord("telemetry", 0, Schema.STRING_SCHEMA, "dev-1", null, null, 5, T0 + 5,
+                TimestampType.CREATE_TIME);
+        // The dead letter queue's producer never acknowledges: the worker dies before it does.
+        List<SinkRecord> unacknowledged = new ArrayList<>();
+        LakeWriter first = h.writer(LakeHarness.CONNECTOR, new RenameCommitter(h.store), (record, error) -> {
+            unacknowledged.add(record);
+            return new CompletableFuture<Void>();
+        }, Runnable::run);
+        first.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 25; offset++) {
+            batch.add(offset == 5 ? poison : reading(0, offset));
+        }
+        first.write(batch);
+        assertThat(unacknowledged).containsExactly(poison);
+        assertThat(LakeFiles.dataFiles(h.root())).as("files after it are committed all the same").hasSize(2);
+
+        // A new worker recovers the partition and is fed from where the lake says.
+        LakeWriter next = h.writer();
+        h.seeks.clear();
+        next.open(List.of(p0));
+        long from = h.seeks.get(p0);
+        List<SinkRecord> replay = new ArrayList<>();
+        for (long offset = from; offset < 30; offset++) {
+            replay.add(offset == 5 ? poison : reading(0, offset));
+        }
+        next.write(replay);
+        h.time.sleep(h.config.rotateScheduleMs());
+        next.write(List.of());
+        assertThat(next.committedOffsets()).containsEntry(p0, 30L);
+
+        assertThat(h.failed).as("reported again after the restart (the lake resumed at %d)", from).containsExactly(poison);
+        List<Map<String, Object>> rows = h.rows();
+        assertThat(rows.stream().map(row -> row.get("kafka_offset")).distinct().count()).isEqualTo(29);
+        assertThat(rows).hasSize(29);
+    }
+
+    @Test
+    void aDeadLetterThatIsNeverAcknowledgedOrFailsFailsTheTaskNamingTheRecordInsteadOfHoldingTheOffsetForEver() {
+        LakeHarness h = harness(Map.of(DataLakeSinkConfig.PATH_TEMPLATE_CONFIG, "${topic}",
+                DataLakeSinkConfig.ROTATE_RECORDS_CONFIG, "10", DataLakeSinkConfig.TOMBSTONES_CONFIG, "fail",
+                DataLakeSinkConfig.ERRORS_REPORT_TIMEOUT_CONFIG, "60000"));
+        TopicPartition p0 = new TopicPartition("telemetry", 0);
+        SinkRecord poison = new SinkRecord("telemetry", 0, Schema.STRING_SCHEMA, "dev-1", null, null, 5, T0 + 5,
+                TimestampType.CREATE_TIME);
+        LakeWriter writer = h.writer(LakeHarness.CONNECTOR, new RenameCommitter(h.store),
+                (record, error) -> new CompletableFuture<Void>(), Runnable::run);
+        writer.open(List.of(p0));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long offset = 0; offset < 25; offset++) {
+            batch.add(offset == 5 ? poison : reading(0, offset));
+        }
+        writer.write(batch);
+        assertThat(writer.committedOffsets()).as("held below the unacknowledged record").containsEntry(p0, 5L);
+
+        h.time.sleep(60_001);
+        assertThatThrownBy(() -> writer.write(List.of(reading(0, 25)))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("telemetry-0@5").hasMessageContaining("not acknowledged")
+                .hasMessageContaining(DataLakeSinkConfig.ERRORS_REPORT_TIMEOUT_CONFIG);
+
+        TopicPartition p1 = new TopicPartition("telemetry", 1);
+        LakeWriter refused = h.writer(LakeHarness.CONNECTOR, new RenameCommitter(h.store),
+                (record, error) -> CompletableFuture.failedFuture(new IllegalStateException("the DLQ topic is gone")), Runnable::run);
+        refused.open(List.of(p1));
+        refused.write(List.of(new SinkRecord("telemetry", 1, Schema.STRING_SCHEMA, "dev-1", null, null, 0, T0,
+                TimestampType.CREATE_TIME)));
+        assertThatThrownBy(refused::committedOffsets).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("telemetry-1@0").hasMessageContaining("the DLQ topic is gone");
     }
 
     private static SinkRecord at(int partition, long offset, long ts) {
