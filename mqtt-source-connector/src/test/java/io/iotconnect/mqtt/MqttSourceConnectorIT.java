@@ -208,22 +208,22 @@ class MqttSourceConnectorIT {
      */
     @Test
     void aDeviceClockOrAFloodOfPropertiesCostsOnlyItsOwnRecord() throws Exception {
-        Map<String, String> props = connectorProps("device-input", "site4/+/telemetry", "site4-telemetry");
-        props.put("mqtt.error.topic", "site4-errors");
+        Map<String, String> props = connectorProps("device-input", "clocks/+/telemetry", "clocks-telemetry");
+        props.put("mqtt.error.topic", "clocks-errors");
         props.put("mqtt.timestamp.field", "ts");
         startConnector("device-input", props, 1);
 
         long now = System.currentTimeMillis();
-        publisher.publish("site4/ahead/telemetry", "{\"ts\":" + (now + 2 * 3_600_000L) + ",\"temperature\":21.5}", 1);
-        publisher.publish("site4/year9999/telemetry", "{\"ts\":\"9999-12-31T23:59:59Z\",\"temperature\":21.5}", 1);
+        publisher.publish("clocks/ahead/telemetry", "{\"ts\":" + (now + 2 * 3_600_000L) + ",\"temperature\":21.5}", 1);
+        publisher.publish("clocks/year9999/telemetry", "{\"ts\":\"9999-12-31T23:59:59Z\",\"temperature\":21.5}", 1);
         Map<String, String> flood = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 1000; i++) {
             flood.put("p" + i, "x".repeat(1200));
         }
-        publisher.publish("site4/flood/telemetry", "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8), 1, false, flood, null);
-        publisher.publish("site4/good/telemetry", "{\"ts\":" + (now - 1000) + ",\"temperature\":20.0}", 1);
+        publisher.publish("clocks/flood/telemetry", "{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8), 1, false, flood, null);
+        publisher.publish("clocks/good/telemetry", "{\"ts\":" + (now - 1000) + ",\"temperature\":20.0}", 1);
 
-        List<ConsumerRecord<byte[], byte[]>> errors = TopicReader.readUntil(connect.kafka(), "site4-errors", r -> r.size() >= 2, TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> errors = TopicReader.readUntil(connect.kafka(), "clocks-errors", r -> r.size() >= 2, TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> byDevice = errors.stream()
                 .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
         assertThat(byDevice.keySet()).containsExactlyInAnyOrder("ahead", "year9999");
@@ -232,7 +232,7 @@ class MqttSourceConnectorIT {
                 .contains("mqtt.timestamp.max.future=15m");
         assertThat(header(byDevice.get("year9999"), "mqtt.error.reason")).contains("device time 9999-12-31T23:59:59Z");
 
-        List<ConsumerRecord<byte[], byte[]>> data = TopicReader.readUntil(connect.kafka(), "site4-telemetry", r -> r.size() >= 2, TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> data = TopicReader.readUntil(connect.kafka(), "clocks-telemetry", r -> r.size() >= 2, TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> readings = data.stream()
                 .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
         assertThat(readings.keySet()).containsExactlyInAnyOrder("flood", "good");
